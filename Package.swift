@@ -1,0 +1,51 @@
+// swift-tools-version: 6.0
+// pachca-profile — keep a Pachca profile's status and avatar equal to a YAML file.
+// Data flows one way: CYaml → ProfileYAML → ProfileCore; PachcaAPI and ProfileCore meet in
+// ProfileApply; ProfileRender depends on the core only; the executables sit on top.
+import PackageDescription
+
+let package = Package(
+    name: "pachca-profile",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pachca-profile", targets: ["pachca-profile"]),
+        .executable(name: "pachca-emulator", targets: ["pachca-emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CYaml", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // YAML events → node tree with marks. No knowledge of the profile format.
+        .target(name: "ProfileYAML", dependencies: ["CYaml"]),
+        // The pure core: desired state, live state, diff, plan. No I/O (effects are injected).
+        .target(name: "ProfileCore", dependencies: ["ProfileYAML"]),
+        // The one HTTP client for the Pachca API (URLSession), retry policy, wire types.
+        .target(name: "PachcaAPI"),
+        // Edge: reads live state, decides avatar identity, executes plans.
+        .target(name: "ProfileApply", dependencies: ["ProfileCore", "PachcaAPI"]),
+        // Pure renderers: Plan/diagnostics → String.
+        .target(name: "ProfileRender", dependencies: ["ProfileCore"]),
+        .executableTarget(
+            name: "pachca-profile",
+            dependencies: [
+                "ProfileCore", "ProfileApply", "ProfileRender", "PachcaAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // A local, spec-faithful Pachca API for tests, the demo and offline rehearsals.
+        .target(name: "PachcaEmulator", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
+        .executableTarget(
+            name: "pachca-emulator",
+            dependencies: ["PachcaEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .testTarget(name: "ProfileYAMLTests", dependencies: ["ProfileYAML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ProfileCoreTests", dependencies: ["ProfileCore", "ProfileRender"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PachcaAPITests",
+            dependencies: ["PachcaAPI", "PachcaEmulator", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "PachcaEmulatorTests", dependencies: ["PachcaEmulator"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PachcaEmulator"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

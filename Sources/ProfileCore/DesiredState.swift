@@ -1,0 +1,90 @@
+import Foundation
+
+/// A top-level key's three states: absent (unmanaged: never read, never touched),
+/// `null` (ensure there is none), or a value (ensure it is exactly this).
+public enum Managed<Value: Sendable & Equatable>: Sendable, Equatable {
+    case unmanaged
+    case none
+    case value(Value)
+
+    public var isManaged: Bool { if case .unmanaged = self { return false } else { return true } }
+    public var value: Value? { if case .value(let v) = self { return v } else { return nil } }
+}
+
+extension Managed: Codable where Value: Codable {
+    // Encoded as {"managed":false} / {"managed":true,"value":null} / {"managed":true,"value":…}
+    private enum CodingKeys: String, CodingKey { case managed, value }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if try !c.decode(Bool.self, forKey: .managed) { self = .unmanaged; return }
+        if let v = try c.decodeIfPresent(Value.self, forKey: .value) { self = .value(v) } else { self = .none }
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .unmanaged: try c.encode(false, forKey: .managed)
+        case .none: try c.encode(true, forKey: .managed); try c.encodeNil(forKey: .value)
+        case .value(let v): try c.encode(true, forKey: .managed); try c.encode(v, forKey: .value)
+        }
+    }
+}
+
+/// The status a file asks for. Texts are as written (already validated);
+/// `expiresAt` is an instant (the file's offset is gone once parsed).
+public struct StatusFields: Sendable, Equatable, Codable {
+    public var emoji: String
+    public var title: String
+    public var isAway: Bool
+    /// nil when absent, null or empty — the three mean the same (SPEC §5).
+    public var awayMessage: String?
+    public var expiresAt: Date?
+
+    public init(emoji: String, title: String, isAway: Bool = false, awayMessage: String? = nil,
+                expiresAt: Date? = nil) {
+        self.emoji = emoji; self.title = title; self.isAway = isAway
+        self.awayMessage = (awayMessage?.isEmpty ?? true) ? nil : awayMessage
+        self.expiresAt = expiresAt
+    }
+}
+
+public enum ImageFormat: String, Sendable, Codable, CaseIterable {
+    case png, jpeg, gif, webp
+    public var mimeType: String {
+        switch self {
+        case .png: "image/png"
+        case .jpeg: "image/jpeg"
+        case .gif: "image/gif"
+        case .webp: "image/webp"
+        }
+    }
+    public var fileExtension: String { self == .jpeg ? "jpg" : rawValue }
+}
+
+/// The avatar a file asks for, identified by its bytes (never by its path).
+public struct AvatarFile: Sendable, Equatable, Codable {
+    /// As written in the YAML (`../avatars/me.png`).
+    public var declaredPath: String
+    /// Resolved relative to the YAML file's directory (not the cwd).
+    public var resolvedPath: String
+    public var sha256: String
+    public var byteCount: Int
+    public var format: ImageFormat
+
+    public init(declaredPath: String, resolvedPath: String, sha256: String, byteCount: Int, format: ImageFormat) {
+        self.declaredPath = declaredPath; self.resolvedPath = resolvedPath
+        self.sha256 = sha256; self.byteCount = byteCount; self.format = format
+    }
+}
+
+/// The typed, validated content of one desired-state file. The diff consumes it unchanged.
+/// It is not evaluated against a clock here: `Differ` takes `now` (schedules will need that).
+public struct DesiredState: Sendable, Equatable, Codable {
+    /// The file as the user named it.
+    public var file: String
+    public var status: Managed<StatusFields>
+    public var avatar: Managed<AvatarFile>
+
+    public init(file: String, status: Managed<StatusFields> = .unmanaged, avatar: Managed<AvatarFile> = .unmanaged) {
+        self.file = file; self.status = status; self.avatar = avatar
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// Whose profile a plan is about. Today only `.me` (`/profile…`); the Teams work will add
+/// `.user(id)` (`/users/{id}/…`), which is why it is a value and not a hard-wired path.
+public enum Subject: Sendable, Equatable, Codable, Hashable {
+    case me
+    case user(id: Int)
+}
+
+/// The live status as the API reported it, already decoded from the wire.
+public typealias LiveStatus = StatusFields
+
+/// Who the profile belongs to, for plan headers.
+public struct ProfileOwner: Sendable, Equatable, Codable {
+    public var id: Int
+    public var firstName: String
+    public var lastName: String
+    public var nickname: String
+    public var isBot: Bool
+    public init(id: Int, firstName: String, lastName: String, nickname: String, isBot: Bool = false) {
+        self.id = id; self.firstName = firstName; self.lastName = lastName; self.nickname = nickname; self.isBot = isBot
+    }
+    public var displayName: String {
+        [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}
+
+/// What `GET /profile` and `GET /profile/status` said, read at one moment.
+public struct LiveState: Sendable, Equatable, Codable {
+    public var owner: ProfileOwner
+    /// nil when the API answered a bare `null`.
+    public var status: LiveStatus?
+    /// `image_url` from the profile; nil when no avatar is set.
+    public var avatarURL: String?
+
+    public init(owner: ProfileOwner, status: LiveStatus?, avatarURL: String?) {
+        self.owner = owner; self.status = status; self.avatarURL = avatarURL
+    }
+}

@@ -1,0 +1,1 @@
+print("pachca-emulator: not built yet")
