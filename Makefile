@@ -1,0 +1,34 @@
+# pachca-profile — see README.md. Two commands on a fresh machine: `make demo`, `make test`.
+PREFIX ?= /usr/local
+SWIFT ?= swift
+# libcurl applies http_proxy even to 127.0.0.1: keep loopback traffic (emulator) off any proxy.
+export NO_PROXY := 127.0.0.1,localhost,::1$(if $(NO_PROXY),$(comma)$(NO_PROXY))
+export no_proxy := $(NO_PROXY)
+comma := ,
+
+.PHONY: build release test demo install bench fuzz clean
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+# Swift Testing runs suites in parallel; the end-to-end suites drive the built binaries.
+test:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: build
+	./scripts/demo.sh
+
+install: release
+	install -d $(PREFIX)/bin
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/pachca-profile" $(PREFIX)/bin/pachca-profile
+	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/pachca-emulator" $(PREFIX)/bin/pachca-emulator
+
+bench:
+	./bench/run.sh
+
+clean:
+	rm -rf .build

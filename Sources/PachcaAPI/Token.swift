@@ -1,0 +1,58 @@
+import Foundation
+
+/// A bearer token that cannot leak through printing: `description`, `debugDescription` and
+/// string interpolation all give `<redacted>`. Only the client reads `raw`, to build the header.
+public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
+    let raw: String
+
+    public init(_ raw: String) { self.raw = raw }
+
+    public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
+    // `dump()` and Mirror-based printers would otherwise show the stored property.
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
+    /// True when the token is empty after trimming whitespace (treated as no token).
+    public var isEmpty: Bool { raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+}
+
+/// Whose profile a call reads or writes. `.me` is the token's owner; `.user(id:)` is for the
+/// administrator (Teams) work and uses `/users/{id}` paths and the `user_*` scopes.
+public enum APISubject: Sendable, Hashable, CustomStringConvertible {
+    case me
+    case user(id: Int)
+
+    public var description: String {
+        switch self {
+        case .me: return "me"
+        case .user(let id): return "user \(id)"
+        }
+    }
+
+    var profilePath: String {
+        switch self {
+        case .me: return "/profile"
+        case .user(let id): return "/users/\(id)"
+        }
+    }
+    var statusPath: String {
+        switch self {
+        case .me: return "/profile/status"
+        case .user(let id): return "/users/\(id)/status"
+        }
+    }
+    var avatarPath: String {
+        switch self {
+        case .me: return "/profile/avatar"
+        case .user(let id): return "/users/\(id)/avatar"
+        }
+    }
+
+    /// The scope each endpoint requires (OpenAPI `x-requirements`), used to name the missing
+    /// scope when a 403 does not say which one it is.
+    var profileReadScope: String { self == .me ? "profile:read" : "users:read" }
+    var statusReadScope: String { self == .me ? "profile_status:read" : "user_status:read" }
+    var statusWriteScope: String { self == .me ? "profile_status:write" : "user_status:write" }
+    var avatarWriteScope: String { self == .me ? "profile_avatar:write" : "user_avatar:write" }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import PachcaAPI
+import ProfileCore
+
+/// What happened to one planned change.
+public struct ResourceOutcome: Sendable {
+    public enum Result: Sendable { case applied, failed(String), notAttempted }
+    public var change: Change
+    public var result: Result
+}
+
+/// A field that still differs after writing: the API normalized it in a way we do not know.
+public struct ConvergenceProblem: Sendable, Equatable {
+    public var field: String
+    public var sent: String
+    public var received: String
+    public var message: String { "\(field): sent \(sent), the API returned \(received)" }
+}
+
+public struct ApplyReport: Sendable {
+    public var outcomes: [ResourceOutcome]
+    public var convergenceProblems: [ConvergenceProblem]
+    public var verificationError: String?
+
+    public var applied: [Change] { outcomes.compactMap { if case .applied = $0.result { $0.change } else { nil } } }
+    public var failed: [(Change, String)] {
+        outcomes.compactMap { if case .failed(let m) = $0.result { ($0.change, m) } else { nil } }
+    }
+    public var succeeded: Bool { failed.isEmpty && convergenceProblems.isEmpty && verificationError == nil }
+}
+
+public enum ApplyError: Error, CustomStringConvertible {
+    case missingScopes([String])
+    case avatarFileChanged(path: String, planned: String, now: String)
+
+    public var description: String {
+        switch self {
+        case .missingScopes(let scopes):
+            "the token lacks the scope\(scopes.count == 1 ? "" : "s") this plan needs: \(scopes.joined(separator: ", ")); nothing was written"
+        case .avatarFileChanged(let path, let planned, let now):
+            "avatar file \(path) changed since the plan (sha256 \(planned.prefix(12))… then, \(now.prefix(12))… now)"
+        }
+    }
+}
+
+/// Applies exactly a plan's changes, then re-reads live state and verifies them.
+/// Status and avatar writes are independent: they run concurrently and one failing
+/// neither stops nor undoes the other.
+public struct Executor: Sendable {
+    public let client: PachcaClient
+    public let subject: Subject
+    public let stateStore: StateStore
+    public let readFile: @Sendable (String) throws -> [UInt8]
+
+    public init(client: PachcaClient, subject: Subject = .me, stateStore: StateStore,
+                readFile: @escaping @Sendable (String) throws -> [UInt8]) {
+        self.client = client; self.subject = subject; self.stateStore = stateStore; self.readFile = readFile
+    }
+
+    /// The scopes a plan's writes need (SPEC §6): avatar scope only when the avatar changes.
+    public static func requiredScopes(for plan: Plan) -> [String] {
+        var scopes: [String] = []
+        if plan.change(for: .status) != nil { scopes.append("profile_status:write") }
+        if plan.change(for: .avatar) != nil { scopes.append("profile_avatar:write") }
+        return scopes
+    }
+
+    /// Checks with `GET /oauth/token/info` that every needed scope is granted, before any write.
+    public func preflight(_ plan: Plan) async throws {
+        let needed = Self.requiredScopes(for: plan)
+        guard !needed.isEmpty else { return }
+        let (info, _) = try await client.tokenInfo()
+        let missing = needed.filter { !info.scopes.contains($0) }
+        if !missing.isEmpty { throw ApplyError.missingScopes(missing) }
+    }
+
+    public func apply(_ plan: Plan, now: @Sendable () -> Date = Date.init) async -> ApplyReport {
+        async let statusOutcome = applyStatus(plan)
+        async let avatarOutcome = applyAvatar(plan, now: now)
+        let (status, avatar) = await (statusOutcome, avatarOutcome)
+        let outcomes = [status, avatar.outcome].compactMap { $0 }
+        var report = ApplyReport(outcomes: outcomes, convergenceProblems: [], verificationError: nil)
+        guard !report.applied.isEmpty else { return report }
+        await verify(plan, uploadedURL: avatar.uploadedURL, report: &report, now: now)
+        return report
+    }
+
+    private func applyStatus(_ plan: Plan) async -> ResourceOutcome? {
+        guard let change = plan.change(for: .status) else { return nil }
+        do {
+            switch change.action {
+            case .create, .update:
+                guard case .value(let status) = plan.desired.status else { return nil }
+                _ = try await client.putStatus(subject.apiSubject, WireStatusUpdate(status))
+            case .delete:
+                try await client.deleteStatus(subject.apiSubject)
+            }
+            return ResourceOutcome(change: change, result: .applied)
+        } catch {
+            return ResourceOutcome(change: change, result: .failed(String(describing: error)))
+        }
+    }
+
+    private func applyAvatar(_ plan: Plan, now: @Sendable () -> Date) async -> (outcome: ResourceOutcome?, uploadedURL: String?) {
+        guard let change = plan.change(for: .avatar) else { return (nil, nil) }
+        do {
+            switch change.action {
+            case .create, .update:
+                guard let file = change.avatarAfter else { return (nil, nil) }
+                // Re-hash at apply: what is uploaded must be exactly what the plan showed.
+                let bytes = try readFile(file.resolvedPath)
+                let digest = SHA256.hex(bytes)
+                guard digest == file.sha256 else {
+                    throw ApplyError.avatarFileChanged(path: file.declaredPath, planned: file.sha256, now: digest)
+                }
+                let url = try await client.putAvatar(subject.apiSubject, image: Data(bytes),
+                                                     fileName: AvatarIdentity.uploadFileName(for: file),
+                                                     mimeType: file.format.mimeType)
+                return (ResourceOutcome(change: change, result: .applied), url)
+            case .delete:
+                try await client.deleteAvatar(subject.apiSubject)
+                return (ResourceOutcome(change: change, result: .applied), nil)
+            }
+        } catch {
+            return (ResourceOutcome(change: change, result: .failed(String(describing: error))), nil)
+        }
+    }
+
+    /// Re-reads live state; anything applied that still differs is a convergence problem.
+    private func verify(_ plan: Plan, uploadedURL: String?, report: inout ApplyReport, now: @Sendable () -> Date) async {
+        let live: LiveState
+        do {
+            live = try await LiveReader(client: client, subject: subject).read()
+        } catch {
+            report.verificationError = "could not re-read live state to verify: \(error)"
+            return
+        }
+        let applied = report.applied
+        if let change = applied.first(where: { $0.resource == .status }) {
+            let liveStatus = live.status.flatMap { $0.hasExpired(at: now()) ? nil : $0 }
+            switch (change.action, plan.desired.status.value, liveStatus) {
+            case (.delete, _, let remaining?):
+                report.convergenceProblems.append(ConvergenceProblem(
+                    field: "status", sent: "DELETE", received: "\"\(remaining.title)\""))
+            case (.create, let wanted?, nil), (.update, let wanted?, nil):
+                report.convergenceProblems.append(ConvergenceProblem(
+                    field: "status", sent: "\"\(wanted.title)\"", received: "no status"))
+            case (.create, let wanted?, let got?), (.update, let wanted?, let got?):
+                let sent = StatusSnapshot(wanted), received = StatusSnapshot(got)
+                for field in wanted.differingFields(from: got) {
+                    report.convergenceProblems.append(ConvergenceProblem(
+                        field: "status.\(field.rawValue)",
+                        sent: Self.show(sent.value(of: field)), received: Self.show(received.value(of: field))))
+                }
+            default: break
+            }
+        }
+        if let change = applied.first(where: { $0.resource == .avatar }) {
+            switch change.action {
+            case .delete:
+                if let url = live.avatarURL {
+                    report.convergenceProblems.append(ConvergenceProblem(field: "avatar", sent: "DELETE", received: url))
+                } else {
+                    try? stateStore.save(StateRecord(avatar: nil))
+                }
+            case .create, .update:
+                guard let liveURL = live.avatarURL, let file = change.avatarAfter else {
+                    report.convergenceProblems.append(ConvergenceProblem(
+                        field: "avatar", sent: change.avatarAfter?.declaredPath ?? "image", received: "no avatar"))
+                    return
+                }
+                // Remember the upload under the URL a later GET shows, so the next plan proves
+                // identity from the record without downloading.
+                let record = StateRecord(avatar: .init(sha256: file.sha256, imageURL: liveURL, uploadedAt: now()))
+                do { try stateStore.save(record) } catch {
+                    report.verificationError = "avatar uploaded, but the state record \(stateStore.path) could not be written: \(error)"
+                }
+                _ = uploadedURL
+            }
+        }
+    }
+
+    static func show(_ value: String?) -> String { value.map { "\"\($0)\"" } ?? "nothing" }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import PachcaAPI
+import ProfileCore
+
+/// Reads live state: `GET /profile` and `GET /profile/status`, concurrently (SPEC §6).
+public struct LiveReader: Sendable {
+    public let client: PachcaClient
+    public let subject: Subject
+
+    public init(client: PachcaClient, subject: Subject = .me) {
+        self.client = client; self.subject = subject
+    }
+
+    public func read() async throws -> LiveState {
+        let apiSubject = subject.apiSubject
+        async let profile = client.profile(apiSubject)
+        async let status = client.status(apiSubject)
+        let (user, wireStatus) = try await (profile, status)
+        return LiveState(owner: ProfileOwner(user), status: wireStatus.map(StatusFields.init), avatarURL: user.imageURL)
+    }
+}
+
+extension Subject {
+    var apiSubject: APISubject {
+        switch self {
+        case .me: .me
+        case .user(let id): .user(id: id)
+        }
+    }
+}
+
+extension ProfileOwner {
+    public init(_ user: WireUser) {
+        self.init(id: user.id, firstName: user.firstName ?? "", lastName: user.lastName ?? "",
+                  nickname: user.nickname ?? "", isBot: user.bot ?? false)
+    }
+}
+
+extension StatusFields {
+    /// From the wire: `away_message` is `{"text":…}` or null, `expires_at` a string or null.
+    public init(_ wire: WireUserStatus) {
+        self.init(emoji: wire.emoji, title: wire.title, isAway: wire.isAway ?? false,
+                  awayMessage: wire.awayMessage?.text,
+                  expiresAt: wire.expiresAt.flatMap(WireTimestamp.parse))
+    }
+}
+
+extension WireStatusUpdate {
+    /// The whole status for `PUT /profile/status`; absent values are omitted, never null.
+    init(_ status: StatusFields) {
+        self.init(emoji: status.emoji, title: status.title, expiresAt: status.expiresAt,
+                  isAway: status.isAway, awayMessage: status.awayMessage)
+    }
+}

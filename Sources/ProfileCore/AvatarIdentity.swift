@@ -1,0 +1,57 @@
+import Foundation
+
+/// What `apply` remembers of its last avatar upload: `.<profile>.state.json` (SPEC §5).
+/// Small, token-free, safe to commit or cache.
+public struct StateRecord: Sendable, Equatable, Codable {
+    public struct AvatarUpload: Sendable, Equatable, Codable {
+        public var sha256: String
+        public var imageURL: String
+        public var uploadedAt: Date
+        public init(sha256: String, imageURL: String, uploadedAt: Date) {
+            self.sha256 = sha256; self.imageURL = imageURL; self.uploadedAt = uploadedAt
+        }
+        enum CodingKeys: String, CodingKey { case sha256; case imageURL = "image_url"; case uploadedAt = "uploaded_at" }
+    }
+    public var formatVersion: String
+    public var avatar: AvatarUpload?
+    public init(avatar: AvatarUpload?) { formatVersion = "1"; self.avatar = avatar }
+    enum CodingKeys: String, CodingKey { case formatVersion = "format_version"; case avatar }
+}
+
+/// Proves (or fails to prove) that the live avatar is the file in git, strongest evidence first.
+/// Pure: the caller fetches the served bytes only when `assessWithoutContent` returns nil.
+public enum AvatarIdentity {
+    /// The uploaded file name carries the content hash so a server that keeps file names
+    /// in `image_url` lets later plans prove identity without downloading anything.
+    public static func uploadFileName(for avatar: AvatarFile) -> String {
+        "avatar-\(avatar.sha256).\(avatar.format.fileExtension)"
+    }
+
+    /// Decides from the state record or the URL's file name; nil means "fetch the bytes".
+    public static func assessWithoutContent(desired: AvatarFile, liveURL: String?, record: StateRecord?) -> AvatarAssessment? {
+        guard let liveURL else { return AvatarAssessment(inSync: false, evidence: .noLiveAvatar) }
+        let liveKey = Normalization.avatarURLKey(liveURL)
+        if let upload = record?.avatar, Normalization.avatarURLKey(upload.imageURL) == liveKey {
+            return AvatarAssessment(inSync: upload.sha256 == desired.sha256, evidence: .stateRecord)
+        }
+        if let hashInName = contentHash(inFileNameOf: liveKey) {
+            return AvatarAssessment(inSync: hashInName == desired.sha256, evidence: .fileName)
+        }
+        return nil
+    }
+
+    /// Decides from the hash of the bytes served at `image_url`; nil when they could not be read.
+    public static func assess(desired: AvatarFile, servedContentSHA256: String?) -> AvatarAssessment {
+        guard let served = servedContentSHA256 else { return AvatarAssessment(inSync: false, evidence: .unverifiable) }
+        return AvatarAssessment(inSync: served == desired.sha256, evidence: .content)
+    }
+
+    /// The 64-hex sha256 in a URL's last path component, as `uploadFileName` writes it.
+    static func contentHash(inFileNameOf url: String) -> String? {
+        let name = url.split(separator: "/").last.map(String.init) ?? url
+        guard let range = name.range(of: "avatar-") else { return nil }
+        let hex = name[range.upperBound...].prefix(64)
+        guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        return String(hex)
+    }
+}

@@ -1,0 +1,422 @@
+import Foundation
+import ProfileYAML
+
+/// The outcome of decoding one file: the desired state (nil iff any error) and every finding.
+public struct DecodeResult: Sendable, Equatable {
+    public var desired: DesiredState?
+    public var diagnostics: [Diagnostic]
+    public init(desired: DesiredState?, diagnostics: [Diagnostic]) {
+        self.desired = desired; self.diagnostics = diagnostics
+    }
+    public var isValid: Bool { desired != nil }
+}
+
+/// YAML bytes → `DesiredState`, in one pass that collects every error (SPEC §1).
+/// Pure: files come through `FileReading`, the clock through `now`.
+public struct DesiredStateDecoder {
+    public static let maxFileBytes = YAMLLimits.maxFileBytes
+    /// Avatars are uploaded whole; 10 MiB is well above any sensible profile picture.
+    public static let maxAvatarBytes = 10 << 20
+    public static let maxTitleLength = 50
+    public static let maxAwayMessageLength = 1024
+
+    public static let topLevelKeys = ["version", "status", "avatar"]
+    public static let statusKeys = ["emoji", "title", "is_away", "away_message", "expires_at"]
+
+    /// Reads `file` through `files` (bounded by `maxFileBytes`), then decodes it.
+    public static func decode(file: String, now: Date, files: any FileReading) -> DecodeResult {
+        switch files.readFile(atPath: file, maxBytes: maxFileBytes) {
+        case .contents(let bytes):
+            return decode(file: file, bytes: bytes, now: now, files: files)
+        case let failure:
+            let message = switch failure {
+            case .notFound: "cannot read the file: no such file"
+            case .notRegularFile: "cannot read the file: not a regular file"
+            case .unreadable(let reason): "cannot read the file: \(reason)"
+            case .tooLarge(let size): "file is too large: at most \(maxFileBytes) bytes (got \(size))"
+            case .contents: ""
+            }
+            return DecodeResult(desired: nil, diagnostics: [Diagnostic(severity: .error, file: file, line: 0, column: 0, message: message)])
+        }
+    }
+
+    public static func decode(file: String, bytes: [UInt8], now: Date, files: any FileReading) -> DecodeResult {
+        var d = Decoding(file: file, now: now, files: files)
+        let document = YAMLReader.read(bytes)
+        for e in document.errors { d.error(e.message, at: e.mark, notes: e.notes) }
+        var state = DesiredState(file: file)
+        if let root = document.root {
+            d.rejectTokens(in: root, path: "")
+            state = d.decodeRoot(root)
+        } else if document.errors.isEmpty {
+            d.warnNothingManaged()
+        }
+        let diagnostics = d.diagnostics.sortedByPosition()
+        return DecodeResult(desired: diagnostics.hasErrors ? nil : state, diagnostics: diagnostics)
+    }
+
+    /// `avatar:` is relative to the YAML file's directory, not to the working directory.
+    /// `.` components are dropped; `..` is kept (collapsing it would be wrong across symlinks).
+    public static func resolve(avatarPath path: String, relativeTo file: String) -> String {
+        let joined: String
+        if path.hasPrefix("/") {
+            joined = path
+        } else if let slash = file.lastIndex(of: "/") {
+            joined = String(file[...slash]) + path
+        } else {
+            joined = path
+        }
+        let parts = joined.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+        let body = parts.joined(separator: "/")
+        if joined.hasPrefix("/") { return "/" + body }
+        return body.isEmpty ? "." : body
+    }
+}
+
+/// One decoding run's working state.
+private struct Decoding {
+    let file: String
+    let now: Date
+    let files: any FileReading
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String, now: Date, files: any FileReading) {
+        self.file = file; self.now = now; self.files = files
+    }
+
+    // MARK: findings
+
+    mutating func error(_ message: String, at mark: Mark, path: String = "", notes: [String] = []) {
+        diagnostics.append(Diagnostic(severity: .error, file: file, line: mark.line, column: mark.column, path: path,
+                                      message: message, notes: notes))
+    }
+
+    mutating func warning(_ message: String, at mark: Mark, path: String = "", notes: [String] = []) {
+        diagnostics.append(Diagnostic(severity: .warning, file: file, line: mark.line, column: mark.column, path: path,
+                                      message: message, notes: notes))
+    }
+
+    mutating func warnNothingManaged() {
+        warning("nothing is managed: the file sets neither status nor avatar", at: .wholeFile)
+    }
+
+    // MARK: document
+
+    mutating func decodeRoot(_ root: YAMLNode) -> DesiredState {
+        var state = DesiredState(file: file)
+        if root.resolved == .null, !root.isPreReported {
+            warnNothingManaged()
+            return state
+        }
+        guard let entries = root.mapping else {
+            if !root.isPreReported {
+                error("expected a mapping with the keys version, status, avatar (got \(root.describedForMessage))", at: root.start)
+            }
+            return state
+        }
+        for entry in entries {
+            guard let key = keyName(entry.key, parentPath: "") else { continue }
+            switch key {
+            case "version": checkVersion(entry.value)
+            case "status": state.status = decodeStatus(entry.value)
+            case "avatar": state.avatar = decodeAvatar(entry.value)
+            default: unknownKey(key, at: entry.key.start, path: "", known: DesiredStateDecoder.topLevelKeys)
+            }
+        }
+        if !state.status.isManaged, !state.avatar.isManaged, !diagnostics.hasErrors { warnNothingManaged() }
+        return state
+    }
+
+    /// A key's text, or nil (after an error) when the key is not a plain string.
+    mutating func keyName(_ key: YAMLNode, parentPath: String) -> String? {
+        guard let scalar = key.scalar, !key.isPreReported else {
+            if !key.isPreReported {
+                error("a key must be a plain string (got \(key.kindName))", at: key.start, path: parentPath)
+            }
+            return nil
+        }
+        return scalar.value
+    }
+
+    mutating func unknownKey(_ key: String, at mark: Mark, path parent: String, known: [String]) {
+        if TokenKey.matches(key) { return }  // already refused, with better advice, by rejectTokens
+        let path = parent.isEmpty ? key : "\(parent).\(key)"
+        let hint = Suggest.nearest(to: key, among: known).map { "did you mean '\($0)'?" }
+            ?? "known keys: \(known.joined(separator: ", "))"
+        error("unknown key", at: mark, path: path, notes: [hint])
+    }
+
+    /// A `token` key at any depth is refused: secrets do not belong in git.
+    mutating func rejectTokens(in node: YAMLNode, path: String) {
+        switch node.content {
+        case .scalar: return
+        case .sequence(let items):
+            for (i, item) in items.enumerated() { rejectTokens(in: item, path: "\(path)[\(i)]") }
+        case .mapping(let entries):
+            for entry in entries {
+                let name = entry.key.scalar?.value
+                let childPath = name.map { path.isEmpty ? $0 : "\(path).\($0)" } ?? path
+                if let name, TokenKey.matches(name) {
+                    error("a token does not belong in this file (secrets must not be committed to git)", at: entry.key.start,
+                          path: childPath, notes: ["remove this key and set the PACHCA_TOKEN environment variable (or use --token-file)"])
+                }
+                rejectTokens(in: entry.key, path: childPath)
+                rejectTokens(in: entry.value, path: childPath)
+            }
+        }
+    }
+
+    // MARK: fields
+
+    mutating func checkVersion(_ node: YAMLNode) {
+        guard !node.isPreReported else { return }
+        switch node.resolved {
+        case .int(1): return
+        case .int(let v): error("unsupported version (got \(v)); the only version is 1", at: node.start, path: "version")
+        default: error("expected the integer 1 (got \(node.describedForMessage))", at: node.start, path: "version")
+        }
+    }
+
+    mutating func decodeStatus(_ node: YAMLNode) -> Managed<StatusFields> {
+        if node.isPreReported { return .unmanaged }
+        if node.resolved == .null { return .none }
+        guard let entries = node.mapping else {
+            error("expected a mapping or null (got \(node.describedForMessage))", at: node.start, path: "status")
+            return .unmanaged
+        }
+        var emoji: String?, title: String?, isAway: Bool?, awayMessage: String?, expiresAt: Date?
+        var seen: [String: YAMLNode] = [:]
+        for entry in entries {
+            guard let key = keyName(entry.key, parentPath: "status") else { continue }
+            let v = entry.value
+            let path = "status.\(key)"
+            switch key {
+            case "emoji":
+                seen[key] = v
+                if let text = string(v, path: path) { emoji = checkEmoji(text, node: v, path: path) }
+            case "title":
+                seen[key] = v
+                if let text = string(v, path: path) { title = checkLength(text, node: v, path: path, min: 1, max: DesiredStateDecoder.maxTitleLength) }
+            case "is_away":
+                seen[key] = v
+                isAway = bool(v, path: path)
+            case "away_message":
+                seen[key] = v
+                if v.resolved == .null, !v.isPreReported { break }
+                if let text = string(v, path: path) { awayMessage = checkLength(text, node: v, path: path, min: 0, max: DesiredStateDecoder.maxAwayMessageLength) }
+            case "expires_at":
+                seen[key] = v
+                expiresAt = timestamp(v, path: path)
+            default:
+                unknownKey(key, at: entry.key.start, path: "status", known: DesiredStateDecoder.statusKeys)
+            }
+        }
+        for required in ["emoji", "title"] where seen[required] == nil {
+            error("required key is missing", at: node.start, path: "status.\(required)",
+                  notes: ["a status needs both emoji and title; write 'status: null' for no status"])
+        }
+        if let messageNode = seen["away_message"], let text = awayMessage, !text.isEmpty, isAway != true {
+            warning("has no effect unless is_away is true", at: messageNode.start, path: "status.away_message")
+        }
+        if let date = expiresAt, date <= now, let at = seen["expires_at"] {
+            warning("already in the past (\(Timestamp.canonical(date))); the status will be treated as none", at: at.start,
+                    path: "status.expires_at")
+        }
+        guard let emoji, let title else { return .unmanaged }
+        return .value(StatusFields(emoji: emoji, title: title, isAway: isAway ?? false, awayMessage: awayMessage, expiresAt: expiresAt))
+    }
+
+    mutating func decodeAvatar(_ node: YAMLNode) -> Managed<AvatarFile> {
+        if node.isPreReported { return .unmanaged }
+        if node.resolved == .null { return .none }
+        guard let declared = string(node, path: "avatar") else { return .unmanaged }
+        guard !declared.isEmpty else {
+            error("must not be empty; write 'avatar: null' for no avatar", at: node.start, path: "avatar")
+            return .unmanaged
+        }
+        let resolved = DesiredStateDecoder.resolve(avatarPath: declared, relativeTo: file)
+        let limit = DesiredStateDecoder.maxAvatarBytes
+        let bytes: [UInt8]
+        switch files.readFile(atPath: resolved, maxBytes: limit) {
+        case .contents(let b): bytes = b
+        case .notFound:
+            error("file not found (\(resolved))", at: node.start, path: "avatar", notes: ["the path is relative to this YAML file's directory"])
+            return .unmanaged
+        case .notRegularFile:
+            error("not a regular file (\(resolved))", at: node.start, path: "avatar")
+            return .unmanaged
+        case .unreadable(let reason):
+            error("cannot read the file (\(resolved): \(reason))", at: node.start, path: "avatar")
+            return .unmanaged
+        case .tooLarge(let size):
+            error("the image is too large: at most \(limit) bytes (got \(size))", at: node.start, path: "avatar")
+            return .unmanaged
+        }
+        guard let format = ImageSniffer.format(of: bytes) else {
+            let what = bytes.isEmpty ? "an empty file" : "unrecognized content"
+            error("not a PNG, JPEG, GIF or WebP image (\(resolved) is \(what))", at: node.start, path: "avatar",
+                  notes: ["the format is decided by the file's bytes, not its name"])
+            return .unmanaged
+        }
+        if let claimed = ImageSniffer.format(forExtensionOf: resolved), claimed != format {
+            // The upload uses the real type, so this is only misleading, not fatal.
+            warning("the file name says \(claimed.rawValue.uppercased()) but the content is \(format.rawValue.uppercased())",
+                    at: node.start, path: "avatar")
+        }
+        return .value(AvatarFile(declaredPath: declared, resolvedPath: resolved, sha256: SHA256.hex(bytes),
+                                 byteCount: bytes.count, format: format))
+    }
+
+    // MARK: typed values
+
+    mutating func string(_ node: YAMLNode, path: String) -> String? {
+        if node.isPreReported { return nil }
+        if case .string(let s)? = node.resolved { return s }
+        var notes: [String] = []
+        if let raw = node.scalar?.value, node.resolved != .null {
+            notes.append("quote it to make it text: \"\(raw)\"")
+        }
+        error("expected a string (got \(node.describedForMessage))", at: node.start, path: path, notes: notes)
+        return nil
+    }
+
+    mutating func bool(_ node: YAMLNode, path: String) -> Bool? {
+        if node.isPreReported { return nil }
+        if case .bool(let b)? = node.resolved { return b }
+        if let s = node.scalar {
+            if s.style == .plain, YAML11.booleanWords.contains(s.value.lowercased()) {
+                error("expected true or false (got '\(s.value)')", at: node.start, path: path,
+                      notes: ["YAML 1.1 words such as yes/no/on/off are not booleans here; write true or false"])
+                return nil
+            }
+            if s.style != .plain, CoreBooleans.contains(s.value.lowercased()) {
+                error("expected true or false (got the string \"\(s.value)\")", at: node.start, path: path,
+                      notes: ["a quoted value is a string; remove the quotes"])
+                return nil
+            }
+        }
+        error("expected true or false (got \(node.describedForMessage))", at: node.start, path: path)
+        return nil
+    }
+
+    mutating func timestamp(_ node: YAMLNode, path: String) -> Date? {
+        if node.isPreReported { return nil }
+        if node.resolved == .null { return nil }
+        guard let text = node.scalar?.value else {
+            error("expected a timestamp such as \(Timestamp.expectedForm) (got \(node.kindName))", at: node.start, path: path)
+            return nil
+        }
+        let form = Timestamp.expectedForm
+        do {
+            return try Timestamp.parse(text)
+        } catch .bareDate {
+            error("a date without a time and offset is ambiguous (got '\(text)')", at: node.start, path: path,
+                  notes: ["write a time and an offset, e.g. \(form) or \(text)T23:59:59Z"])
+        } catch .missingOffset {
+            error("a time without an offset is ambiguous (got '\(text)')", at: node.start, path: path,
+                  notes: ["add an offset (Z or +03:00), e.g. \(form)"])
+        } catch .outOfRange(let field) {
+            error("not a valid timestamp: \(field) out of range (got '\(text)')", at: node.start, path: path)
+        } catch {
+            self.error("not a timestamp (got '\(text)')", at: node.start, path: path,
+                       notes: ["expected the form \(form) (ISO-8601 with a time and an offset)"])
+        }
+        return nil
+    }
+
+    mutating func checkEmoji(_ text: String, node: YAMLNode, path: String) -> String? {
+        if EmojiCheck.isSingleEmoji(text) { return text }
+        var notes = ["write one emoji character, e.g. \"🏖️\""]
+        if text.hasPrefix(":"), text.hasSuffix(":"), text.count > 2 {
+            notes = ["shortcodes are not supported; write the emoji character itself, e.g. \"🙂\""]
+        }
+        let message = text.isEmpty ? "must not be empty" : "expected a single emoji (got '\(text.truncatedForMessage)')"
+        error(message, at: node.start, path: path, notes: notes)
+        return nil
+    }
+
+    /// Lengths count Unicode code points, as the Pachca server counts string length.
+    mutating func checkLength(_ text: String, node: YAMLNode, path: String, min: Int, max: Int) -> String? {
+        let length = text.unicodeScalars.count
+        if length < min {
+            error("must not be empty", at: node.start, path: path)
+            return nil
+        }
+        if length > max {
+            error("at most \(max) characters (got \(length))", at: node.start, path: path)
+            return nil
+        }
+        return text
+    }
+}
+
+private let CoreBooleans: Set<String> = ["true", "false"]
+
+enum YAML11 {
+    /// Booleans in YAML 1.1 but strings under the 1.2 core schema this format uses.
+    static let booleanWords: Set<String> = ["yes", "no", "y", "n", "on", "off"]
+}
+
+enum TokenKey {
+    static func matches(_ key: String) -> Bool {
+        let k = key.lowercased()
+        return k == "token" || k.hasSuffix("_token") || k.hasSuffix("-token")
+    }
+}
+
+enum Suggest {
+    /// The known key nearest to a misspelt one, if it is near enough to be a typo.
+    static func nearest(to key: String, among known: [String]) -> String? {
+        let lowered = key.lowercased().replacingOccurrences(of: "-", with: "_")
+        var best: (String, Int)?
+        for candidate in known {
+            let d = distance(Array(lowered.unicodeScalars), Array(candidate.unicodeScalars))
+            if d < (best?.1 ?? Int.max) { best = (candidate, d) }
+        }
+        if lowered.count >= 3, let prefixed = known.first(where: { $0.hasPrefix(lowered) || lowered.hasPrefix($0) }) {
+            return prefixed
+        }
+        guard let (name, d) = best else { return nil }
+        return d <= max(1, min(2, name.count / 3)) ? name : nil
+    }
+
+    /// Optimal string alignment distance: Levenshtein plus adjacent transpositions.
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                d[i][j] = Swift.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = Swift.min(d[i][j], d[i - 2][j - 2] + 1) }
+            }
+        }
+        return d[a.count][b.count]
+    }
+}
+
+extension YAMLNode {
+    /// The reader already refused this node's tag; do not pile a type error on top.
+    var isPreReported: Bool { if case .other = tag { true } else { false } }
+
+    /// `integer 2024`, `string "abc"`, `mapping` — for "(got …)" evidence.
+    var describedForMessage: String {
+        guard let s = scalar else { return kindName }
+        switch resolved {
+        case .null: return "null"
+        case .string(let text): return "string \"\(text.truncatedForMessage)\""
+        default: return "\(kindName) \(s.value.truncatedForMessage)"
+        }
+    }
+}
+
+extension String {
+    /// Evidence stays short even when the value is a whole paragraph.
+    var truncatedForMessage: String {
+        let oneLine = replacingOccurrences(of: "\n", with: "\\n")
+        return oneLine.count > 40 ? String(oneLine.prefix(37)) + "…" : oneLine
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import ProfileCore
+
+/// One file's findings, as `validate --json` reports them.
+public struct FileDiagnostics: Sendable, Equatable {
+    public var file: String
+    public var diagnostics: [Diagnostic]
+    public init(file: String, diagnostics: [Diagnostic]) { self.file = file; self.diagnostics = diagnostics }
+    public var valid: Bool { !diagnostics.hasErrors }
+}
+
+/// Renders findings; pure functions of their inputs. Color and source display are decided by
+/// the caller (terminal, `NO_COLOR`, `--no-color`), never here.
+public enum DiagnosticPrinter {
+    /// `path:line:col: error: message`, then `  note: …` lines; with `showSource` and the
+    /// file's bytes in `sources`, the source line and a caret under the column.
+    public static func text(_ diagnostics: [Diagnostic], sources: [String: [UInt8]] = [:], showSource: Bool = false,
+                            useColor: Bool = false) -> String {
+        var out = ""
+        let paint = DiagnosticPaint(enabled: useColor)
+        for d in diagnostics {
+            let location = d.line > 0 ? "\(d.file):\(d.line):\(d.column):" : "\(d.file):"
+            let label = d.severity == .error ? paint.red("error:") : paint.magenta("warning:")
+            let subject = d.path.isEmpty ? d.message : "\(d.path): \(d.message)"
+            out += "\(paint.bold(location)) \(label) \(paint.bold(subject))\n"
+            if showSource, d.line > 0, let bytes = sources[d.file], let line = sourceLine(d.line, in: bytes) {
+                out += "  \(line)\n"
+                out += "  \(caretPadding(line, column: d.column))\(paint.green("^"))\n"
+            }
+            for note in d.notes { out += "  \(paint.cyan("note:")) \(note)\n" }
+        }
+        return out
+    }
+
+    /// The `validate --json` document; keys sorted, so the output is byte-for-byte stable:
+    /// `{"files":[{"diagnostics":[{"column","line","message","notes","path","severity"}],"file","valid"}]}`.
+    public static func json(_ files: [FileDiagnostics]) -> String {
+        struct Item: Encodable {
+            var severity: String, line: Int, column: Int, path: String, message: String, notes: [String]
+        }
+        struct File: Encodable { var file: String, valid: Bool, diagnostics: [Item] }
+        struct Document: Encodable { var files: [File] }
+        let document = Document(files: files.map { f in
+            File(file: f.file, valid: f.valid, diagnostics: f.diagnostics.map {
+                Item(severity: $0.severity.rawValue, line: $0.line, column: $0.column, path: $0.path,
+                     message: $0.message, notes: $0.notes)
+            })
+        })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding strings, integers and booleans cannot fail.
+        let data = (try? encoder.encode(document)) ?? Data("{\"files\":[]}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`), so findings land
+    /// on the pull request's diff. Notes follow the message on their own lines.
+    public static func githubCommands(_ diagnostics: [Diagnostic]) -> String {
+        var out = ""
+        for d in diagnostics {
+            var properties = ["file=\(escapeProperty(d.file))"]
+            if d.line > 0 { properties += ["line=\(d.line)", "col=\(d.column)"] }
+            var message = d.path.isEmpty ? d.message : "\(d.path): \(d.message)"
+            for note in d.notes { message += "\nnote: \(note)" }
+            out += "::\(d.severity.rawValue) \(properties.joined(separator: ","))::\(escapeData(message))\n"
+        }
+        return out
+    }
+
+    static func escapeData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25")
+            .replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    static func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+
+    /// The 1-based `line` of the file without its line break (LF, CRLF or a lone CR, as libyaml counts).
+    public static func sourceLine(_ line: Int, in bytes: [UInt8]) -> String? {
+        var body = bytes[...]
+        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        var current = 1
+        var start = body.startIndex
+        var i = body.startIndex
+        while i < body.endIndex {
+            let b = body[i]
+            if b == 0x0A || b == 0x0D {
+                if current == line { break }
+                if b == 0x0D, i + 1 < body.endIndex, body[i + 1] == 0x0A { i += 1 }
+                current += 1
+                start = i + 1
+            }
+            i += 1
+        }
+        guard current == line else { return nil }
+        return String(decoding: body[start..<i], as: UTF8.self)
+    }
+
+    /// Blanks up to the column (which counts code points), keeping tabs so the caret lines up.
+    static func caretPadding(_ line: String, column: Int) -> String {
+        String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }))
+    }
+}
+
+/// ANSI styling, all-or-nothing by the caller's decision.
+private struct DiagnosticPaint {
+    let enabled: Bool
+    func wrap(_ s: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    func bold(_ s: String) -> String { wrap(s, "1") }
+    func red(_ s: String) -> String { wrap(s, "1;31") }
+    func magenta(_ s: String) -> String { wrap(s, "1;35") }
+    func green(_ s: String) -> String { wrap(s, "1;32") }
+    func cyan(_ s: String) -> String { wrap(s, "1;36") }
+}

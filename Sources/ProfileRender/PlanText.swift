@@ -1,0 +1,120 @@
+import Foundation
+import ProfileCore
+
+/// The human view of a plan, Terraform-like, rendered from the same `Plan` as the JSON.
+public enum PlanText {
+    public static func render(_ plan: Plan, color: Bool) -> String {
+        let paint = Paint(enabled: color)
+        var lines: [String] = [header(plan), ""]
+
+        for change in plan.changes {
+            lines.append(contentsOf: render(change, paint: paint))
+        }
+        if plan.changes.isEmpty, let assessment = plan.avatarAssessment {
+            lines.append("  avatar: in sync (\(assessment.evidence.explanation))")
+        }
+        if !plan.warnings.isEmpty {
+            if !plan.changes.isEmpty || plan.avatarAssessment != nil { lines.append("") }
+            for warning in plan.warnings { lines.append(paint.yellow("Warning: ") + warning) }
+        }
+        if lines.last != "" { lines.append("") }
+        lines.append(summary(plan))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func header(_ plan: Plan) -> String {
+        let owner = plan.owner
+        let who = owner.displayName.isEmpty ? "@\(owner.nickname)" : "\(owner.displayName) (@\(owner.nickname))"
+        return "Profile: \(who), id \(owner.id) — \(plan.file)"
+    }
+
+    public static func summary(_ plan: Plan) -> String {
+        if !plan.hasChanges { return "No changes. Profile matches \(plan.file)." }
+        let c = plan.counts
+        return "Plan: \(c.create) to create, \(c.update) to change, \(c.delete) to delete."
+    }
+
+    static func render(_ change: Change, paint: Paint) -> [String] {
+        let marker = symbol(change.action)
+        let title = "  \(paint.action(change.action, marker)) \(change.resource.rawValue)"
+        switch change.resource {
+        case .status:
+            var lines = [title + (change.action == .delete ? " (delete)" : "")]
+            for field in change.fieldChanges {
+                let line: String
+                switch (field.before, field.after) {
+                case let (before?, after?): line = "\(paint.yellow("~")) \(field.field.rawValue): \(quote(before, field.field)) → \(quote(after, field.field))"
+                case let (nil, after?): line = "\(paint.green("+")) \(field.field.rawValue): \(quote(after, field.field))"
+                case let (before?, nil): line = "\(paint.red("-")) \(field.field.rawValue): \(quote(before, field.field))"
+                case (nil, nil): continue
+                }
+                lines.append("      " + line)
+            }
+            return lines
+        case .avatar:
+            var lines = [title]
+            if let before = change.avatarBeforeURL { lines.append("      \(paint.red("-")) image_url: \(before)") }
+            if let after = change.avatarAfter {
+                lines.append("      \(paint.green("+")) file: \(after.declaredPath) (sha256 \(after.sha256.prefix(12))…, \(after.byteCount) bytes)")
+            }
+            if let evidence = change.avatarEvidence, change.action == .update {
+                lines.append("        evidence: \(evidence.explanation)")
+            }
+            return lines
+        }
+    }
+
+    static func symbol(_ action: Action) -> String {
+        switch action { case .create: "+"; case .update: "~"; case .delete: "-" }
+    }
+
+    static func quote(_ value: String, _ field: StatusField) -> String {
+        field == .isAway ? value : "\"\(value.replacingOccurrences(of: "\"", with: "\\\""))\""
+    }
+}
+
+/// Markdown for `$GITHUB_STEP_SUMMARY` under GitHub Actions.
+public enum PlanMarkdown {
+    public static func render(_ plan: Plan) -> String {
+        var md = "### pachca-profile plan: `\(plan.file)`\n\n"
+        md += "\(PlanText.header(plan))\n\n"
+        if plan.hasChanges {
+            md += "| resource | action | field | before | after |\n|---|---|---|---|---|\n"
+            for change in plan.changes {
+                switch change.resource {
+                case .status:
+                    if change.fieldChanges.isEmpty {
+                        md += "| status | \(change.action.rawValue) | | | |\n"
+                    }
+                    for f in change.fieldChanges {
+                        md += "| status | \(change.action.rawValue) | \(f.field.rawValue) | \(cell(f.before)) | \(cell(f.after)) |\n"
+                    }
+                case .avatar:
+                    let after = change.avatarAfter.map { "\($0.declaredPath) (sha256 \($0.sha256.prefix(12))…)" }
+                    md += "| avatar | \(change.action.rawValue) | image | \(cell(change.avatarBeforeURL)) | \(cell(after)) |\n"
+                }
+            }
+            md += "\n"
+        }
+        for warning in plan.warnings { md += "> ⚠️ \(warning)\n" }
+        md += "\n**\(PlanText.summary(plan))**\n"
+        return md
+    }
+
+    static func cell(_ value: String?) -> String {
+        guard let value else { return "—" }
+        return "`" + value.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
+    }
+}
+
+/// ANSI color, decided once at the edge (terminal, NO_COLOR, --no-color) and passed in.
+struct Paint {
+    let enabled: Bool
+    func wrap(_ code: String, _ s: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    func green(_ s: String) -> String { wrap("32", s) }
+    func yellow(_ s: String) -> String { wrap("33", s) }
+    func red(_ s: String) -> String { wrap("31", s) }
+    func action(_ action: Action, _ s: String) -> String {
+        switch action { case .create: green(s); case .update: yellow(s); case .delete: red(s) }
+    }
+}

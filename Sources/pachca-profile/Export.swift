@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import PachcaAPI
+import ProfileApply
+import ProfileCore
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Print the live profile as a desired-state file.",
+        discussion: """
+            Without --avatar-out a live avatar is left out (unmanaged), never written as `avatar: null`. \
+            With it, the image is saved there and the file names it relative to --output's folder \
+            (or to the current folder when printing to stdout).
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .customLong("avatar-out"), help: "Also save the live avatar image to this path.")
+    var avatarOut: String?
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the file here instead of stdout.")
+    var output: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            let client = try global.makeClient()
+            let live = try await LiveReader(client: client).read()
+            var avatarLine: String?
+            if let avatarOut {
+                if let urlString = live.avatarURL, let url = URL(string: urlString) {
+                    let bytes = try await client.fetchPublicImage(url, maxBytes: AvatarProver.maxServedImageBytes)
+                    do { try bytes.write(to: URL(fileURLWithPath: avatarOut)) } catch {
+                        throw CLIError.failure("cannot write avatar to \(avatarOut): \(error.localizedDescription)")
+                    }
+                    let base = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
+                        ?? FileManager.default.currentDirectoryPath
+                    avatarLine = "avatar: \(ExportYAML.quote(relativePath(of: avatarOut, from: base)))"
+                } else {
+                    avatarLine = "avatar: null"
+                }
+            }
+            let text = ExportYAML.render(live: live, avatarLine: avatarLine, now: Date())
+            if let output {
+                do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
+                    throw CLIError.failure("cannot write \(output): \(error.localizedDescription)")
+                }
+            } else {
+                Output.stdout(text, terminator: "")
+            }
+        }
+    }
+
+    private func relativePath(of path: String, from base: String) -> String {
+        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let from = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(target.count, from.count) && target[common] == from[common] { common += 1 }
+        let ups = Array(repeating: "..", count: from.count - common)
+        return (ups + target[common...]).joined(separator: "/")
+    }
+}
+
+/// Writes a desired-state file. Strings are double-quoted with JSON escapes, which YAML reads
+/// back unchanged, so what `plan` re-reads is exactly what was exported.
+enum ExportYAML {
+    static func render(live: LiveState, avatarLine: String?, now: Date) -> String {
+        let owner = live.owner
+        var lines = [
+            "# Exported from Pachca: \(owner.displayName) (@\(owner.nickname)), id \(owner.id)",
+            "version: 1",
+        ]
+        if let status = live.status, !status.hasExpired(at: now) {
+            lines.append("status:")
+            lines.append("  emoji: \(quote(status.emoji))")
+            lines.append("  title: \(quote(status.title))")
+            lines.append("  is_away: \(status.isAway)")
+            if let message = status.awayMessage { lines.append("  away_message: \(quote(message))") }
+            if let expiresAt = status.expiresAt {
+                lines.append("  expires_at: \(Normalization.canonicalTimestamp(expiresAt))")
+            }
+        } else {
+            lines.append("status: null")
+        }
+        if let avatarLine { lines.append(avatarLine) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func quote(_ text: String) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+}

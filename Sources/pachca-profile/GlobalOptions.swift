@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import PachcaAPI
+
+/// Options every subcommand that talks to the API accepts (SPEC §2, §3).
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("api-url"), help: "API base URL (env PACHCA_API_URL; default https://api.pachca.com/api/shared/v1).")
+    var apiURL: String?
+
+    @Option(name: .customLong("token-file"), help: "Read the bearer token from this file (trailing newline trimmed).")
+    var tokenFile: String?
+
+    @Option(name: .customLong("token"), help: "Bearer token, for one-off use (prefer PACHCA_TOKEN or --token-file).")
+    var token: String?
+
+    @Option(name: .customLong("timeout"), help: "Seconds per request (env PACHCA_TIMEOUT; default 30).")
+    var timeout: Double?
+
+    @Flag(name: .customLong("no-color"), help: "Never color the output.")
+    var noColor = false
+
+    @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Trace each request on stderr (token redacted).")
+    var verbose = false
+
+    static let defaultAPIURL = "https://api.pachca.com/api/shared/v1"
+
+    func validate() throws {
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+
+    /// Flag, then file, then environment (SPEC §3).
+    func resolveToken(environment: [String: String]) throws -> APIToken? {
+        if let token, !token.isEmpty { return APIToken(token) }
+        if let tokenFile {
+            guard let data = FileManager.default.contents(atPath: tokenFile) else {
+                throw CLIError.failure("cannot read token file \(tokenFile)")
+            }
+            let raw = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !raw.isEmpty else { throw CLIError.authentication("token file \(tokenFile) is empty") }
+            return APIToken(raw)
+        }
+        if let env = environment["PACHCA_TOKEN"], !env.isEmpty { return APIToken(env) }
+        return nil
+    }
+
+    func makeClient(requireToken: Bool = true) throws -> PachcaClient {
+        let environment = ProcessInfo.processInfo.environment
+        let urlString = apiURL ?? environment["PACHCA_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultAPIURL
+        guard let url = URL(string: urlString), let scheme = url.scheme?.lowercased(),
+              scheme == "https" || scheme == "http", url.host != nil
+        else { throw CLIError.failure("invalid API URL \(urlString)") }
+        var seconds = 30.0
+        if let timeout { seconds = timeout } else if let env = environment["PACHCA_TIMEOUT"], !env.isEmpty {
+            guard let parsed = Double(env), parsed > 0 else {
+                throw CLIError.failure("PACHCA_TIMEOUT must be a positive number of seconds (got \(env))")
+            }
+            seconds = parsed
+        }
+        let token = try resolveToken(environment: environment)
+        if requireToken && token == nil {
+            throw CLIError.authentication("no token: set PACHCA_TOKEN, or pass --token-file PATH")
+        }
+        var configuration = ClientConfiguration(baseURL: url, token: token)
+        configuration.timeout = seconds
+        if verbose {
+            configuration.trace = { line in Output.stderr(line) }
+        }
+        do {
+            return try PachcaClient(configuration)
+        } catch let error as PachcaAPIError {
+            throw CLIError.from(error)
+        }
+    }
+
+    var colorEnabledOnStdout: Bool { Output.colorEnabled(fd: 1, noColorFlag: noColor) }
+}

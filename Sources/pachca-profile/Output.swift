@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import PachcaAPI
+import ProfileApply
+
+/// Human output to stdout, diagnostics to stderr (SPEC §2). Written through FileHandle:
+/// Swift 6 does not allow touching the global C `stdout` from concurrent code.
+enum Output {
+    static func stdout(_ text: String, terminator: String = "\n") {
+        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+    }
+    static func stderr(_ text: String, terminator: String = "\n") {
+        FileHandle.standardError.write(Data((text + terminator).utf8))
+    }
+    static func isTerminal(fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// Color only on a terminal, never with NO_COLOR set or --no-color.
+    static func colorEnabled(fd: Int32, noColorFlag: Bool) -> Bool {
+        if noColorFlag { return false }
+        if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { return false }
+        return isTerminal(fd: fd)
+    }
+
+    static var isGitHubActions: Bool { ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" }
+
+    static func appendToStepSummary(_ markdown: String) {
+        guard isGitHubActions, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty,
+              let handle = FileHandle(forWritingAtPath: path) else { return }
+        handle.seekToEndOfFile()
+        handle.write(Data((markdown + "\n").utf8))
+        try? handle.close()
+    }
+}
+
+/// A failure a command reports: message on stderr, then the exit status of SPEC §4.
+enum CLIError: Error, CustomStringConvertible {
+    case failure(String)          // exit 1
+    case authentication(String)   // exit 3
+    case usage(String)            // exit 64
+
+    var description: String {
+        switch self { case .failure(let m), .authentication(let m), .usage(let m): m }
+    }
+    var exitCode: ExitCode {
+        switch self {
+        case .failure: ExitStatus.failure
+        case .authentication: ExitStatus.authentication
+        case .usage: ExitStatus.usage
+        }
+    }
+
+    static func from(_ error: PachcaAPIError) -> CLIError {
+        error.isAuthFailure ? .authentication(error.description) : .failure(error.description)
+    }
+
+    /// Any error a command meets, as a CLIError; keeps the token out (our errors never carry it).
+    static func from(_ error: Error) -> CLIError {
+        switch error {
+        case let error as CLIError: error
+        case let error as PachcaAPIError: from(error)
+        case let error as ApplyError:
+            if case .missingScopes = error { .authentication(error.description) } else { .failure(error.description) }
+        default: .failure(String(describing: error))
+        }
+    }
+}
+
+extension AsyncParsableCommand {
+    /// Runs a command body: prints a failure as `error: …` on stderr and exits with its status.
+    func reportingErrors(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            let failure = CLIError.from(error)
+            Output.stderr("error: \(failure.description)")
+            throw failure.exitCode
+        }
+    }
+}
