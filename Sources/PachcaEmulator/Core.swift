@@ -68,7 +68,10 @@ actor EmulatorCore {
         self.journalSink = journalSink
         for g in config.tokens { grants[g.token] = g }
         if let s = config.status { status = Self.stored(from: s) }
-        if let a = config.avatar { avatar = makeAvatar(bytes: Array(a.bytes), fileName: a.fileName) }
+        if let a = config.avatar {
+            uploadCounter = 1
+            avatar = Self.buildAvatar(bytes: Array(a.bytes), fileName: a.fileName, naming: config.avatarURLNaming, serial: 1)
+        }
     }
 
     func setOrigin(_ o: String) { origin = o }
@@ -185,11 +188,15 @@ actor EmulatorCore {
 
     func makeAvatar(bytes: [UInt8], fileName: String) -> StoredAvatar {
         uploadCounter += 1
+        return Self.buildAvatar(bytes: bytes, fileName: fileName, naming: config.avatarURLNaming, serial: uploadCounter)
+    }
+
+    static func buildAvatar(bytes: [UInt8], fileName: String, naming: AvatarURLNaming, serial: Int) -> StoredAvatar {
         let kind = ImageKind(sniffing: bytes)
         let path: String
-        switch config.avatarURLNaming {
+        switch naming {
         case .keepFileName:
-            path = "/uploads/\(uploadCounter)/\(Self.sanitize(fileName, kind: kind))"
+            path = "/uploads/\(serial)/\(Self.sanitize(fileName, kind: kind))"
         case .random:
             let hex = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
             path = "/uploads/\(hex).\(kind?.fileExtension ?? "bin")"

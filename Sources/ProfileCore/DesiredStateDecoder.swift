@@ -118,7 +118,7 @@ private struct Decoding {
             guard let key = keyName(entry.key, parentPath: "") else { continue }
             switch key {
             case "version": checkVersion(entry.value)
-            case "status": state.status = decodeStatus(entry.value)
+            case "status": state.status = decodeStatus(entry.value, key: entry.key)
             case "avatar": state.avatar = decodeAvatar(entry.value)
             default: unknownKey(key, at: entry.key.start, path: "", known: DesiredStateDecoder.topLevelKeys)
             }
@@ -177,7 +177,7 @@ private struct Decoding {
         }
     }
 
-    mutating func decodeStatus(_ node: YAMLNode) -> Managed<StatusFields> {
+    mutating func decodeStatus(_ node: YAMLNode, key: YAMLNode) -> Managed<StatusFields> {
         if node.isPreReported { return .unmanaged }
         if node.resolved == .null { return .none }
         guard let entries = node.mapping else {
@@ -212,7 +212,8 @@ private struct Decoding {
             }
         }
         for required in ["emoji", "title"] where seen[required] == nil {
-            error("required key is missing", at: node.start, path: "status.\(required)",
+            // At the `status` key: the mapping's own start is the first key's position.
+            error("required key is missing", at: key.start, path: "status.\(required)",
                   notes: ["a status needs both emoji and title; write 'status: null' for no status"])
         }
         if let messageNode = seen["away_message"], let text = awayMessage, !text.isEmpty, isAway != true {

@@ -1,7 +1,62 @@
 import ArgumentParser
+import Foundation
+import ProfileApply
+import ProfileCore
+import ProfileRender
 
+/// `pachca-profile validate FILE...`: checks files only, no network. Exit 0 when every file
+/// is valid (warnings do not fail), 1 otherwise, 64 for usage errors.
 struct Validate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check desired-state files without touching the network.")
-    @Argument(help: "Desired-state files.") var files: [String]
-    func run() async throws { throw ExitStatus.failure }
+    static let configuration = CommandConfiguration(
+        abstract: "Check desired-state files without touching the network.")
+
+    @Flag(name: .customLong("json"), help: "Print one JSON document on stdout instead of human diagnostics.")
+    var json = false
+
+    @Flag(name: .customLong("no-color"), help: "Never color the output.")
+    var noColor = false
+
+    @Argument(help: "Desired-state files.")
+    var files: [String]
+
+    func run() async throws {
+        let now = Date()
+        let fileSystem = LocalFileSystem()
+        let reports = files.map { file in
+            FileDiagnostics(file: file, diagnostics: DesiredStateDecoder.decode(file: file, now: now, files: fileSystem).diagnostics)
+        }
+        if json {
+            // stdout carries exactly one JSON document; nothing else is printed.
+            Output.stdout(DiagnosticPrinter.json(reports), terminator: "")
+        } else {
+            let all = reports.flatMap(\.diagnostics)
+            let showSource = Output.isTerminal(fd: 2)
+            var sources: [String: [UInt8]] = [:]
+            if showSource {
+                // Only to quote lines under a terminal; read again rather than thread bytes through the decoder.
+                for file in Set(all.filter { $0.line > 0 }.map(\.file)) {
+                    if case .contents(let bytes) = fileSystem.readFile(atPath: file, maxBytes: DesiredStateDecoder.maxFileBytes) {
+                        sources[file] = bytes
+                    }
+                }
+            }
+            let text = DiagnosticPrinter.text(all, sources: sources, showSource: showSource,
+                                              useColor: Output.colorEnabled(fd: 2, noColorFlag: noColor))
+            if !text.isEmpty { Output.stderr(text, terminator: "") }
+            if Output.isGitHubActions { Output.stdout(DiagnosticPrinter.githubCommands(all), terminator: "") }
+            for report in reports { Output.stdout(Self.summary(report)) }
+        }
+        if reports.contains(where: { !$0.valid }) { throw ExitStatus.failure }
+    }
+
+    /// `profiles/me.yaml: valid` / `profiles/me.yaml: invalid (2 errors, 1 warning)`.
+    static func summary(_ report: FileDiagnostics) -> String {
+        let errors = report.diagnostics.filter { $0.severity == .error }.count
+        let warnings = report.diagnostics.count - errors
+        var counts: [String] = []
+        if errors > 0 { counts.append("\(errors) error\(errors == 1 ? "" : "s")") }
+        if warnings > 0 { counts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
+        let verdict = report.valid ? "valid" : "invalid"
+        return counts.isEmpty ? "\(report.file): \(verdict)" : "\(report.file): \(verdict) (\(counts.joined(separator: ", ")))"
+    }
 }

@@ -46,7 +46,8 @@ final class ScriptedServer: Sendable {
 
     init(_ respond: @escaping @Sendable (SeenRequest, Int) async throws -> HTTPResponse) async throws {
         let log = self.log
-        let server = HTTPServer(address: .inet(ip4: "127.0.0.1", port: 0), timeout: 30) { request in
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled)
+        await server.appendRoute("*") { request in
             var headers: [String: String] = [:]
             for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
             var query: [String: String] = [:]

@@ -1,1 +1,0 @@
-print("pachca-emulator: not built yet")
