@@ -21,10 +21,12 @@ public enum TransportFailure: Error, Sendable, Equatable, CustomStringConvertibl
     }
 
     /// Timeouts, refused and dropped connections are worth another try; the rest are not.
+    /// On Linux a connection closed before any reply surfaces as "bad response" (-1011,
+    /// libcurl's empty reply), so that is retried too: every call made is idempotent.
     var isRetryable: Bool {
         switch self {
-        case .timedOut, .cannotConnect, .connectionLost: return true
-        case .badResponse, .tooLarge, .other: return false
+        case .timedOut, .cannotConnect, .connectionLost, .badResponse: return true
+        case .tooLarge, .other: return false
         }
     }
 
@@ -33,7 +35,7 @@ public enum TransportFailure: Error, Sendable, Equatable, CustomStringConvertibl
         case .timedOut: return "request timed out"
         case .cannotConnect: return "cannot connect to the server"
         case .connectionLost: return "connection dropped before a response arrived"
-        case .badResponse: return "the server sent a malformed response"
+        case .badResponse: return "the server closed the connection without a valid response"
         case .tooLarge(let limit): return "response larger than \(limit) bytes"
         case .other(let code): return "network error (code \(code))"
         }

@@ -32,6 +32,10 @@ public final class PachcaClient: Sendable {
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.base = trimmed
         self.origin = Origin(scheme: scheme, host: host.lowercased(), port: url.port)
+        var configuration = configuration
+        // Linux URLSession truncates a fractional timeout to whole seconds (0.5 → fires at
+        // once), so round up instead.
+        configuration.timeout = max(1, configuration.timeout.rounded(.up))
         self.configuration = configuration
 
         let sessionConfiguration = URLSessionConfiguration.ephemeral

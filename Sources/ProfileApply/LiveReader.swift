@@ -39,7 +39,7 @@ extension ProfileOwner {
 extension StatusFields {
     /// From the wire: `away_message` is `{"text":…}` or null, `expires_at` a string or null.
     public init(_ wire: WireUserStatus) {
-        self.init(emoji: wire.emoji, title: wire.title, isAway: wire.isAway ?? false,
+        self.init(emoji: wire.emoji, title: wire.title, isAway: wire.isAway,
                   awayMessage: wire.awayMessage?.text,
                   expiresAt: wire.expiresAt.flatMap(WireTimestamp.parse))
     }
