@@ -43,6 +43,7 @@ extension Array where Element == Diagnostic {
             if a.line != b.line { return a.line < b.line }
             if a.column != b.column { return a.column < b.column }
             if a.severity != b.severity { return a.severity == .error }
+            if a.path != b.path { return a.path < b.path }
             return a.message < b.message
         }
     }

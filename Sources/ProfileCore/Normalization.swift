@@ -33,17 +33,7 @@ public enum Normalization {
     }
 
     /// `2025-03-10T20:59:59.000Z`: UTC with milliseconds, the API's own form.
-    public static func canonicalTimestamp(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = Double(millis) / 1000
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
-                                        from: Date(timeIntervalSince1970: seconds.rounded(.down)))
-        let ms = Int(((millis % 1000) + 1000) % 1000)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                      c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, ms)
-    }
+    public static func canonicalTimestamp(_ date: Date) -> String { Timestamp.canonical(date) }
 }
 
 extension StatusFields {

@@ -146,10 +146,11 @@ private struct TreeBuilder {
         return true
     }
 
-    /// Attaches a finished node to its parent (or makes it the root). `size` counts the
-    /// nodes it stands for, so an alias costs what it expands to.
+    /// Attaches a finished node to its parent (or makes it the root). `size` counts the nodes
+    /// it stands for. A collection's children were counted as they completed, so it costs 1;
+    /// an alias costs everything it expands to.
     private mutating func complete(_ node: YAMLNode, size: Int, viaAlias: Bool = false) -> Bool {
-        nodeCount += size
+        nodeCount += viaAlias ? size : 1
         if nodeCount > YAMLLimits.maxNodes {
             let message = viaAlias
                 ? "alias expansion is too large: more than \(YAMLLimits.maxNodes) nodes in total"

@@ -46,11 +46,11 @@ struct PlanCommand: AsyncParsableCommand {
 /// Loads a desired-state file for plan/apply: prints its diagnostics on stderr and fails on errors.
 enum DesiredStateLoading {
     static func load(_ path: String, now: Date, noColor: Bool) throws -> DesiredState {
-        let result = DesiredStateDecoder.decode(
-            file: path, bytes: Array(FileManager.default.contents(atPath: path) ?? Data()), now: now, files: InMemoryFiles())  // TEMP until LocalFileSystem lands
+        let result = loadDesiredState(path: path, now: now)
         let diagnostics = result.diagnostics.sortedByPosition()
         if !diagnostics.isEmpty {
-            Output.stderr(diagnostics.map(\.formatted).joined(separator: "\n"))  // TEMP until DiagnosticPrinter lands
+            Output.stderr(DiagnosticPrinter.text(diagnostics, useColor: Output.colorEnabled(fd: 2, noColorFlag: noColor)),
+                          terminator: "")
         }
         guard let desired = result.desired, !diagnostics.hasErrors else {
             let count = diagnostics.filter { $0.severity == .error }.count

@@ -1,0 +1,88 @@
+import Foundation
+import PachcaEmulator
+
+/// One emulator on port 0 plus a temporary folder of profiles, for driving the built
+/// `pachca-profile` binary over real HTTP. The emulator's journal is the test oracle.
+struct Harness {
+    let emulator: Emulator
+    let directory: URL
+    let token: String
+
+    static let defaultToken = "e2e-token-5f3a9c2e71d84b06"
+
+    static func start(token: String = defaultToken,
+                      configure: (inout EmulatorConfiguration) -> Void = { _ in }) async throws -> Harness {
+        var configuration = EmulatorConfiguration(
+            tokens: [TokenGrant(token: token, scopes: EmulatorConfiguration.allProfileScopes)])
+        configuration.rateLimitPerSecond = 0
+        configure(&configuration)
+        let emulator = Emulator(configuration: configuration)
+        _ = try await emulator.start()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("pachca-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return Harness(emulator: emulator, directory: directory, token: token)
+    }
+
+    func stop() async {
+        await emulator.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    var environment: [String: String] {
+        ["PACHCA_API_URL": emulator.baseURL.absoluteString, "PACHCA_TOKEN": token]
+    }
+
+    /// Runs `pachca-profile` in the harness folder with the emulator's URL and token.
+    func run(_ arguments: [String], env extra: [String: String] = [:], stdin: String? = nil) async throws -> RunResult {
+        try await runProfileTool(arguments, env: environment.merging(extra) { _, new in new }, stdin: stdin, cwd: directory)
+    }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return name
+    }
+
+    @discardableResult
+    func write(_ name: String, bytes: [UInt8]) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+        return name
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    /// Every request that changed something (PUT/DELETE), as "METHOD /api-path".
+    func writes() async -> [String] {
+        await emulator.journal().filter { $0.method != "GET" && $0.method != "HEAD" }
+            .map { "\($0.method) \($0.apiPath ?? $0.path)" }
+    }
+
+    func apiCalls() async -> [String] {
+        await emulator.journal().compactMap { entry in entry.apiPath.map { "\(entry.method) \($0)" } }
+    }
+
+    /// A 1×1 PNG; `variant` appends bytes after IEND so each variant hashes differently.
+    static func png(variant: UInt8 = 0) -> [UInt8] {
+        let base = Array(Data(base64Encoded:
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!)
+        return variant == 0 ? base : base + [variant]
+    }
+
+    static func iso(_ offset: TimeInterval) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date().addingTimeInterval(offset))
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw CocoaError(.coderReadCorrupt)
+        }
+        return object
+    }
+}
