@@ -6,6 +6,8 @@ struct Reply: Sendable {
     var headers: [(String, String)] = []
     var body: Data = Data()
     var drop = false
+    /// For the journal: the file name of an accepted or refused `image` part.
+    var uploadedFileName: String?
 
     static func json(_ status: Int, _ value: JSON, headers: [(String, String)] = []) -> Reply {
         Reply(status: status, headers: [("Content-Type", "application/json; charset=utf-8")] + headers, body: value.data())
@@ -496,15 +498,18 @@ actor EmulatorCore {
         guard let part = parts.first(where: { $0.name == "image" }) else {
             return ErrorItem.apiError(422, [ErrorItem(key: "image", value: nil, message: "is required", code: "required")])
         }
-        guard !part.body.isEmpty else {
-            return ErrorItem.apiError(422, [ErrorItem(key: "image", value: part.fileName, message: "can't be blank", code: "blank")])
-        }
-        guard ImageKind(sniffing: part.body) != nil else {
-            return ErrorItem.apiError(422, [ErrorItem(key: "image", value: part.fileName,
+        var reply: Reply
+        if part.body.isEmpty {
+            reply = ErrorItem.apiError(422, [ErrorItem(key: "image", value: part.fileName, message: "can't be blank", code: "blank")])
+        } else if ImageKind(sniffing: part.body) == nil {
+            reply = ErrorItem.apiError(422, [ErrorItem(key: "image", value: part.fileName,
                 message: "is not a PNG, JPEG, GIF or WebP image", code: "invalid")])
+        } else {
+            let a = makeAvatar(bytes: part.body, fileName: part.fileName ?? "")
+            avatar = a
+            reply = .json(200, .object([("data", .object([("image_url", .string(origin + a.urlPath))]))]))
         }
-        let a = makeAvatar(bytes: part.body, fileName: part.fileName ?? "")
-        avatar = a
-        return .json(200, .object([("data", .object([("image_url", .string(origin + a.urlPath))]))]))
+        reply.uploadedFileName = part.fileName
+        return reply
     }
 }

@@ -63,7 +63,7 @@ public final class Emulator: Sendable {
     /// Stops listening and closes connections.
     public func stop() async {
         guard let (http, task) = server.take() else { return }
-        await http.stop(timeout: 1)
+        await http.stop(timeout: 0.5)
         task.cancel()
     }
 
@@ -234,10 +234,6 @@ private struct Handler: HTTPHandler {
         if contentType?.lowercased().hasPrefix("application/json") == true || (method == "PUT" && apiPath == "/profile/status") {
             entry.requestBody = String(decoding: body.prefix(16_384), as: UTF8.self)
         }
-        if apiPath == "/profile/avatar", let b = try? Multipart.boundary(contentType: contentType),
-           let parts = try? Multipart.parse(body: body, boundary: b) {
-            entry.uploadedFileName = parts.first(where: { $0.name == "image" })?.fileName
-        }
 
         let latency = await emulator.core.latencyMilliseconds
         if latency > 0 { try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000) }
@@ -266,6 +262,7 @@ private struct Handler: HTTPHandler {
                 authorization: request.headers[.authorization], contentType: contentType, body: body))
         }
         entry.status = reply!.drop ? 0 : reply!.status
+        entry.uploadedFileName = reply!.uploadedFileName
         await emulator.core.record(entry)
         return reply!
     }

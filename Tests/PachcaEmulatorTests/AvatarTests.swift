@@ -3,8 +3,8 @@ import Testing
 @testable import PachcaEmulator
 
 @Suite(.enabled(if: curlAvailable)) struct AvatarTests {
-    func upload(_ e: Emulator, file: URL, field: String = "image", token: String = demoToken) throws -> Wire {
-        try curl(["-X", "PUT", "-H", "Authorization: Bearer \(token)", "-F", "\(field)=@\(file.path)",
+    func upload(_ e: Emulator, file: URL, field: String = "image", token: String = demoToken) async throws -> Wire {
+        try await curl(["-X", "PUT", "-H", "Authorization: Bearer \(token)", "-F", "\(field)=@\(file.path)",
                   api(e, "/profile/avatar").absoluteString]).wire
     }
 
@@ -16,7 +16,7 @@ import Testing
         defer { Task { await e.stop() } }
         let bytes = pngLikeBytes(size: 300_000)
         let file = try writeTemp(bytes, name: "me.0123abcd.png")
-        let w = try upload(e, file: file)
+        let w = try await upload(e, file: file)
         #expect(w.status == 200)
         #expect(Set(w.object.keys) == ["data"])
         #expect(Set(w.data.keys) == ["image_url"])
@@ -36,15 +36,19 @@ import Testing
         #expect(served.headers["content-type"] == "image/png")
         #expect(try await send("GET", api(e, "/profile")).data["image_url"] as? String == imageURL)
         #expect(await e.avatarBytes() == bytes)
-        let fetch = await e.journal().last
-        #expect(fetch?.apiPath == nil && fetch?.hadAuthorization == false && fetch?.status == 200)
+        let journal = await e.journal()
+        #expect(journal.first?.uploadedFileName == "me.0123abcd.png")
+        let fetches = journal.filter { $0.apiPath == nil }
+        #expect(fetches.count == 1)
+        #expect(fetches.first?.path == URL(string: imageURL)!.path)
+        #expect(fetches.first?.hadAuthorization == false && fetches.first?.status == 200)
     }
 
     @Test func aMissingImagePartIs422() async throws {
         let e = try await startEmulator()
         defer { Task { await e.stop() } }
         let file = try writeTemp(pngLikeBytes(size: 100), name: "a.png")
-        let w = try upload(e, file: file, field: "file")
+        let w = try await upload(e, file: file, field: "file")
         #expect(w.status == 422)
         #expect(w.errors.first?["key"] as? String == "image")
         #expect(specValidationCodes.contains(w.errors.first?["code"] as? String ?? ""))
@@ -57,7 +61,7 @@ import Testing
     @Test func notAnImageIs422() async throws {
         let e = try await startEmulator()
         defer { Task { await e.stop() } }
-        let w = try upload(e, file: try writeTemp(Array("just text".utf8), name: "a.png"))
+        let w = try await upload(e, file: try writeTemp(Array("just text".utf8), name: "a.png"))
         #expect(w.status == 422)
         #expect(w.errors.first?["code"] as? String == "invalid")
     }
@@ -65,7 +69,7 @@ import Testing
     @Test func deleteAnswers204AndTheOldURLStopsServing() async throws {
         let e = try await startEmulator()
         defer { Task { await e.stop() } }
-        let w = try upload(e, file: try writeTemp(pngLikeBytes(size: 1000), name: "a.png"))
+        let w = try await upload(e, file: try writeTemp(pngLikeBytes(size: 1000), name: "a.png"))
         let url = try #require(w.data["image_url"] as? String)
         let del = try await send("DELETE", api(e, "/profile/avatar"))
         #expect(del.status == 204)
@@ -137,10 +141,10 @@ import Testing
         let e = try await startEmulator()
         defer { Task { await e.stop() } }
         await e.injectFault(.drop, path: "/profile", count: 1)
-        let dropped = try curl(["-H", "Authorization: Bearer \(demoToken)", api(e, "/profile").absoluteString])
+        let dropped = try await curl(["-H", "Authorization: Bearer \(demoToken)", api(e, "/profile").absoluteString])
         #expect(dropped.exit == 52)  // curl: empty reply from server
         #expect(dropped.wire.status == 0)
-        let ok = try curl(["-H", "Authorization: Bearer \(demoToken)", api(e, "/profile").absoluteString])
+        let ok = try await curl(["-H", "Authorization: Bearer \(demoToken)", api(e, "/profile").absoluteString])
         #expect(ok.exit == 0 && ok.wire.status == 200)
         #expect(await e.journal().map(\.status) == [0, 200])
     }

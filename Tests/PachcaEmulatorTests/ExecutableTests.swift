@@ -28,13 +28,16 @@ private func emulatorBinary() -> URL? {
         try p.run()
         defer { if p.isRunning { p.terminate() } }
 
-        // Read stdout while the process runs, until both lines arrived.
-        var text = ""
-        let deadline = Date().addingTimeInterval(10)
-        while text.components(separatedBy: "\n").count < 3, Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
+        // Read stdout while the process runs, until both lines arrived (off the cooperative pool).
+        let reader = out.fileHandleForReading
+        let text = try await offPool { () -> String in
+            var text = ""
+            while text.components(separatedBy: "\n").count < 3 {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            return text
         }
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
@@ -43,10 +46,10 @@ private func emulatorBinary() -> URL? {
         #expect(base.range(of: #"^http://127\.0\.0\.1:\d+/api/shared/v1$"#, options: .regularExpression) != nil)
         #expect(token == "demo-token-0123456789abcdef")
 
-        let status = try curl(["-H", "Authorization: Bearer \(token)", base + "/profile/status"])
+        let status = try await curl(["-H", "Authorization: Bearer \(token)", base + "/profile/status"])
         #expect(status.wire.status == 200)
         #expect(status.wire.text == "null")
-        let unauthorized = try curl([base + "/profile"])
+        let unauthorized = try await curl([base + "/profile"])
         #expect(unauthorized.wire.status == 401)
 
         kill(p.processIdentifier, SIGTERM)

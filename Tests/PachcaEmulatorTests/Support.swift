@@ -61,7 +61,8 @@ func putStatus(_ e: Emulator, _ status: [String: Any], token: String? = demoToke
 }
 
 /// Runs curl (binary-safe multipart and raw connection behaviour); returns exit code, headers and body.
-func curl(_ args: [String]) throws -> (exit: Int32, wire: Wire) {
+/// The wait happens on a Dispatch thread: blocking the few cooperative threads would starve the server.
+func curl(_ args: [String]) async throws -> (exit: Int32, wire: Wire) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("emu-curl-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
@@ -71,8 +72,14 @@ func curl(_ args: [String]) throws -> (exit: Int32, wire: Wire) {
     p.arguments = ["curl", "-s", "--noproxy", "*", "-H", "Expect:", "-D", headerFile.path, "-o", bodyFile.path] + args
     p.standardOutput = FileHandle.nullDevice
     p.standardError = FileHandle.nullDevice
-    try p.run()
-    p.waitUntilExit()
+    // Wait through the termination handler: never block a cooperative thread.
+    let exit: Int32 = try await withCheckedThrowingContinuation { cont in
+        p.terminationHandler = { cont.resume(returning: $0.terminationStatus) }
+        do { try p.run() } catch {
+            p.terminationHandler = nil
+            cont.resume(throwing: error)
+        }
+    }
     var status = 0
     var headers: [String: String] = [:]
     if let h = try? String(contentsOf: headerFile, encoding: .utf8) {
@@ -84,7 +91,7 @@ func curl(_ args: [String]) throws -> (exit: Int32, wire: Wire) {
         }
     }
     let body = (try? Data(contentsOf: bodyFile)) ?? Data()
-    return (p.terminationStatus, Wire(status: status, headers: headers, body: body))
+    return (exit, Wire(status: status, headers: headers, body: body))
 }
 
 var curlAvailable: Bool {
@@ -122,3 +129,18 @@ let specValidationCodes: Set<String> = [
 ]
 
 func iso(_ d: Date) -> String { WireTime.format(d) }
+
+/// A key-sorted JSON text, to compare two parsed wire values.
+func canon(_ value: Any) -> String {
+    let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
+    return data.map { String(decoding: $0, as: UTF8.self) } ?? "<not JSON>"
+}
+
+/// Runs blocking work (a pipe read) outside Swift's cooperative pool.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { cont in
+        DispatchQueue.global().async {
+            do { cont.resume(returning: try work()) } catch { cont.resume(throwing: error) }
+        }
+    }
+}
