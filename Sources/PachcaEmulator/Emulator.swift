@@ -280,7 +280,13 @@ private struct Handler: HTTPHandler {
     private func asset(_ request: HTTPRequest) async -> Reply {
         let method = request.method.rawValue.uppercased()
         var reply: Reply
-        if method != "GET" && method != "HEAD" {
+        // Storage can fail too: a fault armed on the image's full path (`/uploads/…`) applies here.
+        let fault = await emulator.core.takeFault(method: method, apiPath: request.path)
+        if let fault, case .status(let code) = fault {
+            reply = Self.faultReply(code)
+        } else if let fault, case .drop = fault {
+            reply = Reply(status: 0, drop: true)
+        } else if method != "GET" && method != "HEAD" {
             reply = Reply(status: 405, headers: [("Allow", "GET, HEAD")])
         } else if let a = await emulator.core.asset(path: request.path) {
             reply = Reply(status: 200, headers: [("Content-Type", a.kind?.mimeType ?? "application/octet-stream"),
@@ -295,8 +301,9 @@ private struct Handler: HTTPHandler {
                           body: Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code></Error>".utf8))
         }
         await emulator.core.record(JournalEntry(time: emulator.clock.now(), method: method, path: request.path, apiPath: nil,
-                                                query: Self.rawQuery(request), status: reply.status,
-                                                hadAuthorization: request.headers[.authorization] != nil))
+                                                query: Self.rawQuery(request), status: reply.drop ? 0 : reply.status,
+                                                hadAuthorization: request.headers[.authorization] != nil,
+                                                fault: fault?.label))
         return reply
     }
 }
