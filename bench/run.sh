@@ -78,5 +78,9 @@ fi
 mkdir -p "$work/cases"
 python3 bench/bench.py --bin "$bin" --api "$api" --token "$token" --latency-ms "$latency" --runs "$runs" \
   --work "$work/cases" --repo "$PWD" --out "${BENCH_OUT:-BENCHMARKS.md}" --command "$command_line" \
-  --json-tool "$json_tool" ${build_s:+--build-seconds "$build_s"} "${measure[@]}"
+  --json-tool "$json_tool" ${build_s:+--build-seconds "$build_s"} "${measure[@]}" || {
+  rc=$?
+  kill -0 "$emulator" 2>/dev/null || { echo "bench: the emulator exited; its stderr:" >&2; tail -20 "$work/emulator.err" >&2; }
+  exit "$rc"
+}
 echo "bench: done in $(( $(date +%s) - t_begin )) s" >&2
