@@ -25,6 +25,9 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
     public var statusLinger: Double
     /// When true, emoji are echoed back with U+FE0F/U+FE0E stripped, as some servers normalize.
     public var echoEmojiWithoutVariationSelectors: Bool
+    /// When true, titles are echoed with surrounding white space trimmed: a normalization the
+    /// profile tool does not know, to prove that `apply` reports "did not converge".
+    public var echoTitleTrimmed: Bool = false
     /// Added to every API request (not to image fetches or control calls).
     public var latencyMilliseconds: Int
     /// Faults armed at start.
@@ -58,7 +61,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case tokens, user, status, avatar, customProperties, avatarURLNaming = "avatarUrlNaming"
-        case rateLimitPerSecond, statusLinger, echoEmojiWithoutVariationSelectors, latencyMilliseconds, faults
+        case rateLimitPerSecond, statusLinger, echoEmojiWithoutVariationSelectors, echoTitleTrimmed, latencyMilliseconds, faults
     }
 
     public init(from decoder: any Decoder) throws {
@@ -73,6 +76,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
         rateLimitPerSecond = try c.decodeIfPresent(Int.self, forKey: .rateLimitPerSecond) ?? d.rateLimitPerSecond
         statusLinger = try c.decodeIfPresent(Double.self, forKey: .statusLinger) ?? d.statusLinger
         echoEmojiWithoutVariationSelectors = try c.decodeIfPresent(Bool.self, forKey: .echoEmojiWithoutVariationSelectors) ?? false
+        echoTitleTrimmed = try c.decodeIfPresent(Bool.self, forKey: .echoTitleTrimmed) ?? false
         latencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
         faults = try c.decodeIfPresent([FaultRule].self, forKey: .faults) ?? []
     }

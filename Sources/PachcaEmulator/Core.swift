@@ -177,9 +177,10 @@ actor EmulatorCore {
         if config.echoEmojiWithoutVariationSelectors {
             emoji = String(String.UnicodeScalarView(emoji.unicodeScalars.filter { $0.value != 0xFE0F && $0.value != 0xFE0E }))
         }
+        let title = config.echoTitleTrimmed ? s.title.trimmingCharacters(in: .whitespaces) : s.title
         return .object([
             ("emoji", .string(emoji)),
-            ("title", .string(s.title)),
+            ("title", .string(title)),
             ("expires_at", s.expiresAt.map { .string(WireTime.format($0)) } ?? .null),
             ("is_away", .bool(s.isAway)),
             ("away_message", s.awayMessage.map { .object([("text", .string($0))]) } ?? .null),

@@ -13,11 +13,18 @@ public struct LiveReader: Sendable {
 
     public func read() async throws -> LiveState {
         let apiSubject = subject.apiSubject
-        async let profile = client.profile(apiSubject)
-        async let status = client.status(apiSubject)
-        let (user, wireStatus) = try await (profile, status)
+        async let profile = settled { try await client.profile(apiSubject) }
+        async let status = settled { try await client.status(apiSubject) }
+        let (user, wireStatus) = try await (profile.get(), status.get())
         return LiveState(owner: ProfileOwner(user), status: wireStatus.map(StatusFields.init), avatarURL: user.imageURL)
     }
+}
+
+/// Runs `operation` to completion and returns its outcome instead of throwing. Concurrent reads
+/// go through this so that one failing never cancels the other: cancelling an in-flight
+/// URLSession task on Linux can leave its `await` suspended forever.
+public func settled<T: Sendable>(_ operation: @Sendable () async throws -> T) async -> Result<T, any Error> {
+    do { return .success(try await operation()) } catch { return .failure(error) }
 }
 
 extension Subject {

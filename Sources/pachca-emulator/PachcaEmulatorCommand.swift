@@ -41,6 +41,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(name: .customLong("echo-emoji-without-variation-selectors"), help: "Echo emoji with U+FE0F/U+FE0E stripped.")
     var stripEmojiSelectors = false
 
+    @Flag(name: .customLong("echo-title-trimmed"), help: "Echo titles with surrounding spaces trimmed (a normalization the tool does not know).")
+    var trimTitles = false
+
     @Option(name: .customLong("token-scopes"), help: "Comma-separated scopes for the printed token (default: all profile scopes and custom_properties:read).")
     var tokenScopes: String?
 
@@ -62,6 +65,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         if let rateLimit { config.rateLimitPerSecond = rateLimit }
         if let statusLinger { config.statusLinger = statusLinger }
         if stripEmojiSelectors { config.echoEmojiWithoutVariationSelectors = true }
+        if trimTitles { config.echoTitleTrimmed = true }
         if let avatarURLNaming {
             switch avatarURLNaming.lowercased() {
             case "keep": config.avatarURLNaming = .keepFileName

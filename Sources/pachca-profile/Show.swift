@@ -16,11 +16,11 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let client = try global.makeClient()
-            async let userRead = client.profile(.me)
-            async let statusRead = client.status(.me)
+            async let userRead = settled { try await client.profile(.me) }
+            async let statusRead = settled { try await client.status(.me) }
             async let definitionsRead = customPropertyDefinitions(client)
-            let (user, wireStatus) = try await (userRead, statusRead)
-            let (definitions, propertiesNote) = await definitionsRead
+            let (userResult, statusResult, (definitions, propertiesNote)) = await (userRead, statusRead, definitionsRead)
+            let (user, wireStatus) = (try userResult.get(), try statusResult.get())
             let status = wireStatus.map { StatusFields($0) }
             let expired = status?.hasExpired(at: Date()) ?? false
             let names = Dictionary((definitions ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })

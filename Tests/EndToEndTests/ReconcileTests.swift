@@ -237,4 +237,38 @@ import Testing
         #expect(r.stderr.contains("--auto-approve"))
         #expect(await h.emulator.journal().isEmpty, "refused before any connection")
     }
+    @Test func unknownNormalizationIsReportedAsNotConverged() async throws {
+        let h = try await Harness.start { $0.echoTitleTrimmed = true }
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", "status:\n  emoji: \"💻\"\n  title: \"  Busy  \"\n")
+        let apply = try await h.run(["apply", "--auto-approve", "me.yaml"])
+        #expect(apply.exitCode == 1, "\(apply.stdout)\(apply.stderr)")
+        #expect(apply.stdout.contains("Did not converge: status.title: sent \"  Busy  \", the API returned \"Busy\""),
+                "\(apply.stdout)")
+        #expect(!apply.stdout.contains("Apply complete"))
+    }
+
+    @Test func showWithoutCustomPropertiesScopeSaysSoAndShowsTheRest() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        await h.emulator.setTokenScopes(token: h.token, scopes: ["profile:read", "profile_status:read"])
+        try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "Working"))
+        let show = try await h.run(["show"])
+        #expect(show.exitCode == 0, "\(show.stderr)")
+        #expect(show.stdout.contains("Status:  💻 Working"))
+        #expect(show.stdout.contains("custom_properties:read"))
+        let json = try Harness.json(try await h.run(["show", "--json"]).stdout)
+        #expect((json["status"] as? [String: Any])?["title"] as? String == "Working")
+        #expect((json["custom_properties_note"] as? String)?.contains("custom_properties:read") == true)
+    }
+
+    @Test func readWithoutScopeIsExit3NamingTheScope() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        await h.emulator.setTokenScopes(token: h.token, scopes: ["profile_status:read"])
+        try h.write("me.yaml", Self.statusOnly)
+        let plan = try await h.run(["plan", "me.yaml"])
+        #expect(plan.exitCode == 3)
+        #expect(plan.stderr.contains("profile:read"), "\(plan.stderr)")
+    }
 }
