@@ -30,10 +30,10 @@ public final class Emulator: Sendable {
         let ip = host == "localhost" ? "127.0.0.1" : host
         let http: HTTPServer
         if ip.contains(":") {
-            http = HTTPServer(address: try sockaddr_in6.inet6(ip6: ip, port: port), timeout: 600, logger: .disabled,
+            http = HTTPServer(address: try sockaddr_in6.inet6(ip6: ip, port: port), timeout: 600, pool: NoDelayPool(), logger: .disabled,
                               handler: Handler(emulator: self))
         } else {
-            http = HTTPServer(address: try sockaddr_in.inet(ip4: ip, port: port), timeout: 600, logger: .disabled,
+            http = HTTPServer(address: try sockaddr_in.inet(ip4: ip, port: port), timeout: 600, pool: NoDelayPool(), logger: .disabled,
                               handler: Handler(emulator: self))
         }
         let task = Task { try await http.run() }
@@ -305,5 +305,20 @@ private struct Handler: HTTPHandler {
                                                 hadAuthorization: request.headers[.authorization] != nil,
                                                 fault: fault?.label))
         return reply
+    }
+}
+
+/// Sets TCP_NODELAY on every socket the pool sees (the listener; accepted sockets inherit it).
+/// FlyingFox writes a response's head and body separately; without this the body waits for
+/// the client's delayed ACK (~40 ms per request on a reused connection), which production
+/// servers (nginx: tcp_nodelay on) do not do.
+struct NoDelayPool: AsyncSocketPool {
+    let inner: any AsyncSocketPool = HTTPServer.defaultPool()
+    func prepare() async throws { try await inner.prepare() }
+    func run() async throws { try await inner.run() }
+    func suspendSocket(_ socket: Socket, untilReadyFor events: Socket.Events) async throws {
+        var one: Int32 = 1
+        _ = setsockopt(socket.file.rawValue, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        try await inner.suspendSocket(socket, untilReadyFor: events)
     }
 }

@@ -39,14 +39,23 @@ public struct StateStore: Sendable {
     public func load() -> StateRecord? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = try? Timestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad timestamp"))
+            }
+            return date
+        }
         return try? decoder.decode(StateRecord.self, from: data)
     }
 
     public func save(_ record: StateRecord) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.canonical(date))
+        }
         let data = try encoder.encode(record) + Data("\n".utf8)
         // Write-then-rename so a crash never leaves half a record.
         let temp = path + ".tmp"

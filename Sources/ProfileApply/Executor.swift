@@ -66,10 +66,13 @@ public struct Executor: Sendable {
     }
 
     /// Checks with `GET /oauth/token/info` that every needed scope is granted, before any write.
-    public func preflight(_ plan: Plan) async throws {
+    /// `prefetched` is a token-info read started alongside the live reads (saves a round trip
+    /// when no prompt stands between plan and apply).
+    public func preflight(_ plan: Plan, prefetched: Task<WireTokenInfo, any Error>? = nil) async throws {
         let needed = Self.requiredScopes(for: plan)
         guard !needed.isEmpty else { return }
-        let (info, _) = try await client.tokenInfo()
+        let info: WireTokenInfo
+        if let prefetched { info = try await prefetched.value } else { info = try await client.tokenInfo().info }
         let missing = needed.filter { !info.scopes.contains($0) }
         if !missing.isEmpty { throw ApplyError.missingScopes(missing) }
     }

@@ -48,7 +48,8 @@ extension StatusFields {
     public init(_ wire: WireUserStatus) {
         self.init(emoji: wire.emoji, title: wire.title, isAway: wire.isAway,
                   awayMessage: wire.awayMessage?.text,
-                  expiresAt: wire.expiresAt.flatMap(WireTimestamp.parse))
+                  // The core's arithmetic parser: ISO8601DateFormatter would load ICU on every run.
+                  expiresAt: wire.expiresAt.flatMap { try? Timestamp.parse($0) })
     }
 }
 

@@ -43,6 +43,10 @@ struct ApplyCommand: AsyncParsableCommand {
         try await reportingErrors {
             let now = Date()
             let client = try global.makeClient()
+            // With no prompt in between, the scope check overlaps the live reads: one round trip
+            // fewer. It is still awaited before the first write.
+            let tokenInfo = (autoApprove || planFile != nil)
+                ? Task { try await client.tokenInfo().info } : nil
             let plan: Plan
             let profilePath: String
             if let planFile {
@@ -70,7 +74,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
             let executor = Executor(client: client, stateStore: StateStore(profilePath: profilePath, override: state),
                                     readFile: { path in try readWholeFile(path) })
-            try await executor.preflight(plan)
+            try await executor.preflight(plan, prefetched: tokenInfo)
             let report = await executor.apply(plan)
 
             if json {
