@@ -11,8 +11,12 @@ comma := ,
 build:
 	$(SWIFT) build
 
+# Static Swift stdlib and Foundation: half the start-up time (see BENCHMARKS.md). Linking
+# URLSession statically needs libcurl's development link (apt-get install libcurl4-openssl-dev).
+RELEASE_FLAGS ?= -c release $(if $(shell pkg-config --exists libcurl 2>/dev/null && echo y),--static-swift-stdlib)
+
 release:
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 # Serial on purpose: the network suites run FlyingFox servers inside the test process, and on
 # a 2-core machine CPU-bound suites (fuzz, yaml-test-suite) in parallel starve their threads.
@@ -25,8 +29,8 @@ demo: build
 
 install: release
 	install -d $(PREFIX)/bin
-	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/pachca-profile" $(PREFIX)/bin/pachca-profile
-	install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/pachca-emulator" $(PREFIX)/bin/pachca-emulator
+	install -m 0755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/pachca-profile" $(PREFIX)/bin/pachca-profile
+	install -m 0755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/pachca-emulator" $(PREFIX)/bin/pachca-emulator
 
 bench:
 	./bench/run.sh

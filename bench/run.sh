@@ -26,14 +26,26 @@ export NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1
 command_line="make bench"
 [ "$latency" != 50 ] || [ "$runs" != 15 ] && command_line="BENCH_LATENCY_MS=$latency BENCH_RUNS=$runs make bench"
 
+# The shipped build (make release): Swift stdlib and Foundation linked statically, which halves
+# start-up time (the dynamic linker dominated it). Linking URLSession statically needs the
+# libcurl development link (libcurl4-openssl-dev); without it, fall back to a dynamic build.
+static_flags=(--static-swift-stdlib)
+if ! pkg-config --exists libcurl 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bench: installing libcurl4-openssl-dev (for --static-swift-stdlib)" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >&2 \
+      || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >&2; } || true
+  fi
+  pkg-config --exists libcurl 2>/dev/null || { static_flags=(); echo "bench: no libcurl dev link; dynamic build" >&2; }
+fi
 build_s=""
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  echo "bench: swift build -c release --scratch-path $scratch" >&2
+  echo "bench: swift build -c release ${static_flags[*]} --scratch-path $scratch" >&2
   t0=$(date +%s)
-  swift build -c release --scratch-path "$scratch" >&2
+  swift build -c release "${static_flags[@]}" --scratch-path "$scratch" >&2
   build_s=$(( $(date +%s) - t0 ))
 fi
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
+bin=$(swift build -c release "${static_flags[@]}" --scratch-path "$scratch" --show-bin-path)
 [ -x "$bin/pachca-profile" ] && [ -x "$bin/pachca-emulator" ] || { echo "bench: no release binaries in $bin" >&2; exit 1; }
 
 json_tool=jq
