@@ -79,12 +79,12 @@ public struct Executor: Sendable {
 
     public func apply(_ plan: Plan, now: @Sendable () -> Date = Date.init) async -> ApplyReport {
         async let statusOutcome = applyStatus(plan)
-        async let avatarOutcome = applyAvatar(plan, now: now)
+        async let avatarOutcome = applyAvatar(plan)
         let (status, avatar) = await (statusOutcome, avatarOutcome)
-        let outcomes = [status, avatar.outcome].compactMap { $0 }
+        let outcomes = [status, avatar].compactMap { $0 }
         var report = ApplyReport(outcomes: outcomes, convergenceProblems: [], verificationError: nil)
         guard !report.applied.isEmpty else { return report }
-        await verify(plan, uploadedURL: avatar.uploadedURL, report: &report, now: now)
+        await verify(plan, report: &report, now: now)
         return report
     }
 
@@ -104,33 +104,33 @@ public struct Executor: Sendable {
         }
     }
 
-    private func applyAvatar(_ plan: Plan, now: @Sendable () -> Date) async -> (outcome: ResourceOutcome?, uploadedURL: String?) {
-        guard let change = plan.change(for: .avatar) else { return (nil, nil) }
+    private func applyAvatar(_ plan: Plan) async -> ResourceOutcome? {
+        guard let change = plan.change(for: .avatar) else { return nil }
         do {
             switch change.action {
             case .create, .update:
-                guard let file = change.avatarAfter else { return (nil, nil) }
+                guard let file = change.avatarAfter else { return nil }
                 // Re-hash at apply: what is uploaded must be exactly what the plan showed.
                 let bytes = try readFile(file.resolvedPath)
                 let digest = SHA256.hex(bytes)
                 guard digest == file.sha256 else {
                     throw ApplyError.avatarFileChanged(path: file.declaredPath, planned: file.sha256, now: digest)
                 }
-                let url = try await client.putAvatar(subject.apiSubject, image: Data(bytes),
-                                                     fileName: AvatarIdentity.uploadFileName(for: file),
-                                                     mimeType: file.format.mimeType)
-                return (ResourceOutcome(change: change, result: .applied), url)
+                // The URL it answers is not recorded: verification records the one a GET shows.
+                _ = try await client.putAvatar(subject.apiSubject, image: Data(bytes),
+                                               fileName: AvatarIdentity.uploadFileName(for: file),
+                                               mimeType: file.format.mimeType)
             case .delete:
                 try await client.deleteAvatar(subject.apiSubject)
-                return (ResourceOutcome(change: change, result: .applied), nil)
             }
+            return ResourceOutcome(change: change, result: .applied)
         } catch {
-            return (ResourceOutcome(change: change, result: .failed(String(describing: error))), nil)
+            return ResourceOutcome(change: change, result: .failed(String(describing: error)))
         }
     }
 
     /// Re-reads live state; anything applied that still differs is a convergence problem.
-    private func verify(_ plan: Plan, uploadedURL: String?, report: inout ApplyReport, now: @Sendable () -> Date) async {
+    private func verify(_ plan: Plan, report: inout ApplyReport, now: @Sendable () -> Date) async {
         let live: LiveState
         do {
             live = try await LiveReader(client: client, subject: subject).read()
@@ -178,7 +178,6 @@ public struct Executor: Sendable {
                 do { try stateStore.save(record) } catch {
                     report.verificationError = "avatar uploaded, but the state record \(stateStore.path) could not be written: \(error)"
                 }
-                _ = uploadedURL
             }
         }
     }

@@ -18,7 +18,7 @@ public enum Differ {
             if let liveStatus { changes.append(.status(.delete, before: liveStatus, after: nil)) }
         case .value(let wanted):
             if wanted.hasExpired(at: now) {
-                warnings.append("status.expires_at \(Normalization.canonicalTimestamp(wanted.expiresAt!)) has passed: the status is treated as no status")
+                warnings.append("status.expires_at \(Timestamp.canonical(wanted.expiresAt!)) has passed: the status is treated as no status")
                 if let liveStatus { changes.append(.status(.delete, before: liveStatus, after: nil)) }
             } else if let liveStatus {
                 if !wanted.isSemanticallyEqual(to: liveStatus) {
@@ -35,8 +35,7 @@ public enum Differ {
             break
         case .none:
             if let url = live.avatarURL {
-                changes.append(.avatar(.delete, beforeURL: url, after: nil, evidence: .noLiveAvatar))
-                changes[changes.count - 1].avatarEvidence = nil
+                changes.append(.avatar(.delete, beforeURL: url, after: nil, evidence: nil))
             }
         case .value(let file):
             let judged = assessment ?? AvatarAssessment(inSync: false, evidence: live.avatarURL == nil ? .noLiveAvatar : .unverifiable)

@@ -13,7 +13,7 @@ public enum LiveFingerprint {
                 fields["status.title"] = Normalization.textKey(status.title)
                 fields["status.is_away"] = status.isAway ? "true" : "false"
                 fields["status.away_message"] = Normalization.awayMessageKey(status.awayMessage)
-                fields["status.expires_at"] = status.expiresAt.map(Normalization.canonicalTimestamp) ?? ""
+                fields["status.expires_at"] = status.expiresAt.map(Timestamp.canonical) ?? ""
             } else {
                 fields["status"] = "none"
             }

@@ -32,8 +32,6 @@ public enum Normalization {
         return components.string ?? url
     }
 
-    /// `2025-03-10T20:59:59.000Z`: UTC with milliseconds, the API's own form.
-    public static func canonicalTimestamp(_ date: Date) -> String { Timestamp.canonical(date) }
 }
 
 extension StatusFields {

@@ -46,7 +46,7 @@ public struct StatusSnapshot: Sendable, Equatable, Codable {
     public init(_ status: StatusFields) {
         emoji = status.emoji; title = status.title; isAway = status.isAway
         awayMessage = status.awayMessage
-        expiresAt = status.expiresAt.map(Normalization.canonicalTimestamp)
+        expiresAt = status.expiresAt.map(Timestamp.canonical)
     }
 
     public func value(of field: StatusField) -> String? {
@@ -110,7 +110,7 @@ public struct Change: Sendable, Equatable, Codable {
                       avatarBeforeURL: nil, avatarAfter: nil, avatarEvidence: nil)
     }
 
-    public static func avatar(_ action: Action, beforeURL: String?, after: AvatarFile?, evidence: AvatarEvidence) -> Change {
+    public static func avatar(_ action: Action, beforeURL: String?, after: AvatarFile?, evidence: AvatarEvidence?) -> Change {
         Change(resource: .avatar, action: action, statusBefore: nil, statusAfter: nil, fieldChanges: [],
                avatarBeforeURL: beforeURL, avatarAfter: after, avatarEvidence: evidence)
     }

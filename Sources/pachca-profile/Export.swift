@@ -77,7 +77,7 @@ enum ExportYAML {
             lines.append("  is_away: \(status.isAway)")
             if let message = status.awayMessage { lines.append("  away_message: \(quote(message))") }
             if let expiresAt = status.expiresAt {
-                lines.append("  expires_at: \(Normalization.canonicalTimestamp(expiresAt))")
+                lines.append("  expires_at: \(Timestamp.canonical(expiresAt))")
             }
         } else {
             lines.append("status: null")

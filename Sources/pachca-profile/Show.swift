@@ -47,7 +47,7 @@ struct ShowCommand: AsyncParsableCommand {
                 lines.append("Status:  \(status.emoji) \(status.title)\(expired ? " (expired; the API still returns it)" : "")")
                 lines.append("  is_away:      \(status.isAway)")
                 if let message = status.awayMessage { lines.append("  away_message: \(message)") }
-                lines.append("  expires_at:   \(status.expiresAt.map(Normalization.canonicalTimestamp) ?? "never")")
+                lines.append("  expires_at:   \(status.expiresAt.map(Timestamp.canonical) ?? "never")")
             } else {
                 lines.append("Status:  none")
             }
