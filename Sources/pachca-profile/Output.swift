@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import PachcaAPI
 import ProfileApply
+import ProfileCore
+import ProfileRender
 
 /// Human output to stdout, diagnostics to stderr (SPEC §2). Written through FileHandle:
 /// Swift 6 does not allow touching the global C `stdout` from concurrent code.
@@ -19,6 +21,22 @@ enum Output {
         if noColorFlag { return false }
         if let noColor = ProcessInfo.processInfo.environment["NO_COLOR"], !noColor.isEmpty { return false }
         return isTerminal(fd: fd)
+    }
+
+    /// Diagnostics for stderr; on a terminal each one quotes its source line with a caret.
+    static func diagnosticsText(_ diagnostics: [Diagnostic], noColorFlag: Bool) -> String {
+        let showSource = isTerminal(fd: 2)
+        var sources: [String: [UInt8]] = [:]
+        if showSource {
+            // Read again rather than thread the bytes through the decoder: only for a person at a terminal.
+            for file in Set(diagnostics.filter { $0.line > 0 }.map(\.file)) {
+                if case .contents(let bytes) = LocalFileSystem().readFile(atPath: file, maxBytes: DesiredStateDecoder.maxFileBytes) {
+                    sources[file] = bytes
+                }
+            }
+        }
+        return DiagnosticPrinter.text(diagnostics, sources: sources, showSource: showSource,
+                                      useColor: colorEnabled(fd: 2, noColorFlag: noColorFlag))
     }
 
     static var isGitHubActions: Bool { ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" }

@@ -49,8 +49,7 @@ enum DesiredStateLoading {
         let result = loadDesiredState(path: path, now: now)
         let diagnostics = result.diagnostics.sortedByPosition()
         if !diagnostics.isEmpty {
-            Output.stderr(DiagnosticPrinter.text(diagnostics, useColor: Output.colorEnabled(fd: 2, noColorFlag: noColor)),
-                          terminator: "")
+            Output.stderr(Output.diagnosticsText(diagnostics, noColorFlag: noColor), terminator: "")
         }
         guard let desired = result.desired, !diagnostics.hasErrors else {
             let count = diagnostics.filter { $0.severity == .error }.count

@@ -30,18 +30,7 @@ struct Validate: AsyncParsableCommand {
             Output.stdout(DiagnosticPrinter.json(reports), terminator: "")
         } else {
             let all = reports.flatMap(\.diagnostics)
-            let showSource = Output.isTerminal(fd: 2)
-            var sources: [String: [UInt8]] = [:]
-            if showSource {
-                // Only to quote lines under a terminal; read again rather than thread bytes through the decoder.
-                for file in Set(all.filter { $0.line > 0 }.map(\.file)) {
-                    if case .contents(let bytes) = fileSystem.readFile(atPath: file, maxBytes: DesiredStateDecoder.maxFileBytes) {
-                        sources[file] = bytes
-                    }
-                }
-            }
-            let text = DiagnosticPrinter.text(all, sources: sources, showSource: showSource,
-                                              useColor: Output.colorEnabled(fd: 2, noColorFlag: noColor))
+            let text = Output.diagnosticsText(all, noColorFlag: noColor)
             if !text.isEmpty { Output.stderr(text, terminator: "") }
             if Output.isGitHubActions { Output.stdout(DiagnosticPrinter.githubCommands(all), terminator: "") }
             for report in reports { Output.stdout(Self.summary(report)) }
