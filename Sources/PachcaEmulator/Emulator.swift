@@ -238,22 +238,9 @@ private struct Handler: HTTPHandler {
         let latency = await emulator.core.latencyMilliseconds
         if latency > 0 { try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000) }
 
-        var reply: Reply?
-        if let fault = await emulator.core.takeFault(method: method, apiPath: apiPath) {
-            entry.fault = fault.label
-            switch fault {
-            case .latency(let ms):
-                try? await Task.sleep(nanoseconds: UInt64(max(0, ms)) * 1_000_000)
-            case .drop:
-                reply = Reply(status: 0, drop: true)
-            case .rateLimited(let retryAfter):
-                reply = ErrorItem.apiError(429, [ErrorItem(key: "rate_limit", value: nil,
-                    message: "Rate limit exceeded, retry after \(retryAfter) s", code: "rate_limit")],
-                    headers: [("Retry-After", String(max(0, retryAfter)))])
-            case .status(let code):
-                reply = Self.faultReply(code)
-            }
-        }
+        let fault = await emulator.core.takeFault(method: method, apiPath: apiPath)
+        entry.fault = fault?.label
+        var reply = await Self.reply(for: fault)
         if reply == nil {
             var query: [String: String] = [:]
             for item in request.query { query[item.name] = item.value }
@@ -265,6 +252,26 @@ private struct Handler: HTTPHandler {
         entry.uploadedFileName = reply!.uploadedFileName
         await emulator.core.record(entry)
         return reply!
+    }
+
+    /// What an armed fault answers; nil when the request then proceeds (no fault, or added latency).
+    /// API and storage paths share it: storage can fail the same ways.
+    static func reply(for fault: Fault?) async -> Reply? {
+        switch fault {
+        case nil:
+            return nil
+        case .latency(let ms):
+            try? await Task.sleep(nanoseconds: UInt64(max(0, ms)) * 1_000_000)
+            return nil
+        case .drop:
+            return Reply(status: 0, drop: true)
+        case .rateLimited(let retryAfter):
+            return ErrorItem.apiError(429, [ErrorItem(key: "rate_limit", value: nil,
+                message: "Rate limit exceeded, retry after \(retryAfter) s", code: "rate_limit")],
+                headers: [("Retry-After", String(max(0, retryAfter)))])
+        case .status(let code):
+            return faultReply(code)
+        }
     }
 
     /// 500 looks like the API's own error; 502/503/504 look like a proxy's HTML page, as in production.
@@ -280,12 +287,10 @@ private struct Handler: HTTPHandler {
     private func asset(_ request: HTTPRequest) async -> Reply {
         let method = request.method.rawValue.uppercased()
         var reply: Reply
-        // Storage can fail too: a fault armed on the image's full path (`/uploads/…`) applies here.
+        // A fault armed on the image's full path (`/uploads/…`) applies here.
         let fault = await emulator.core.takeFault(method: method, apiPath: request.path)
-        if let fault, case .status(let code) = fault {
-            reply = Self.faultReply(code)
-        } else if let fault, case .drop = fault {
-            reply = Reply(status: 0, drop: true)
+        if let faulted = await Self.reply(for: fault) {
+            reply = faulted
         } else if method != "GET" && method != "HEAD" {
             reply = Reply(status: 405, headers: [("Allow", "GET, HEAD")])
         } else if let a = await emulator.core.asset(path: request.path) {

@@ -4,7 +4,7 @@ import ProfileCore
 
 /// What happened to one planned change.
 public struct ResourceOutcome: Sendable {
-    public enum Result: Sendable { case applied, failed(String), notAttempted }
+    public enum Result: Sendable { case applied, failed(String) }
     public var change: Change
     public var result: Result
 }
@@ -32,6 +32,7 @@ public struct ApplyReport: Sendable {
 public enum ApplyError: Error, CustomStringConvertible {
     case missingScopes([String])
     case avatarFileChanged(path: String, planned: String, now: String)
+    case avatarFileUnreadable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -39,6 +40,23 @@ public enum ApplyError: Error, CustomStringConvertible {
             "the token lacks the scope\(scopes.count == 1 ? "" : "s") this plan needs: \(scopes.joined(separator: ", ")); nothing was written"
         case .avatarFileChanged(let path, let planned, let now):
             "avatar file \(path) changed since the plan (sha256 \(planned.prefix(12))… then, \(now.prefix(12))… now)"
+        case .avatarFileUnreadable(let path, let reason):
+            "avatar file \(path) cannot be read: \(reason)"
+        }
+    }
+}
+
+extension FileReading {
+    /// The avatar file's bytes as they are now, under the same bound the loader applies:
+    /// apply re-hashes them, since the plan may be older than the file.
+    public func currentBytes(of avatar: AvatarFile) throws -> [UInt8] {
+        switch readFile(atPath: avatar.resolvedPath, maxBytes: DesiredStateDecoder.maxAvatarBytes) {
+        case .contents(let bytes): return bytes
+        case .notFound: throw ApplyError.avatarFileUnreadable(path: avatar.declaredPath, reason: "not found")
+        case .notRegularFile: throw ApplyError.avatarFileUnreadable(path: avatar.declaredPath, reason: "not a regular file")
+        case .unreadable(let reason): throw ApplyError.avatarFileUnreadable(path: avatar.declaredPath, reason: reason)
+        case .tooLarge(let size):
+            throw ApplyError.avatarFileUnreadable(path: avatar.declaredPath, reason: "\(size) bytes, more than the limit")
         }
     }
 }
@@ -50,11 +68,11 @@ public struct Executor: Sendable {
     public let client: PachcaClient
     public let subject: Subject
     public let stateStore: StateStore
-    public let readFile: @Sendable (String) throws -> [UInt8]
+    public let files: any FileReading
 
     public init(client: PachcaClient, subject: Subject = .me, stateStore: StateStore,
-                readFile: @escaping @Sendable (String) throws -> [UInt8]) {
-        self.client = client; self.subject = subject; self.stateStore = stateStore; self.readFile = readFile
+                files: any FileReading = LocalFileSystem()) {
+        self.client = client; self.subject = subject; self.stateStore = stateStore; self.files = files
     }
 
     /// The scopes a plan's writes need (SPEC §6): avatar scope only when the avatar changes.
@@ -111,7 +129,7 @@ public struct Executor: Sendable {
             case .create, .update:
                 guard let file = change.avatarAfter else { return nil }
                 // Re-hash at apply: what is uploaded must be exactly what the plan showed.
-                let bytes = try readFile(file.resolvedPath)
+                let bytes = try files.currentBytes(of: file)
                 let digest = SHA256.hex(bytes)
                 guard digest == file.sha256 else {
                     throw ApplyError.avatarFileChanged(path: file.declaredPath, planned: file.sha256, now: digest)
@@ -140,7 +158,7 @@ public struct Executor: Sendable {
         }
         let applied = report.applied
         if let change = applied.first(where: { $0.resource == .status }) {
-            let liveStatus = live.status.flatMap { $0.hasExpired(at: now()) ? nil : $0 }
+            let liveStatus = live.effectiveStatus(at: now())
             switch (change.action, plan.desired.status.value, liveStatus) {
             case (.delete, _, let remaining?):
                 report.convergenceProblems.append(ConvergenceProblem(

@@ -12,11 +12,17 @@ public struct LiveReader: Sendable {
     }
 
     public func read() async throws -> LiveState {
+        let (user, wireStatus) = try await readWire()
+        return LiveState(owner: ProfileOwner(user), status: wireStatus.map(StatusFields.init), avatarURL: user.imageURL)
+    }
+
+    /// The two reads as the API answered them, for `show`, which prints more than `LiveState` holds.
+    public func readWire() async throws -> (user: WireUser, status: WireUserStatus?) {
         let apiSubject = subject.apiSubject
         async let profile = settled { try await client.profile(apiSubject) }
         async let status = settled { try await client.status(apiSubject) }
-        let (user, wireStatus) = try await (profile.get(), status.get())
-        return LiveState(owner: ProfileOwner(user), status: wireStatus.map(StatusFields.init), avatarURL: user.imageURL)
+        let (profileResult, statusResult) = await (profile, status)
+        return (try profileResult.get(), try statusResult.get())
     }
 }
 

@@ -8,8 +8,7 @@ public enum Differ {
         var changes: [Change] = []
         var warnings: [String] = []
 
-        // A live status past its expiry is no status, whatever the API still returns.
-        let liveStatus = live.status.flatMap { $0.hasExpired(at: now) ? nil : $0 }
+        let liveStatus = live.effectiveStatus(at: now)
 
         switch desired.status {
         case .unmanaged:

@@ -7,7 +7,7 @@ public enum LiveFingerprint {
     public static func fields(of live: LiveState, managing desired: DesiredState, now: Date) -> [String: String] {
         var fields: [String: String] = [:]
         if desired.status.isManaged {
-            if let status = live.status, !status.hasExpired(at: now) {
+            if let status = live.effectiveStatus(at: now) {
                 fields["status"] = "set"
                 fields["status.emoji"] = Normalization.emojiKey(status.emoji)
                 fields["status.title"] = Normalization.textKey(status.title)

@@ -36,4 +36,11 @@ public struct LiveState: Sendable, Equatable, Codable {
     public init(owner: ProfileOwner, status: LiveStatus?, avatarURL: String?) {
         self.owner = owner; self.status = status; self.avatarURL = avatarURL
     }
+
+    /// The status that counts at `now`: one whose `expires_at` has passed is no status,
+    /// whatever the API still returns for a while (SPEC §5).
+    public func effectiveStatus(at now: Date) -> LiveStatus? {
+        guard let status, !status.hasExpired(at: now) else { return nil }
+        return status
+    }
 }

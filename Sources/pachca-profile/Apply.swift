@@ -72,8 +72,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw ExitStatus.failure
             }
 
-            let executor = Executor(client: client, stateStore: StateStore(profilePath: profilePath, override: state),
-                                    readFile: { path in try readWholeFile(path) })
+            let executor = Executor(client: client, stateStore: StateStore(profilePath: profilePath, override: state))
             try await executor.preflight(plan, prefetched: tokenInfo)
             let report = await executor.apply(plan)
 
@@ -97,7 +96,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let live = try await LiveReader(client: client, subject: plan.subject).read()
         var avatarSHA: String?
         if case .value(let avatar) = plan.desired.avatar {
-            avatarSHA = (try? readWholeFile(avatar.resolvedPath)).map(SHA256.hex)
+            avatarSHA = (try? LocalFileSystem().currentBytes(of: avatar)).map(SHA256.hex)
         }
         let changed = PlanFile.staleness(of: plan, live: live, now: now, avatarFileSHA256: avatarSHA)
         if !changed.isEmpty {
@@ -110,13 +109,6 @@ struct ApplyCommand: AsyncParsableCommand {
         Output.stdout("\nDo you want to apply these changes? Only 'yes' will be accepted: ", terminator: "")
         return readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) == "yes"
     }
-}
-
-func readWholeFile(_ path: String) throws -> [UInt8] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CLIError.failure("cannot read \(path)")
-    }
-    return Array(data)
 }
 
 /// The human report of an apply: what was applied, what was not, what did not converge.

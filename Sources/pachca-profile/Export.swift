@@ -70,7 +70,7 @@ enum ExportYAML {
             "# Exported from Pachca: \(owner.displayName) (@\(owner.nickname)), id \(owner.id)",
             "version: 1",
         ]
-        if let status = live.status, !status.hasExpired(at: now) {
+        if let status = live.effectiveStatus(at: now) {
             lines.append("status:")
             lines.append("  emoji: \(quote(status.emoji))")
             lines.append("  title: \(quote(status.title))")

@@ -4,7 +4,7 @@ import PachcaAPI
 
 /// Options every subcommand that talks to the API accepts (SPEC §2, §3).
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .customLong("api-url"), help: "API base URL (env PACHCA_API_URL; default https://api.pachca.com/api/shared/v1).")
+    @Option(name: .customLong("api-url"), help: "API base URL (env PACHCA_API_URL; default \(ClientConfiguration.defaultBaseURL.absoluteString)).")
     var apiURL: String?
 
     @Option(name: .customLong("token-file"), help: "Read the bearer token from this file (trailing newline trimmed).")
@@ -21,8 +21,6 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Trace each request on stderr (token redacted).")
     var verbose = false
-
-    static let defaultAPIURL = "https://api.pachca.com/api/shared/v1"
 
     func validate() throws {
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
@@ -43,12 +41,17 @@ struct GlobalOptions: ParsableArguments {
         return nil
     }
 
-    func makeClient(requireToken: Bool = true) throws -> PachcaClient {
+    /// The one client for this run. `PachcaClient.init` refuses a malformed URL and plain
+    /// `http://` to a non-loopback host before any connection.
+    func makeClient() throws -> PachcaClient {
         let environment = ProcessInfo.processInfo.environment
-        let urlString = apiURL ?? environment["PACHCA_API_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultAPIURL
-        guard let url = URL(string: urlString), let scheme = url.scheme?.lowercased(),
-              scheme == "https" || scheme == "http", url.host != nil
-        else { throw CLIError.failure("invalid API URL \(urlString)") }
+        let url: URL
+        if let configured = apiURL ?? environment["PACHCA_API_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            guard let parsed = URL(string: configured) else { throw CLIError.failure("invalid API URL \(configured)") }
+            url = parsed
+        } else {
+            url = ClientConfiguration.defaultBaseURL
+        }
         var seconds = 30.0
         if let timeout { seconds = timeout } else if let env = environment["PACHCA_TIMEOUT"], !env.isEmpty {
             guard let parsed = Double(env), parsed > 0 else {
@@ -57,7 +60,7 @@ struct GlobalOptions: ParsableArguments {
             seconds = parsed
         }
         let token = try resolveToken(environment: environment)
-        if requireToken && token == nil {
+        if token == nil {
             throw CLIError.authentication("no token: set PACHCA_TOKEN, or pass --token-file PATH")
         }
         var configuration = ClientConfiguration(baseURL: url, token: token)

@@ -54,16 +54,14 @@ enum Output {
 enum CLIError: Error, CustomStringConvertible {
     case failure(String)          // exit 1
     case authentication(String)   // exit 3
-    case usage(String)            // exit 64
 
     var description: String {
-        switch self { case .failure(let m), .authentication(let m), .usage(let m): m }
+        switch self { case .failure(let m), .authentication(let m): m }
     }
     var exitCode: ExitCode {
         switch self {
         case .failure: ExitStatus.failure
         case .authentication: ExitStatus.authentication
-        case .usage: ExitStatus.usage
         }
     }
 

@@ -16,11 +16,11 @@ struct ShowCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let client = try global.makeClient()
-            async let userRead = settled { try await client.profile(.me) }
-            async let statusRead = settled { try await client.status(.me) }
+            // Custom properties are read alongside; their failure never cancels the profile reads.
             async let definitionsRead = customPropertyDefinitions(client)
-            let (userResult, statusResult, (definitions, propertiesNote)) = await (userRead, statusRead, definitionsRead)
-            let (user, wireStatus) = (try userResult.get(), try statusResult.get())
+            async let liveRead = settled { try await LiveReader(client: client).readWire() }
+            let ((definitions, propertiesNote), live) = await (definitionsRead, liveRead)
+            let (user, wireStatus) = try live.get()
             let status = wireStatus.map { StatusFields($0) }
             let expired = status?.hasExpired(at: Date()) ?? false
             let names = Dictionary((definitions ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })

@@ -95,6 +95,15 @@ import Testing
         let plan = try await h.run(["plan", "bot.yaml"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("cannot be verified, will upload"), "\(plan.stdout)")
+        #expect(await h.writes().isEmpty)
+
+        // Never a silent guess: apply uploads, and afterwards the state record proves it.
+        let apply = try await h.run(["apply", "--auto-approve", "bot.yaml"])
+        #expect(apply.exitCode == 0, "\(apply.stdout)\(apply.stderr)")
+        #expect(await h.writes() == ["PUT /profile/avatar"])
+        let again = try await h.run(["plan", "--json", "--detailed-exitcode", "bot.yaml"])
+        #expect(again.exitCode == 0)
+        #expect((try Harness.json(again.stdout)["avatar"] as? [String: Any])?["evidence"] as? String == "state_record")
     }
 
     @Test func absentKeysAreNeverTouched() async throws {
