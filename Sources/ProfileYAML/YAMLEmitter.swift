@@ -48,30 +48,10 @@ public enum YAMLEmitter {
         return comments.map(commentLine).map { $0 + "\n" }.joined() + body
     }
 
-    /// `# ` and the text on one line: line breaks, C0/C1 controls, DEL, bidi controls and
-    /// other invisible format characters are shown as `\u{…}` escapes, so server text in a
-    /// comment can neither end the comment nor hide what follows.
-    public static func commentLine(_ text: String) -> String {
-        var out = "# "
-        for scalar in text.unicodeScalars {
-            if isPrintableInComment(scalar) {
-                out.unicodeScalars.append(scalar)
-            } else {
-                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
-        return out
-    }
-
-    static func isPrintableInComment(_ s: Unicode.Scalar) -> Bool {
-        switch s.value {
-        case 0x20...0x7E: return true
-        case 0...0x1F, 0x7F...0x9F: return false
-        case 0x2028, 0x2029, 0xFEFF, 0x200E, 0x200F, 0x061C: return false
-        case 0x202A...0x202E, 0x2066...0x2069: return false
-        default: return s.properties.generalCategory != .format || s.value == 0x200D  // keep ZWJ (emoji)
-        }
-    }
+    /// `# ` and the text on one line: line breaks, controls, bidi and other invisible format
+    /// characters are shown as `\u{…}` escapes (`InertText`), so server text in a comment can
+    /// neither end the comment nor hide what follows.
+    public static func commentLine(_ text: String) -> String { "# " + InertText.line(text) }
 }
 
 private final class EmitterOutput {

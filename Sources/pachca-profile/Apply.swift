@@ -4,6 +4,7 @@ import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -119,14 +120,14 @@ enum ApplyText {
             lines.append("Applied: \(change.resource.rawValue) (\(change.action.rawValue)).")
         }
         for (change, message) in report.failed {
-            lines.append("Not applied: \(change.resource.rawValue) (\(change.action.rawValue)): \(message)")
+            lines.append("Not applied: \(change.resource.rawValue) (\(change.action.rawValue)): \(InertText.line(message))")
         }
         for problem in report.convergenceProblems {
-            lines.append("Did not converge: \(problem.message)")
+            lines.append("Did not converge: \(InertText.line(problem.message))")
         }
-        if let error = report.verificationError { lines.append("Not verified: \(error)") }
+        if let error = report.verificationError { lines.append("Not verified: \(InertText.line(error))") }
         if report.succeeded {
-            lines.append("Apply complete! Verified: profile matches \(plan.file).")
+            lines.append("Apply complete! Verified: profile matches \(InertText.line(plan.file)).")
         } else if !report.failed.isEmpty && !report.applied.isEmpty {
             lines.append("Apply incomplete: run apply again to finish the job.")
         } else if !report.convergenceProblems.isEmpty {

@@ -32,7 +32,7 @@ struct Validate: AsyncParsableCommand {
             let all = reports.flatMap(\.diagnostics)
             let text = Output.diagnosticsText(all, noColorFlag: noColor)
             if !text.isEmpty { Output.stderr(text, terminator: "") }
-            if Output.isGitHubActions { Output.stdout(DiagnosticPrinter.githubCommands(all), terminator: "") }
+            if Output.isGitHubActions { Output.workflowCommands(DiagnosticPrinter.githubCommands(all)) }
             for report in reports { Output.stdout(Self.summary(report)) }
         }
         if reports.contains(where: { !$0.valid }) { throw ExitStatus.failure }

@@ -1,0 +1,48 @@
+import Foundation
+import PachcaAPI
+import PachcaEmulator
+import Testing
+
+/// The output sink's redactor (issue 10): the token in every form a server could echo it.
+@Suite struct RedactionTests {
+    static let token = "SECRET/a+b&c=d-9f8e7d6c5b4a39281706"
+
+    static func redactor() -> SecretRedactor {
+        let r = SecretRedactor()
+        r.register(secret: token + "\n")
+        return r
+    }
+
+    /// Every 8-character window of the token: none may survive.
+    static func fragments(_ token: String) -> [String] {
+        let c = Array(token)
+        return (0...(c.count - SecretRedactor.fragmentLength)).map { String(c[$0..<($0 + SecretRedactor.fragmentLength)]) }
+    }
+
+    @Test(arguments: TokenEcho.allCases)
+    func eachEchoIsRemovedBothAsSentAndAsDecoded(_ echo: TokenEcho) throws {
+        let encoded = echo.encode(Self.token)
+        let body = "{\"error\":\"invalid_token\",\"error_description\":\"token \(encoded): is invalid\"}"
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: String])
+        let decoded = try #require(object["error_description"])
+        for text in [body, decoded, "401 \(decoded)\n", "x\(encoded)y"] {
+            let out = Self.redactor().redact(text)
+            #expect(!out.contains(encoded), "\(echo): \(out)")
+            for fragment in Self.fragments(Self.token) { #expect(!out.contains(fragment), "\(echo): \(fragment) in \(out)") }
+            #expect(!out.contains("SECR"), "\(echo): \(out)")
+            #expect(out.contains(SecretRedactor.marker))
+        }
+    }
+
+    @Test func ordinaryTextIsLeftAlone() {
+        let text = "GET /profile → 401 (attempt 1, 3 ms): the API rejected the token; id 1001, 5f3a, 50%25 \\u0041 &#65;"
+        #expect(Self.redactor().redact(text) == text)
+    }
+
+    @Test func userinfoIsRemovedFromAnyURL() {
+        let r = SecretRedactor()
+        #expect(r.redact("refusing 'http://user:pa55word@api.example/v1'") == "refusing 'http://<redacted>@api.example/v1'")
+        #expect(r.redact("{\"api_url\":\"http:\\/\\/u:p%40ss@127.0.0.1:8080\\/api\"}") == "{\"api_url\":\"http:\\/\\/<redacted>@127.0.0.1:8080\\/api\"}")
+        #expect(r.redact("https://api.example/a@b and mailto:x@y") == "https://api.example/a@b and mailto:x@y")
+    }
+}
