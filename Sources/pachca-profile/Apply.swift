@@ -50,12 +50,16 @@ struct ApplyCommand: AsyncParsableCommand {
                 ? Task { try await client.tokenInfo().info } : nil
             let plan: Plan
             let profilePath: String
+            let lock: StateLock
             if let planFile {
                 plan = try await loadCurrentSavedPlan(planFile, client: client, now: now)
                 profilePath = plan.file
+                lock = try await StateLocking.acquire(StateStore(profilePath: profilePath, override: state))
             } else {
                 let path = file!
                 let desired = try DesiredStateLoading.load(path, now: now, noColor: global.noColor)
+                // One apply per profile at a time: the next one plans from what this one wrote.
+                lock = try await StateLocking.acquire(StateStore(profilePath: path, override: state))
                 plan = try await Planner(client: client).plan(
                     desired: desired, stateStore: StateStore(profilePath: path, override: state), now: now)
                 profilePath = path
@@ -82,6 +86,7 @@ struct ApplyCommand: AsyncParsableCommand {
             } else {
                 Output.stdout(ApplyText.render(report, plan: plan, color: color), terminator: "")
             }
+            withExtendedLifetime(lock) {}
             if !report.succeeded { throw ExitStatus.failure }
         }
     }
@@ -90,7 +95,7 @@ struct ApplyCommand: AsyncParsableCommand {
     private func loadCurrentSavedPlan(_ path: String, client: PachcaClient, now: Date) async throws -> Plan {
         let plan: Plan
         do {
-            plan = try PlanFile.decode(try Data(contentsOf: URL(fileURLWithPath: path)))
+            plan = try PlanFile.decode(try SavedPlanReading.read(path))
         } catch {
             throw CLIError.failure("cannot read plan file \(path): \(error)")
         }

@@ -30,8 +30,8 @@ struct ExportCommand: AsyncParsableCommand {
             if let avatarOut {
                 if let urlString = live.avatarURL, let url = URL(string: urlString) {
                     let bytes = try await client.fetchPublicImage(url, maxBytes: AvatarProver.maxServedImageBytes)
-                    do { try bytes.write(to: URL(fileURLWithPath: avatarOut)) } catch {
-                        throw CLIError.failure("cannot write avatar to \(avatarOut): \(error.localizedDescription)")
+                    do { try SafeFile.write(bytes: Array(bytes), to: avatarOut) } catch {
+                        throw CLIError.failure("cannot write avatar to \(avatarOut): \(error)")
                     }
                     let base = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
                         ?? FileManager.default.currentDirectoryPath
@@ -45,8 +45,8 @@ struct ExportCommand: AsyncParsableCommand {
                 throw CLIError.failure("cannot write the profile as YAML: \(error)")
             }
             if let output {
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
-                    throw CLIError.failure("cannot write \(output): \(error.localizedDescription)")
+                do { try SafeFile.write(text: text, to: output) } catch {
+                    throw CLIError.failure("cannot write \(output): \(error)")
                 }
             } else {
                 Output.stdout(text, terminator: "")
