@@ -42,8 +42,9 @@ enum TokenSource {
     /// token (a CR/LF would end the header) is refused rather than sent mangled or dropped.
     static func checked(_ token: String, from source: String) throws -> APIToken {
         for (offset, scalar) in token.unicodeScalars.enumerated() where !(0x21...0x7E).contains(scalar.value) {
-            let kind = scalar.properties.isWhitespace ? "white space"
+            let kind = scalar == " " || scalar == "\t" ? "white space"
                 : (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) ? "a control character"
+                : scalar.properties.isWhitespace ? "white space"
                 : "a character that is not visible ASCII"
             throw CLIError.authentication(
                 "the token from \(source) contains \(kind) at character \(offset + 1) (not shown); an HTTP header cannot carry it")
