@@ -88,10 +88,10 @@ struct SecretMatcher {
                 }
                 let matched = k - j
                 var end: Int?
-                if matched == secret.count || matched >= minimumFragment {
-                    end = p
-                } else if j == 0, matched >= SecretRedactor.maskedPrefixLength, let masked = maskTail(in: text, at: p) {
-                    end = masked
+                if matched == secret.count || matched >= minimumFragment { end = p }
+                if j == 0, matched >= SecretRedactor.maskedPrefixLength, matched < secret.count,
+                   let masked = maskTail(in: text, at: p) {
+                    end = max(end ?? masked, masked)
                 }
                 if let end, end > (best ?? start) { best = end }
             }

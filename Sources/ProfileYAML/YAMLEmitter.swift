@@ -44,8 +44,26 @@ public enum YAMLEmitter {
 
         var writer = EventWriter(emitter: &emitter)
         try writer.run(root)
-        let body = String(decoding: sink.bytes, as: UTF8.self)
+        let body = escapingInvisible(String(decoding: sink.bytes, as: UTF8.self))
         return comments.map(commentLine).map { $0 + "\n" }.joined() + body
+    }
+
+    /// libyaml writes bidi controls and other invisible format characters as they are (YAML
+    /// counts them printable). Every such character can only be inside one of our
+    /// double-quoted scalars (keys and plain values are ours), where `\uXXXX` is a valid
+    /// escape: written so, the file reads back the same and shows nothing hidden.
+    static func escapingInvisible(_ yaml: String) -> String {
+        guard yaml.unicodeScalars.contains(where: { !InertText.isInert($0) && $0 != "\n" }) else { return yaml }
+        var out = String.UnicodeScalarView()
+        for scalar in yaml.unicodeScalars {
+            if InertText.isInert(scalar) || scalar == "\n" { out.append(scalar); continue }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            let escape = scalar.value > 0xFFFF
+                ? "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+                : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            out.append(contentsOf: escape.unicodeScalars)
+        }
+        return String(out)
     }
 
     /// `# ` and the text on one line: line breaks, controls, bidi and other invisible format

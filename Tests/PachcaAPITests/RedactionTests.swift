@@ -46,3 +46,13 @@ import Testing
         #expect(r.redact("https://api.example/a@b and mailto:x@y") == "https://api.example/a@b and mailto:x@y")
     }
 }
+
+extension RedactionTests {
+    @Test func maskedFormsAreRemovedWithTheirTail() {
+        let r = Self.redactor()
+        for masked in ["SECRET/a...1706", "SECR****", "SECRET/a…1706", "SECR•••••1706"] {
+            let out = r.redact("token \(masked): bad")
+            #expect(out == "token <redacted>: bad", "\(masked) → \(out)")
+        }
+    }
+}

@@ -55,6 +55,9 @@ import Testing
             #expect(lines.dropFirst().allSatisfy { $0.isEmpty || $0.hasPrefix("version:") || $0.hasPrefix("status:") || $0.hasPrefix("avatar:") || $0.hasPrefix("  ") },
                     "\(text.debugDescription)")
 
+            // Nothing invisible or controlling reaches a terminal that shows the file.
+            #expect(text.unicodeScalars.allSatisfy { InertText.isInert($0) || $0 == "\n" }, "\(text.debugDescription)")
+
             var files = InMemoryFiles()
             if case .path(let path) = avatar {
                 files.files[DesiredStateDecoder.resolve(avatarPath: path, relativeTo: "me.yaml")] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]
