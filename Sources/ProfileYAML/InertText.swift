@@ -1,6 +1,8 @@
 /// Text from outside (a server, a file name) made inert for a terminal or a one-line slot:
 /// C0 and C1 controls (ESC, CR, LF, TAB…), DEL, bidi overrides and isolates, line/paragraph
-/// separators and other invisible format characters are shown as visible `\u{…}` escapes.
+/// separators and other invisible format characters are shown as visible `\uXXXX` escapes —
+/// the form JSON and YAML double-quoted strings read back as the same character, so the one
+/// sink can pass human text, JSON documents and YAML alike.
 /// Joiners and variation selectors stay (emoji need them). Lives beside the emitter, which
 /// uses it for comments; the renderers and the CLI's output sink use it too.
 public enum InertText {
@@ -25,7 +27,13 @@ public enum InertText {
     }
 
     public static func escape(_ scalar: Unicode.Scalar) -> String {
-        "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        func u(_ v: UInt32) -> String {
+            let hex = String(v, radix: 16, uppercase: true)
+            return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        guard scalar.value > 0xFFFF else { return u(scalar.value) }
+        let v = scalar.value - 0x10000  // a UTF-16 surrogate pair, as JSON writes it
+        return u(0xD800 + (v >> 10)) + u(0xDC00 + (v & 0x3FF))
     }
 
     /// True for characters that are safe to show as they are.

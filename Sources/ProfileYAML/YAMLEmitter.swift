@@ -67,7 +67,7 @@ public enum YAMLEmitter {
     }
 
     /// `# ` and the text on one line: line breaks, controls, bidi and other invisible format
-    /// characters are shown as `\u{…}` escapes (`InertText`), so server text in a comment can
+    /// characters are shown as `\uXXXX` escapes (`InertText`), so server text in a comment can
     /// neither end the comment nor hide what follows.
     public static func commentLine(_ text: String) -> String { "# " + InertText.line(text) }
 }

@@ -17,7 +17,7 @@ enum OutputSink {
     /// their formats escape control characters themselves.
     static func forFile(_ text: String) -> String { SecretRedactor.shared.redact(text) }
 
-    /// Control characters as `\u{…}`, except line feeds, tabs and (on a terminal) SGR color.
+    /// Control characters as `\uXXXX`, except line feeds, tabs and (on a terminal) SGR color.
     static func visibleControls(_ text: String, keepColor: Bool) -> String {
         let scalars = Array(text.unicodeScalars)
         guard scalars.contains(where: { !InertText.isInert($0) && $0 != "\n" && $0 != "\t" }) else { return text }

@@ -74,13 +74,20 @@ import Glibc
         try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "\u{1B}]0;title\u{7}\u{1B}[2K\rok\n  + avatar", isAway: true,
                                                   awayMessage: "\u{202E}evil\u{9B}31m\u{7F}"))
         try h.write("me.yaml", ReconcileTests.statusOnly)
+        // JSON documents stay valid and exact: the sink's escapes are JSON escapes.
+        let show = try await h.run(["show", "--json"])
+        let document = try Harness.json(show.stdout)
+        let status = try #require(document["status"] as? [String: Any])
+        #expect(status["title"] as? String == "\u{1B}]0;title\u{7}\u{1B}[2K\rok\n  + avatar")
+        #expect(status["away_message"] as? String == "\u{202E}evil\u{9B}31m\u{7F}")
+        #expect(!show.stdout.unicodeScalars.contains("\u{202E}"))
         var outputs: [String] = []
         for args in [["plan", "me.yaml"], ["show"], ["doctor"], ["apply", "--auto-approve", "me.yaml"]] {
             let r = try await h.run(args, env: ["GITHUB_ACTIONS": "true"])
             outputs += [r.stdout, r.stderr]
         }
         let all = outputs.joined(separator: "\n")
-        #expect(all.contains("\\u{1B}]0;title"), "\(all)")
+        #expect(all.contains("\\u001B]0;title"), "\(all)")
         for raw in ["\u{1B}", "\r", "\u{202E}", "\u{9B}", "\u{7F}", "\u{7}"] {
             #expect(!all.unicodeScalars.contains(raw.unicodeScalars.first!), "raw \(raw.debugDescription) in output")
         }

@@ -89,7 +89,7 @@ import Testing
     @Test func commentsAreOnePrintableLine() {
         let line = YAMLEmitterProbe.comment("Ho\navatar: null\n#\u{1B}]0;x\u{7}\u{202E}\r")
         #expect(!line.contains("\n") && !line.contains("\r") && !line.contains("\u{1B}") && !line.contains("\u{202E}"))
-        #expect(line.hasPrefix("# Ho\\u{A}avatar: null"))
+        #expect(line.hasPrefix("# Ho\\u000Aavatar: null"))
     }
 }
 
