@@ -52,9 +52,15 @@ struct ApplyCommand: AsyncParsableCommand {
             let profilePath: String
             let lock: StateLock
             if let planFile {
+                // Lock before re-reading live state, so a concurrent apply's writes make this plan stale.
+                var held: StateLock?
+                if let early = try? PlanFile.decode(SavedPlanReading.read(planFile)) {
+                    held = try await StateLocking.acquire(StateStore(profilePath: early.file, override: state))
+                }
                 plan = try await loadCurrentSavedPlan(planFile, client: client, now: now)
                 profilePath = plan.file
-                lock = try await StateLocking.acquire(StateStore(profilePath: profilePath, override: state))
+                if held == nil { held = try await StateLocking.acquire(StateStore(profilePath: profilePath, override: state)) }
+                lock = held!
             } else {
                 let path = file!
                 let desired = try DesiredStateLoading.load(path, now: now, noColor: global.noColor)

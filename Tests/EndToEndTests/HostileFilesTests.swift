@@ -107,3 +107,21 @@ extension Harness {
         try await runProfileTool(arguments, env: environment.merging(extra) { _, new in new }, cwd: directory, timeout: timeout)
     }
 }
+
+extension HostileFilesTests {
+    /// The same saved plan applied by two jobs at once: one applies it, the other finds it
+    /// stale (it waited for the lock, then re-read live state) — never a double write.
+    @Test func savedPlanAppliedTwiceAtOnceIsStaleForTheSecond() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", ReconcileTests.statusOnly)
+        let plan = try await h.run(["plan", "--out", "plan.json", "me.yaml"])
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        async let first = h.run(["apply", "--plan", "plan.json"])
+        async let second = h.run(["apply", "--plan", "plan.json"])
+        let results = try await [first, second]
+        #expect(results.map(\.exitCode).sorted() == [0, 1], "\(results.map { $0.stdout + $0.stderr })")
+        #expect(results.contains { $0.stderr.contains("stale plan") })
+        #expect(await h.writes() == ["PUT /profile/status"])
+    }
+}
