@@ -56,3 +56,33 @@ extension RedactionTests {
         }
     }
 }
+
+import FlyingFox
+
+extension RedactionTests {
+    /// Every error path of the client (401, 403, 422, 5xx given up on, an HTML page, a plain
+    /// text body) with the token echoed in every encoding: the description the CLI prints,
+    /// once through the sink, holds none of it. The client's own scrub sees raw bytes only.
+    @Test(arguments: [401, 403, 422, 418, 500, 502, 451])
+    func everyErrorPathEchoingEveryEncodingIsRedacted(status: Int) async throws {
+        let echo = "token " + TokenEcho.allCases.map { $0.encode(Self.token) }.joined(separator: " ")
+        let server = try await ScriptedServer { _, _ in
+            switch status {
+            case 401, 403: return json(status, #"{"error":"invalid_token","error_description":"\#(echo)"}"#)
+            case 422, 418, 500: return json(status, #"{"errors":[{"key":"status.title","value":"\#(echo)","message":"\#(echo)","code":"invalid","payload":null}]}"#)
+            case 502: return HTTPResponse(statusCode: HTTPStatusCode(502, phrase: "Bad Gateway"), headers: [HTTPHeader("Content-Type"): "text/html"],
+                                          body: Data("<html><body>\(echo)</body></html>".utf8))
+            default: return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "Status"), headers: [:], body: Data(echo.utf8))
+            }
+        }
+        defer { Task { await server.stop() } }
+        let error = await apiError { _ = try await makeClient(server.baseURL, token: Self.token).profile(.me) }
+        let description = try #require(error?.description)
+        let out = Self.redactor().redact(description)
+        if ![500, 502].contains(status) {  // 5xx bodies are not quoted; the others carry the echo decoded
+            #expect(description.contains("\\u0053\\u0045"), "the echo reached the description: \(description)")
+        }
+        for fragment in Self.fragments(Self.token) { #expect(!out.contains(fragment), "\(status): \(fragment) in \(out)") }
+        for echo in TokenEcho.allCases { #expect(!out.contains(echo.encode(Self.token)), "\(status) \(echo): \(out)") }
+    }
+}
