@@ -2,8 +2,12 @@ import Foundation
 import PachcaAPI
 #if canImport(Glibc)
 import Glibc
+private let systemRead = Glibc.read
+private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
 import Darwin
+private let systemRead = Darwin.read
+private let systemWrite = Darwin.write
 #endif
 
 /// Files the tool writes (state records, saved plans, exports) and reads back, safe against
@@ -57,7 +61,7 @@ public enum SafeFile {
         var written = 0
         let ok: Bool = bytes.withUnsafeBytes { buffer in
             while written < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + written, buffer.count - written)
+                let n = systemWrite(fd, buffer.baseAddress! + written, buffer.count - written)
                 if n < 0 { if errno == EINTR { continue }; return false }
                 written += n
             }
@@ -100,7 +104,7 @@ public enum SafeFile {
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if n < 0 { if errno == EINTR { continue }; return .unreadable(String(cString: strerror(errno))) }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])

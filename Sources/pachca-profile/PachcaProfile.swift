@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
 import Glibc
+private let systemExit = Glibc.exit
+#elseif canImport(Darwin)
+import Darwin
+private let systemExit = Darwin.exit
+#endif
 
 /// Exit statuses of SPEC §4. They differ from the official `@pachca/cli` (2 = usage, 4 = not found).
 enum ExitStatus {
@@ -28,7 +34,7 @@ struct PachcaProfile: AsyncParsableCommand {
         CommandLineSafety.registerSecrets(CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
         if let problem = CommandLineSafety.invalidUTF8Argument() {
             Output.stderr("error: \(problem)")
-            Glibc.exit(ExitStatus.usage.rawValue)
+            systemExit(ExitStatus.usage.rawValue)
         }
         do {
             var command = try parseAsRoot()
@@ -39,7 +45,7 @@ struct PachcaProfile: AsyncParsableCommand {
             if !message.isEmpty {
                 if code == .success { Output.stdout(message) } else { Output.stderr(message) }
             }
-            Glibc.exit(code.rawValue)
+            systemExit(code.rawValue)
         }
     }
 }

@@ -2,8 +2,10 @@ import Foundation
 import PachcaAPI
 #if canImport(Glibc)
 import Glibc
+private let systemRead = Glibc.read
 #elseif canImport(Darwin)
 import Darwin
+private let systemRead = Darwin.read
 #endif
 
 /// Where the token comes from (SPEC §3: flag, then file, then environment), checked so that
@@ -80,7 +82,7 @@ enum TokenSource {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while bytes.count <= maxTokenFileBytes {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if n < 0 { if errno == EINTR { continue }; throw CLIError.authentication("token file \(path) cannot be read") }
             if n == 0 { break }
             bytes.append(contentsOf: chunk[0..<n])
