@@ -41,7 +41,10 @@ enum Output {
                 }
             }
         }
-        return DiagnosticPrinter.text(diagnostics, sources: sources, showSource: showSource,
+        // A file name is shown on one line whatever bytes it holds (a newline cannot fake a finding).
+        let shown = diagnostics.map { d -> Diagnostic in var d = d; d.file = InertText.line(d.file); return d }
+        let shownSources = Dictionary(sources.map { (InertText.line($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        return DiagnosticPrinter.text(shown, sources: shownSources, showSource: showSource,
                                       useColor: colorEnabled(fd: 2, noColorFlag: noColorFlag))
     }
 

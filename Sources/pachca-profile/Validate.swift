@@ -3,6 +3,7 @@ import Foundation
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
 /// `pachca-profile validate FILE...`: checks files only, no network. Exit 0 when every file
 /// is valid (warnings do not fail), 1 otherwise, 64 for usage errors.
@@ -46,6 +47,7 @@ struct Validate: AsyncParsableCommand {
         if errors > 0 { counts.append("\(errors) error\(errors == 1 ? "" : "s")") }
         if warnings > 0 { counts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
         let verdict = report.valid ? "valid" : "invalid"
-        return counts.isEmpty ? "\(report.file): \(verdict)" : "\(report.file): \(verdict) (\(counts.joined(separator: ", ")))"
+        let file = InertText.line(report.file)  // a file name is shown on one line, whatever it holds
+        return counts.isEmpty ? "\(file): \(verdict)" : "\(file): \(verdict) (\(counts.joined(separator: ", ")))"
     }
 }

@@ -64,6 +64,20 @@ import Glibc
         #expect(!r.stderr.lowercased().contains("no such file"))
     }
 
+    /// A shipped file whose name holds a line break cannot fake a finding or a summary line.
+    @Test func fileNamesWithLineBreaksStayOnOneLine() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        let name = "x\nme.yaml: valid\n::error::y\u{1B}[2K.yaml"
+        try h.write(name, "status:\n  emoji: nope\n")
+        let r = try await h.run(["validate", name], env: ["GITHUB_ACTIONS": "true"])
+        #expect(r.exitCode == 1)
+        let lines = (r.stdout + r.stderr).split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("me.yaml") || $0.hasPrefix("::error::y") }, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("x\\u000Ame.yaml: valid\\u000A::error::y\\u001B[2K.yaml: invalid"), "\(r.stdout)")
+        #expect(r.stderr.contains("x\\u000Ame.yaml"), "\(r.stderr)")
+    }
+
     /// Titles and names holding ESC sequences, CR, LF or `::` used to reach the terminal raw.
     @Test func serverTextIsInertInHumanOutput() async throws {
         let h = try await Harness.start {
