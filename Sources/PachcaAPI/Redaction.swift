@@ -79,8 +79,13 @@ struct SecretMatcher {
 
     /// The end of the longest encoded secret, fragment or masked form starting at `start`.
     func longestMatch(in text: [Unicode.Scalar], at start: Int) -> Int? {
+        // Fast path: most characters neither begin an escape nor occur in the secret.
+        let first = text[start]
+        if positions[first] == nil, first != "\\", first != "%", first != "&" { return nil }
         var best: Int?
-        for (scalar, _) in EncodedScalar.decodings(in: text, at: start) {
+        var readings = [first]
+        if let (decoded, _) = EncodedScalar.escape(in: text, at: start) { readings.append(decoded) }
+        for scalar in readings {
             for j in positions[scalar] ?? [] {
                 var k = j, p = start
                 while k < secret.count, let next = EncodedScalar.consume(secret[k], in: text, at: p) {
@@ -117,27 +122,22 @@ struct SecretMatcher {
 
 /// The ways one character can be written in text a server sends back.
 enum EncodedScalar {
-    /// If `expected` is written at `p` (plainly or encoded), the index after it.
+    /// If `expected` is written at `p` (plainly or encoded), the index after it. An escape
+    /// is preferred to reading its backslash, percent sign or ampersand literally.
     static func consume(_ expected: Unicode.Scalar, in text: [Unicode.Scalar], at p: Int) -> Int? {
-        var literal: Int?
-        for (scalar, end) in decodings(in: text, at: p) where scalar == expected {
-            if end > p + 1 { return end }  // prefer the escape to a literal backslash, percent or ampersand
-            literal = end
-        }
-        return literal
+        guard p < text.count else { return nil }
+        if let (decoded, end) = escape(in: text, at: p), decoded == expected { return end }
+        return text[p] == expected ? p + 1 : nil
     }
 
-    /// Every reading of the text at `p`: the literal character, and a decoded escape if any.
-    static func decodings(in text: [Unicode.Scalar], at p: Int) -> [(Unicode.Scalar, Int)] {
-        guard p < text.count else { return [] }
-        var result: [(Unicode.Scalar, Int)] = [(text[p], p + 1)]
+    /// The character an escape starting at `p` stands for, and the index after it.
+    static func escape(in text: [Unicode.Scalar], at p: Int) -> (Unicode.Scalar, Int)? {
         switch text[p] {
-        case "\\": if let decoded = backslashEscape(text, p) { result.append(decoded) }
-        case "%": if let decoded = percentEscape(text, p) { result.append(decoded) }
-        case "&": if let decoded = characterReference(text, p) { result.append(decoded) }
-        default: break
+        case "\\": return backslashEscape(text, p)
+        case "%": return percentEscape(text, p)
+        case "&": return characterReference(text, p)
+        default: return nil
         }
-        return result
     }
 
     /// `\uXXXX` (with surrogate pairs), `\xXX`, `\/`, `\"`, `\\`; any number of backslashes
