@@ -34,6 +34,8 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
     public var faults: [FaultRule]
     /// A malicious server's habits (Hostile.swift); none by default.
     public var hostile = HostileBehaviour()
+    /// Other people of the workspace, for the `/users` endpoints (Workspace.swift); none by default.
+    public var workspace: WorkspaceSeed?
 
     public init(
         tokens: [TokenGrant] = [TokenGrant(token: EmulatorConfiguration.demoToken, scopes: EmulatorConfiguration.allProfileScopes)],
@@ -63,7 +65,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case tokens, user, status, avatar, customProperties, avatarURLNaming = "avatarUrlNaming"
-        case rateLimitPerSecond, statusLinger, echoEmojiWithoutVariationSelectors, echoTitleTrimmed, latencyMilliseconds, faults, hostile
+        case rateLimitPerSecond, statusLinger, echoEmojiWithoutVariationSelectors, echoTitleTrimmed, latencyMilliseconds, faults, hostile, workspace
     }
 
     public init(from decoder: any Decoder) throws {
@@ -82,6 +84,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
         latencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
         faults = try c.decodeIfPresent([FaultRule].self, forKey: .faults) ?? []
         hostile = try c.decodeIfPresent(HostileBehaviour.self, forKey: .hostile) ?? HostileBehaviour()
+        workspace = try c.decodeIfPresent(WorkspaceSeed.self, forKey: .workspace)
     }
 
     /// Decodes a seed file: all keys optional, camelCase or snake_case.

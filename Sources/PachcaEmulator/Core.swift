@@ -60,7 +60,9 @@ actor EmulatorCore {
     private var faults: [FaultRule]
     private var entries: [JournalEntry] = []
     private var hits: [String: [TimeInterval]] = [:]
-    private var origin = "http://127.0.0.1"
+    private(set) var origin = "http://127.0.0.1"
+    /// The other people of the workspace (Workspace.swift).
+    var workspace = Workspace()
     private let journalSink: (@Sendable (JournalEntry) -> Void)?
 
     init(config: EmulatorConfiguration, clock: EmulatorClock, journalSink: (@Sendable (JournalEntry) -> Void)?) {
@@ -74,6 +76,13 @@ actor EmulatorCore {
             uploadCounter = 1
             avatar = Self.buildAvatar(bytes: Array(a.bytes), fileName: a.fileName, naming: config.avatarURLNaming, serial: 1)
         }
+        var serial = uploadCounter
+        let naming = config.avatarURLNaming
+        workspace = Workspace(seed: config.workspace, ownerID: config.user.id) { a in
+            serial += 1
+            return Self.buildAvatar(bytes: Array(a.bytes), fileName: a.fileName, naming: naming, serial: serial)
+        }
+        uploadCounter = serial
     }
 
     func setOrigin(_ o: String) { origin = o }
@@ -226,7 +235,7 @@ actor EmulatorCore {
     func avatarURL() -> String? { avatar.map { origin + $0.urlPath } }
 
     func asset(path: String) -> StoredAvatar? {
-        guard let a = avatar, a.urlPath == path else { return nil }
+        guard let a = avatar, a.urlPath == path else { return workspace.asset(path: path) }
         return a
     }
 
@@ -250,7 +259,7 @@ actor EmulatorCore {
         case ("PUT", "/profile/avatar"), ("DELETE", "/profile/avatar"): "profile_avatar:write"
         case ("GET", "/oauth/token/info"): ""
         case ("GET", "/custom_properties"): "custom_properties:read"
-        default: nil
+        default: workspaceRoute(method: method, apiPath: apiPath)
         }
     }
 
@@ -288,6 +297,7 @@ actor EmulatorCore {
         if !scope.isEmpty, !grant.scopes.contains(scope) {
             return Self.oauthError(403, "insufficient_scope", "This request requires scope \(scope)")
         }
+        if let reply = handleWorkspace(r) { return reply }
         switch (r.method, r.apiPath) {
         case ("GET", "/profile"): return .json(200, .object([("data", userJSON())]))
         case ("GET", "/profile/status"):
@@ -484,7 +494,8 @@ actor EmulatorCore {
 
     // MARK: PUT /profile/avatar
 
-    func putAvatar(_ r: Request) -> Reply {
+    /// `memberID`: another person's avatar (`PUT /users/{id}/avatar`); nil: the owner's.
+    func putAvatar(_ r: Request, memberID: Int? = nil) -> Reply {
         let boundary: String
         do { boundary = try Multipart.boundary(contentType: r.contentType) } catch {
             return ErrorItem.apiError(422, [ErrorItem(key: "image", value: nil,
@@ -507,7 +518,7 @@ actor EmulatorCore {
                 message: "is not a PNG, JPEG, GIF or WebP image", code: "invalid")])
         } else {
             let a = makeAvatar(bytes: part.body, fileName: part.fileName ?? "")
-            avatar = a
+            if let memberID { workspace.setAvatar(a, for: memberID) } else { avatar = a }
             reply = .json(200, .object([("data", .object([("image_url", .string(origin + a.urlPath))]))]))
         }
         reply.uploadedFileName = part.fileName

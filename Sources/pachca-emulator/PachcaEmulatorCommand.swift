@@ -47,6 +47,12 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-scopes"), help: "Comma-separated scopes for the printed token (default: all profile scopes and custom_properties:read).")
     var tokenScopes: String?
 
+    @Option(name: .customLong("people"), help: "Generate a workspace of N more people for the /users endpoints (the printed token also gets the admin scopes users:read, user_status:read, user_status:write, user_avatar:write).")
+    var people: Int?
+
+    @Option(name: .customLong("people-key"), help: "Key of the generated workspace: same key, same people (default 1).")
+    var peopleKey: UInt64?
+
     @Option(name: .customLong("fault"), help: "Arm a fault: \"METHOD PATH KIND [COUNT]\"; KIND is a status (500, 502, 503), drop, 429[=SECONDS] or latency=MS; METHOD may be *. Repeatable.")
     var faults: [String] = []
 
@@ -71,6 +77,16 @@ struct EmulatorCommand: AsyncParsableCommand {
             case "keep": config.avatarURLNaming = .keepFileName
             case "random": config.avatarURLNaming = .random
             default: throw ValidationError("--avatar-url-naming must be keep or random")
+            }
+        }
+        if let people {
+            guard (0...1_000_000).contains(people) else { throw ValidationError("--people must be between 0 and 1000000") }
+            var workspace = config.workspace ?? WorkspaceSeed()
+            workspace.generate = people
+            if let peopleKey { workspace.generatorKey = peopleKey }
+            config.workspace = workspace
+            if tokenScopes == nil, !config.tokens.isEmpty {
+                config.tokens[0].scopes += WorkspaceScopes.all.filter { !config.tokens[0].scopes.contains($0) }
             }
         }
         for spec in faults { config.faults.append(try Self.parseFault(spec)) }
