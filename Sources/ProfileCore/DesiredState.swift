@@ -83,6 +83,8 @@ public struct DesiredState: Sendable, Equatable, Codable {
     public var file: String
     public var status: Managed<StatusFields>
     public var avatar: Managed<AvatarFile>
+    /// Whose profile (`user:`, §9); nil: the token owner's own.
+    public var user: UserReference? = nil
 
     public init(file: String, status: Managed<StatusFields> = .unmanaged, avatar: Managed<AvatarFile> = .unmanaged) {
         self.file = file; self.status = status; self.avatar = avatar

@@ -20,7 +20,7 @@ public struct DesiredStateDecoder {
     public static let maxTitleLength = 50
     public static let maxAwayMessageLength = 1024
 
-    public static let topLevelKeys = ["version", "status", "avatar"]
+    public static let topLevelKeys = ["version", "user", "status", "avatar"]
     public static let statusKeys = ["emoji", "title", "is_away", "away_message", "expires_at"]
 
     /// Reads `file` through `files` (bounded by `maxFileBytes`), then decodes it.
@@ -120,6 +120,7 @@ private struct Decoding {
             case "version": checkVersion(entry.value)
             case "status": state.status = decodeStatus(entry.value, key: entry.key)
             case "avatar": state.avatar = decodeAvatar(entry.value)
+            case "user": state.user = decodeUser(entry.value)
             default: unknownKey(key, at: entry.key.start, path: "", known: DesiredStateDecoder.topLevelKeys)
             }
         }
@@ -167,6 +168,32 @@ private struct Decoding {
     }
 
     // MARK: fields
+
+    /// `user:` (§9): an email, a nickname or a numeric id; only its form is checked here.
+    mutating func decodeUser(_ node: YAMLNode) -> UserReference? {
+        guard !node.isPreReported else { return nil }
+        let parsed: Result<UserReference, UserReference.FormError>
+        switch node.resolved {
+        case .int(let n): parsed = UserReference.id(String(n))
+        case .string(let s): parsed = UserReference.parse(s)
+        case .null:
+            error("expected \(UserReference.expectedForm) (got null)", at: node.start, path: "user",
+                  notes: ["omit `user:` for the token owner's own profile"])
+            return nil
+        default:
+            error("expected \(UserReference.expectedForm) (got \(node.describedForMessage))", at: node.start, path: "user")
+            return nil
+        }
+        switch parsed {
+        case .success(var ref):
+            ref.line = node.start.line
+            ref.column = node.start.column
+            return ref
+        case .failure(let failure):
+            error(failure.message, at: node.start, path: "user")
+            return nil
+        }
+    }
 
     mutating func checkVersion(_ node: YAMLNode) {
         guard !node.isPreReported else { return }

@@ -5,7 +5,7 @@ import ProfileCore
 import ProfileRender
 import ProfileYAML
 
-/// `pachca-profile validate FILE...`: checks files only, no network. Exit 0 when every file
+/// `pachca-profile validate FILE|DIR...`: checks files only, no network. Exit 0 when every file
 /// is valid (warnings do not fail), 1 otherwise, 64 for usage errors.
 struct Validate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,15 +17,13 @@ struct Validate: AsyncParsableCommand {
     @Flag(name: .customLong("no-color"), help: "Never color the output.")
     var noColor = false
 
-    @Argument(help: "Desired-state files.")
+    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below, dot-files skipped).")
     var files: [String]
 
     func run() async throws {
         let now = Date()
-        let fileSystem = LocalFileSystem()
-        let reports = files.map { file in
-            FileDiagnostics(file: file, diagnostics: DesiredStateDecoder.decode(file: file, now: now, files: fileSystem).diagnostics)
-        }
+        // Directories stand for the *.yaml/*.yml below them; two files for one person are an error (§9).
+        let reports = ProfileSet.load(files, now: now).reports.map { FileDiagnostics(file: $0.file, diagnostics: $0.diagnostics) }
         if json {
             // stdout carries exactly one JSON document; nothing else is printed.
             Output.stdout(DiagnosticPrinter.json(reports), terminator: "")

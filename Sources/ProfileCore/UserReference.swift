@@ -1,0 +1,76 @@
+/// Whose profile a file describes (SPEC §9): the `user:` key, checked for its form here and
+/// resolved against the live workspace later. No `user:` key means the token owner.
+public struct UserReference: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case email, nickname, id
+    }
+
+    public var kind: Kind
+    /// The email or nickname as written (without a leading `@`), or the id's digits.
+    public var value: String
+    /// Where the value is in the file, so resolution errors point at it (1-based).
+    public var line: Int
+    public var column: Int
+
+    public init(kind: Kind, value: String, line: Int = 0, column: Int = 0) {
+        self.kind = kind; self.value = value; self.line = line; self.column = column
+    }
+
+    public var id: Int? { kind == .id ? Int(value) : nil }
+
+    /// The key two files collide on: emails and nicknames compare case-insensitively.
+    public var identity: String { "\(kind.rawValue):\(kind == .id ? value : value.lowercased())" }
+
+    /// As a person would write it back: `anna@example.com`, `@anna`, `#1234`.
+    public var displayed: String {
+        switch kind {
+        case .email: value
+        case .nickname: "@" + value
+        case .id: "#" + value
+        }
+    }
+
+    public static let expectedForm = "an email (anna@example.com), a nickname (anna or \"@anna\") or a numeric id"
+
+    /// Classifies a written value; a message saying what is wrong otherwise.
+    public static func parse(_ text: String) -> Result<UserReference, FormError> {
+        if text.isEmpty { return .failure(FormError(message: "must not be empty; omit `user:` for the token owner's own profile")) }
+        if text.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) {
+            return .failure(FormError(message: "must not contain spaces or control characters"))
+        }
+        if text.utf8.count > 255 { return .failure(FormError(message: "is too long: at most 255 bytes")) }
+        if text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return id(text) }
+        if text.hasPrefix("@") {
+            let name = String(text.dropFirst())
+            return isNickname(name) ? .success(UserReference(kind: .nickname, value: name))
+                : .failure(FormError(message: "'\(text)' is not a nickname: after '@' use letters, digits, '.', '_' or '-'"))
+        }
+        if text.contains("@") {
+            let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else {
+                return .failure(FormError(message: "'\(text)' is not an email address"))
+            }
+            return .success(UserReference(kind: .email, value: text))
+        }
+        return isNickname(text) ? .success(UserReference(kind: .nickname, value: text))
+            : .failure(FormError(message: "'\(text)' is not \(expectedForm)"))
+    }
+
+    /// A numeric id: a positive 32-bit integer (the API's `int32`).
+    public static func id(_ digits: String) -> Result<UserReference, FormError> {
+        guard let n = Int(digits), n > 0, n <= Int(Int32.max) else {
+            return .failure(FormError(message: "'\(digits)' is not a user id: ids are from 1 to \(Int32.max)"))
+        }
+        return .success(UserReference(kind: .id, value: String(n)))
+    }
+
+    static func isNickname(_ s: String) -> Bool {
+        !s.isEmpty && s.unicodeScalars.allSatisfy { c in
+            (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "." || c == "_" || c == "-"
+        }
+    }
+
+    public struct FormError: Error, Sendable, Equatable {
+        public var message: String
+    }
+}
