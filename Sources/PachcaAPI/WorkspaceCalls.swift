@@ -1,0 +1,72 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `GET /users` (§9): one page of the workspace, at most 50 people, each a whole `User`
+/// (with `user_status` and `image_url`, so a listed person needs no further read).
+public struct WireUserPage: Decodable, Sendable, Equatable {
+    public var users: [WireUser]
+    /// The cursor of the next page; nil on the last one.
+    public var nextCursor: String?
+
+    public init(users: [WireUser], nextCursor: String?) {
+        self.users = users; self.nextCursor = nextCursor
+    }
+
+    enum CodingKeys: String, CodingKey { case data, meta }
+    struct Meta: Decodable { var paginate: Paginate? }
+    struct Paginate: Decodable {
+        var nextPage: String?
+        var hasNext: Bool?
+        enum CodingKeys: String, CodingKey { case nextPage = "next_page", hasNext = "has_next" }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        users = try c.decode([WireUser].self, forKey: .data)
+        let paginate = try c.decodeIfPresent(Meta.self, forKey: .meta)?.paginate
+        // `has_next` decides when present; without it, an empty page is the end.
+        if let hasNext = paginate?.hasNext {
+            nextCursor = hasNext ? paginate?.nextPage : nil
+        } else {
+            nextCursor = users.isEmpty ? nil : paginate?.nextPage
+        }
+        if nextCursor?.isEmpty == true { nextCursor = nil }
+    }
+}
+
+extension PachcaClient {
+    public static let usersPageSize = 50
+
+    /// `GET /users?limit=50[&cursor=…][&query=…]` (scope `users:read`).
+    public func users(cursor: String? = nil, query: String? = nil, limit: Int = PachcaClient.usersPageSize) async throws -> WireUserPage {
+        var items = ["limit=\(limit)"]
+        if let cursor { items.append("cursor=" + Self.percentEncoded(cursor)) }
+        if let query { items.append("query=" + Self.percentEncoded(query)) }
+        let path = "/users?" + items.joined(separator: "&")
+        let body = try await call("GET", path, scope: "users:read").0
+        do {
+            return try JSONDecoder().decode(WireUserPage.self, from: body)
+        } catch {
+            throw PachcaAPIError.decoding(method: "GET", path: "/users", Self.describe(error))
+        }
+    }
+
+    /// RFC 3986 unreserved characters stay; every other UTF-8 byte becomes `%XX`.
+    static func percentEncoded(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(b)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 0xF)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

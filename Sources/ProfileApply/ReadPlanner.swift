@@ -1,0 +1,104 @@
+import Foundation
+import PachcaAPI
+import ProfileCore
+
+/// Who a run's `user:` values are, read from the live workspace with the fewest requests (§9).
+public protocol WorkspaceDirectory: Sendable {
+    /// One page of `GET /users` (nil cursor: the first).
+    func page(after cursor: String?) async throws -> WireUserPage
+    /// The first page of `GET /users?query=…`.
+    func search(_ text: String) async throws -> WireUserPage
+    /// `GET /users/{id}`; nil when there is no such person (404).
+    func user(id: Int) async throws -> WireUser?
+}
+
+extension PachcaClient: WorkspaceDirectory {
+    public func page(after cursor: String?) async throws -> WireUserPage { try await users(cursor: cursor) }
+    public func search(_ text: String) async throws -> WireUserPage { try await users(query: text) }
+    public func user(id: Int) async throws -> WireUser? {
+        do { return try await profile(.user(id: id)) } catch PachcaAPIError.apiError(status: 404, _, _, _) { return nil }
+    }
+}
+
+/// What one `user:` value turned out to be.
+public enum SubjectResolution: Sendable, Equatable {
+    case found(WireUser)
+    case unknown
+    /// More than one person matches (their ids, ascending).
+    case ambiguous([Int])
+}
+
+/// Resolves subjects and reads their live state at once: a listed `User` carries `user_status`
+/// and `image_url`, so a resolved person needs no further read.
+///
+/// For S distinct subjects in a workspace of W people, per-person reads cost about S (one
+/// `GET /users/{id}` or one exact `query` each) and paging costs ⌈W/50⌉. W is not known before
+/// paging, so the planner pages first, at most S pages: if the workspace ends within them,
+/// it cost ⌈W/50⌉ ≤ S; otherwise the subjects still unresolved are read one by one, at most S
+/// more. Either way the reads stay within min(2·S, ⌈W/50⌉ + 1).
+public enum ReadPlanner {
+    public struct Outcome: Sendable {
+        /// By `UserReference.identity`.
+        public var resolutions: [String: SubjectResolution]
+        public var reads: Int
+        public var pagedWholeWorkspace: Bool
+    }
+
+    public static func resolve(_ references: [UserReference], in directory: some WorkspaceDirectory) async throws -> Outcome {
+        var pending: [String: UserReference] = [:]
+        for r in references { pending[r.identity] = r }
+        var hits: [String: [WireUser]] = [:]
+        var reads = 0
+        var cursor: String?
+        var complete = false
+        // Paging: at most S pages.
+        while !pending.isEmpty, reads < pending.count {
+            let page = try await directory.page(after: cursor)
+            reads += 1
+            for user in page.users {
+                for (key, ref) in pending where matches(ref, user) { hits[key, default: []].append(user) }
+            }
+            guard let next = page.nextCursor, !page.users.isEmpty else { complete = true; break }
+            cursor = next
+        }
+        var resolutions: [String: SubjectResolution] = [:]
+        var unresolved: [UserReference] = []
+        for (key, ref) in pending {
+            let found = hits[key] ?? []
+            if complete || !found.isEmpty { resolutions[key] = verdict(found) } else { unresolved.append(ref) }
+        }
+        // Per person, concurrently (the scheduler bounds how many at once).
+        let perPerson = try await withThrowingTaskGroup(of: (String, SubjectResolution).self) { group in
+            for ref in unresolved {
+                group.addTask {
+                    if let id = ref.id { return (ref.identity, try await directory.user(id: id).map { .found($0) } ?? .unknown) }
+                    let page = try await directory.search(ref.value)
+                    return (ref.identity, verdict(page.users.filter { matches(ref, $0) }))
+                }
+            }
+            var out: [(String, SubjectResolution)] = []
+            for try await item in group { out.append(item) }
+            return out
+        }
+        for (key, r) in perPerson { resolutions[key] = r }
+        return Outcome(resolutions: resolutions, reads: reads + unresolved.count, pagedWholeWorkspace: complete)
+    }
+
+    static func verdict(_ found: [WireUser]) -> SubjectResolution {
+        let ids = Set(found.map(\.id)).sorted()
+        switch ids.count {
+        case 0: return .unknown
+        case 1: return .found(found[0])
+        default: return .ambiguous(ids)
+        }
+    }
+
+    /// Emails and nicknames match whole and case-insensitively; a search's substring hits do not count.
+    public static func matches(_ ref: UserReference, _ user: WireUser) -> Bool {
+        switch ref.kind {
+        case .id: return ref.id == user.id
+        case .email: return user.email?.lowercased() == ref.value.lowercased()
+        case .nickname: return user.nickname?.lowercased() == ref.value.lowercased()
+        }
+    }
+}
