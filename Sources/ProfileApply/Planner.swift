@@ -13,6 +13,11 @@ public struct Planner: Sendable {
 
     public func plan(desired: DesiredState, stateStore: StateStore, now: Date) async throws -> Plan {
         let live = try await LiveReader(client: client, subject: subject).read()
+        return await plan(desired: desired, live: live, stateStore: stateStore, now: now)
+    }
+
+    /// Plans against live state already read (a team run reads many people at once, §9).
+    public func plan(desired: DesiredState, live: LiveState, stateStore: StateStore, now: Date) async -> Plan {
         // The record matters only for a managed avatar; then a broken one is worth a warning.
         let (record, recordWarning) = desired.avatar.value == nil ? (nil, nil) : stateStore.loadReporting()
         let assessment = await AvatarProver(client: client).assess(desired: desired, live: live, record: record)

@@ -11,7 +11,10 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The desired-state file.") var file: String
+    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below; §9 teams).") var files: [String]
+
+    @Option(name: .customLong("target"), help: "Plan only this person (email, nickname or id); repeatable.")
+    var target: [String] = []
 
     @Flag(name: .customLong("json"), help: "Print one JSON document on stdout.") var json = false
 
@@ -26,6 +29,9 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let now = Date()
+            let set = try TeamRun.load(files, now: now, noColor: global.noColor)
+            if TeamRun.isTeam(set) || !target.isEmpty { return try await planTeam(set, now: now) }
+            let file = set.desired[0].file
             let desired = try DesiredStateLoading.load(file, now: now, noColor: global.noColor)
             let client = try global.makeClient()
             let plan = try await Planner(client: client).plan(
@@ -40,6 +46,17 @@ struct PlanCommand: AsyncParsableCommand {
             Output.appendToStepSummary(PlanMarkdown.render(plan))
             if detailedExitcode && plan.hasChanges { throw ExitStatus.changesPresent }
         }
+    }
+
+    func planTeam(_ set: ProfileSet, now: Date) async throws {
+        let targets = try TeamRun.targets(target)
+        if out != nil { throw CLIError.failure("--out with several files or another person's profile is not supported yet") }
+        if state != nil, set.desired.count > 1 { throw ValidationError("--state applies to a run with one file") }
+        let client = try global.makeClient()
+        let team = try await TeamRun.plan(set, client: client, targets: targets, state: state, now: now, noColor: global.noColor)
+        Output.stdout(json ? TeamPlanJSON.render(team, runFile: set.desired.count == 1 ? set.desired[0].file : nil)
+                           : TeamPlanText.render(team, color: global.colorEnabledOnStdout), terminator: json ? "\n" : "")
+        if detailedExitcode && team.hasChanges { throw ExitStatus.changesPresent }
     }
 }
 
