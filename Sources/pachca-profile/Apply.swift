@@ -13,7 +13,11 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The desired-state file (or use --plan).") var file: String?
+    @Argument(help: "Desired-state files and directories (or use --plan); §9 teams.") var files: [String] = []
+    var file: String? { files.first }
+
+    @Option(name: .customLong("target"), help: "Apply only to this person (email, nickname or id); repeatable.")
+    var target: [String] = []
 
     @Option(name: .customLong("plan"), help: "Apply a plan saved by `plan --out`; refused when stale.")
     var planFile: String?
@@ -27,7 +31,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func validate() throws {
         switch (file, planFile) {
-        case (nil, nil): throw ValidationError("give a desired-state FILE or --plan PLANFILE")
+        case (nil, nil): throw ValidationError("give desired-state FILEs or directories, or --plan PLANFILE")
         case (.some, .some): throw ValidationError("give either FILE or --plan PLANFILE, not both")
         default: break
         }
@@ -43,6 +47,10 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let now = Date()
+            if planFile == nil {
+                let set = try TeamRun.load(files, now: now, noColor: global.noColor)
+                if TeamRun.isTeam(set) || !target.isEmpty { return try await applyTeam(set, now: now) }
+            }
             let client = try global.makeClient()
             // With no prompt in between, the scope check overlaps the live reads: one round trip
             // fewer. It is still awaited before the first write.
@@ -95,6 +103,30 @@ struct ApplyCommand: AsyncParsableCommand {
             withExtendedLifetime(lock) {}
             if !report.succeeded { throw ExitStatus.failure }
         }
+    }
+
+    func applyTeam(_ set: ProfileSet, now: Date) async throws {
+        if json { throw CLIError.failure("--json with several files or another person's profile is not supported yet") }
+        if state != nil, set.desired.count > 1 { throw ValidationError("--state applies to a run with one file") }
+        let targets = try TeamRun.targets(target)
+        let client = try global.makeClient()
+        let team = try await TeamRun.plan(set, client: client, targets: targets, state: state, now: now, noColor: global.noColor)
+        Output.stdout(TeamPlanText.render(team, color: global.colorEnabledOnStdout), terminator: "")
+        guard team.hasChanges else { return }
+        if !autoApprove && !confirm() {
+            Output.stderr("Apply cancelled; nothing was written.")
+            throw ExitStatus.failure
+        }
+        try await TeamRun.preflight(team, client: client)
+        // One apply per file at a time, as for a single profile (locks taken in file order: no deadlock).
+        var locks: [StateLock] = []
+        for p in team.profiles where p.hasChanges {
+            locks.append(try await StateLocking.acquire(StateStore(profilePath: p.file, override: set.desired.count == 1 ? state : nil)))
+        }
+        let results = await TeamRun.apply(team, client: client, state: state, single: set.desired.count == 1)
+        Output.stdout(TeamRun.report(results, team: team), terminator: "")
+        withExtendedLifetime(locks) {}
+        if results.contains(where: { !$0.1.succeeded }) { throw ExitStatus.failure }
     }
 
     /// Re-reads live state and refuses a plan computed against a state that has changed since.

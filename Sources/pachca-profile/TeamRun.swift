@@ -47,3 +47,72 @@ enum TeamRun {
         }
     }
 }
+
+extension TeamRun {
+    /// The scopes a plan needs for its subject (§9: `user_*` for someone else, `profile_*` for oneself).
+    static func requiredScopes(_ profile: ProfilePlan) -> [String] {
+        guard let plan = profile.plan else { return [] }
+        var scopes: [String] = []
+        if plan.change(for: .status) != nil { scopes.append(profile.person.isSelf ? "profile_status:write" : "user_status:write") }
+        if plan.change(for: .avatar) != nil { scopes.append(profile.person.isSelf ? "profile_avatar:write" : "user_avatar:write") }
+        return scopes
+    }
+
+    /// One token check before any write: a missing scope fails the run (exit 3), naming the
+    /// scope and the first file that needs it.
+    static func preflight(_ team: TeamPlan, client: PachcaClient) async throws {
+        let needs = team.profiles.flatMap { p in requiredScopes(p).map { (scope: $0, file: p.file) } }
+        guard !needs.isEmpty else { return }
+        let granted = try await client.tokenInfo().info.scopes
+        var reported = Set<String>()
+        let missing = needs.filter { !granted.contains($0.scope) && reported.insert($0.scope).inserted }
+        if !missing.isEmpty {
+            let text = missing.map { "\($0.scope) (first needed by \($0.file))" }.joined(separator: ", ")
+            throw CLIError.authentication("the token lacks the scope\(missing.count == 1 ? "" : "s") \(text); nothing was written")
+        }
+    }
+
+    /// Applies every changing profile independently: one person's failure never stops another's.
+    static func apply(_ team: TeamPlan, client: PachcaClient, state: String?, single: Bool) async -> [(ProfilePlan, ApplyReport)] {
+        let changing = team.profiles.enumerated().filter { $0.element.hasChanges }
+        let done = await withTaskGroup(of: (Int, ProfilePlan, ApplyReport).self) { group in
+            for (index, profile) in changing {
+                group.addTask {
+                    let plan = profile.plan!
+                    let store = StateStore(profilePath: profile.file, override: single ? state : nil)
+                    let executor = Executor(client: client, subject: plan.subject, stateStore: store)
+                    return (index, profile, await executor.apply(plan))
+                }
+            }
+            var out: [(Int, ProfilePlan, ApplyReport)] = []
+            for await item in group { out.append(item) }
+            return out
+        }
+        return done.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) }
+    }
+
+    /// Every subject's outcome, then one line for the run.
+    static func report(_ results: [(ProfilePlan, ApplyReport)], team: TeamPlan) -> String {
+        var lines: [String] = [""]
+        for (profile, report) in results {
+            let who = InertText.line("\(profile.file) (\(profile.person.nickname.map { "@\($0)" } ?? "id \(profile.person.id)"))")
+            let applied = report.applied.map { "\($0.resource.rawValue) \($0.action.rawValue)" }
+            var parts: [String] = []
+            if !applied.isEmpty { parts.append("applied " + applied.joined(separator: ", ")) }
+            for (change, message) in report.failed {
+                parts.append("NOT applied \(change.resource.rawValue) \(change.action.rawValue): \(InertText.line(message))")
+            }
+            for problem in report.convergenceProblems { parts.append("did not converge: \(InertText.line(problem.message))") }
+            if let error = report.verificationError { parts.append("not verified: \(InertText.line(error))") }
+            lines.append("\(report.succeeded ? "ok" : "FAILED"): \(who): \(parts.joined(separator: "; "))")
+        }
+        let failed = results.filter { !$0.1.succeeded }.count
+        let inSync = team.profiles.filter { $0.plan != nil && !$0.hasChanges }.count
+        if failed == 0 {
+            lines.append("Apply complete! \(results.count) profile\(results.count == 1 ? "" : "s") changed and verified, \(inSync) already in sync.")
+        } else {
+            lines.append("Apply incomplete: \(failed) of \(results.count) profiles failed; the others were applied. Run apply again to finish the job.")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
