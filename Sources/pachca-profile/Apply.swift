@@ -30,6 +30,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var state: String?
 
     func validate() throws {
+        _ = try TeamRun.targets(target)
         switch (file, planFile) {
         case (nil, nil): throw ValidationError("give desired-state FILEs or directories, or --plan PLANFILE")
         case (.some, .some): throw ValidationError("give either FILE or --plan PLANFILE, not both")

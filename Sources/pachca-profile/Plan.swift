@@ -26,6 +26,8 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
     var state: String?
 
+    func validate() throws { _ = try TeamRun.targets(target) }
+
     func run() async throws {
         try await reportingErrors {
             let now = Date()

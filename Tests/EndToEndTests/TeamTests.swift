@@ -1,0 +1,166 @@
+import Foundation
+import PachcaEmulator
+import Testing
+
+/// §9 end to end: the built binary manages a workspace's profiles against the emulator; the
+/// journal is the oracle for reads and writes.
+@Suite struct TeamTests {
+    static let anna = SeedPerson(user: SeedUser(id: 3001, firstName: "Anna", lastName: "Ivanova", nickname: "anna",
+                                                email: "anna@example.com"))
+    static let boris = SeedPerson(user: SeedUser(id: 3002, firstName: "Boris", lastName: "Petrov", nickname: "boris",
+                                                 email: "boris@example.com"),
+                                  status: SeedStatus(emoji: "🎮", title: "Играю"))
+    static let vera = SeedPerson(user: SeedUser(id: 3003, firstName: "Vera", nickname: "vera", email: "vera@example.com"))
+    static let gone = SeedPerson(user: SeedUser(id: 3005, firstName: "Gone", nickname: "gone", email: "gone@example.com", suspended: true))
+
+    static func start(people: [SeedPerson] = [anna, boris, vera, gone], generate: Int = 40,
+                      scopes: [String] = EmulatorConfiguration.allProfileScopes + WorkspaceScopes.all) async throws -> Harness {
+        let h = try await Harness.start { c in
+            c.workspace = WorkspaceSeed(people: people, generate: generate, generatorKey: 11)
+        }
+        await h.emulator.setTokenScopes(token: h.token, scopes: scopes)
+        try h.write("me.png", bytes: Harness.png())
+        try h.write("team/me.yaml", "status: {emoji: \"💻\", title: Сам}\n")
+        try h.write("team/anna.yaml", "user: anna@example.com\nstatus: {emoji: \"💻\", title: Работаю}\navatar: ../me.png\n")
+        try h.write("team/boris.yaml", "user: boris\nstatus: null\n")
+        try h.write("team/vera.yaml", "user: 3003\nstatus: {emoji: \"🍔\", title: Обед, is_away: true}\n")
+        return h
+    }
+
+    /// API reads (GETs on the API, not image fetches) before the first write.
+    static func readsBeforeWrites(_ h: Harness) async -> [String] {
+        let journal = await h.emulator.journal()
+        let firstWrite = journal.firstIndex { $0.method != "GET" } ?? journal.count
+        return journal[..<firstWrite].filter { $0.apiPath != nil }.map { "\($0.method) \($0.apiPath!)" }
+    }
+
+    @Test func mixedSelfAndOthersByEmailNicknameAndIdPlanApplyPlan() async throws {
+        let h = try await Self.start()
+        defer { Task { await h.stop() } }
+        let plan = try await h.run(["plan", "--detailed-exitcode", "team"])
+        #expect(plan.exitCode == 2, "\(plan.stderr)")
+        #expect(plan.stdout.contains("Plan: 4 profiles to change (4 to create, 0 to change, 1 to delete), 0 in sync."), "\(plan.stdout)")
+        #expect(plan.stdout.contains("id 3001 — team/anna.yaml"))
+        #expect(await h.writes().isEmpty)
+        // 44 people + the owner: one page; 2 owner reads + 1 page (S = 4 pages allowed).
+        let reads: [String] = await Self.readsBeforeWrites(h)
+        #expect(reads.filter { $0 == "GET /users" }.count == 1)
+        #expect(reads.count == 3)
+
+        await h.emulator.resetJournal()
+        let apply = try await h.run(["apply", "--auto-approve", "team"])
+        #expect(apply.exitCode == 0, "\(apply.stderr)\n\(apply.stdout)")
+        #expect(apply.stdout.contains("Apply complete! 4 profiles changed and verified"))
+        let writes = Set(await h.writes())
+        #expect(writes == ["PUT /profile/status", "PUT /users/3001/status", "PUT /users/3001/avatar",
+                           "DELETE /users/3002/status", "PUT /users/3003/status"])
+
+        await h.emulator.resetJournal()
+        let again = try await h.run(["plan", "--detailed-exitcode", "team"])
+        #expect(again.exitCode == 0, "\(again.stdout)")
+        #expect(again.stdout == "No changes. 4 profiles in sync.\n")
+        #expect(await h.writes().isEmpty)
+    }
+
+    @Test func jsonCarriesFileAndSubjectOnEveryChangeAndAProfilesArray() async throws {
+        let h = try await Self.start()
+        defer { Task { await h.stop() } }
+        let r = try await h.run(["plan", "--json", "team"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let doc = try Harness.json(r.stdout)
+        #expect(doc["file"] == nil)
+        let changes = try #require(doc["changes"] as? [[String: Any]])
+        #expect(changes.allSatisfy { $0["file"] is String && $0["subject"] is [String: Any] })
+        let anna = try #require(changes.first { $0["file"] as? String == "team/anna.yaml" }?["subject"] as? [String: Any])
+        #expect(anna["id"] as? Int == 3001)
+        #expect(anna["nickname"] as? String == "anna")
+        #expect(anna["self"] as? Bool == false)
+        let profiles = try #require(doc["profiles"] as? [[String: Any]])
+        #expect(profiles.count == 4)
+        let me: [String: Any]? = profiles.first { $0["file"] as? String == "team/me.yaml" }
+        let meSubject: [String: Any]? = me?["subject"] as? [String: Any]
+        #expect(meSubject?["self"] as? Bool == true)
+        #expect(profiles.allSatisfy { $0.keys.contains("next_change_at") })
+        let one = try await h.run(["plan", "--json", "team/anna.yaml"])
+        #expect(try Harness.json(one.stdout)["file"] as? String == "team/anna.yaml")
+    }
+
+    @Test func unknownAndAmbiguousUsersFailAtTheirValueBeforeAnyWrite() async throws {
+        let twin = SeedPerson(user: SeedUser(id: 3010, nickname: "anna2", email: "ANNA@example.com"))
+        let h = try await Self.start(people: [Self.anna, twin, Self.boris, Self.vera])
+        defer { Task { await h.stop() } }
+        try h.write("team/nobody.yaml", "status: null\nuser: nobody@example.com\n")
+        let r = try await h.run(["apply", "--auto-approve", "team"])
+        #expect(r.exitCode == 1)
+        #expect(r.stderr.contains("team/anna.yaml:1:7: error: user: 2 people match 'anna@example.com' (ids 3001, 3010)"), "\(r.stderr)")
+        #expect(r.stderr.contains("team/nobody.yaml:2:7: error: user: nobody in the workspace has the email 'nobody@example.com'"))
+        #expect(await h.writes().isEmpty)
+    }
+
+    @Test func aMissingAdminScopeExitsThreeNamingTheScopeAndTheFirstFile() async throws {
+        let h = try await Self.start(scopes: EmulatorConfiguration.allProfileScopes + [WorkspaceScopes.read, WorkspaceScopes.statusRead, WorkspaceScopes.statusWrite])
+        defer { Task { await h.stop() } }
+        let r = try await h.run(["apply", "--auto-approve", "team"])
+        #expect(r.exitCode == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("user_avatar:write (first needed by team/anna.yaml)"))
+        #expect(await h.writes().isEmpty)
+    }
+
+    @Test func onePersonFailingLeavesTheOthersAppliedAndTheNextApplyFinishes() async throws {
+        let h = try await Self.start()
+        defer { Task { await h.stop() } }
+        await h.emulator.injectFault(.status(500), method: "DELETE", path: "/users/3002/status", count: 50)
+        let r = try await h.run(["apply", "--auto-approve", "team"], env: ["PACHCA_DEADLINE": "3"])
+        #expect(r.exitCode == 1)
+        #expect(r.stdout.contains("FAILED: team/boris.yaml (@boris)"), "\(r.stdout)")
+        #expect(r.stdout.contains("ok: team/anna.yaml (@anna)"))
+        #expect(r.stdout.contains("Apply incomplete: 1 of 4 profiles failed"))
+        #expect(Set(await h.writes()).isSuperset(of: ["PUT /users/3001/status", "PUT /users/3003/status", "PUT /profile/status"]))
+        await h.emulator.clearFaults()
+        await h.emulator.resetJournal()
+        let again = try await h.run(["apply", "--auto-approve", "team"])
+        #expect(again.exitCode == 0, "\(again.stdout)")
+        #expect(await h.writes() == ["DELETE /users/3002/status"])
+    }
+
+    @Test func targetRestrictsTheRunToThosePeople() async throws {
+        let h = try await Self.start()
+        defer { Task { await h.stop() } }
+        let r = try await h.run(["apply", "--auto-approve", "--target", "@vera", "--target", "3001", "team"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(Set(await h.writes()) == ["PUT /users/3001/status", "PUT /users/3001/avatar", "PUT /users/3003/status"])
+        let bad = try await h.run(["plan", "--target", "a b", "team"])
+        #expect(bad.exitCode == 64)
+    }
+
+    @Test func aSuspendedPersonIsSkippedWithAWarning() async throws {
+        let h = try await Self.start()
+        defer { Task { await h.stop() } }
+        try h.write("team/gone.yaml", "user: gone\nstatus: null\n")
+        let r = try await h.run(["plan", "team"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Warning: @gone is suspended; skipped"))
+        #expect(r.stdout.contains("1 skipped."))
+    }
+
+    @Test func readsStayWithinTheBoundWhenPagingAndWhenReadingPerPerson() async throws {
+        // 600 people: paging is ⌈601/50⌉ = 13 pages; 120 subjects: paging wins, 2 + 13 reads.
+        let h = try await Harness.start { c in c.workspace = WorkspaceSeed(generate: 600, generatorKey: 5) }
+        defer { Task { await h.stop() } }
+        await h.emulator.setTokenScopes(token: h.token, scopes: EmulatorConfiguration.allProfileScopes + WorkspaceScopes.all)
+        for i in 0..<120 { try h.write("many/p\(i).yaml", "user: \(SeedUser.defaultID + 1 + i * 5)\nstatus: null\n") }
+        let r = try await h.run(["plan", "many"])
+        #expect(r.exitCode == 0, "\(r.stderr.prefix(400))")
+        var reads = await h.apiCalls()
+        #expect(reads.count == 2 + 13, "\(reads.count) reads")
+        let bound120: Int = min(2 * 120, 13 + 1) + 2
+        #expect(reads.count <= bound120)
+        // Two subjects: per person wins (2 pages, then one read each for those not seen yet).
+        await h.emulator.resetJournal()
+        let r2 = try await h.run(["plan", "many/p0.yaml", "many/p119.yaml"])
+        #expect(r2.exitCode == 0, "\(r2.stderr)")
+        reads = await h.apiCalls()
+        let bound2: Int = min(2 * 2, 13 + 1) + 2
+        #expect(reads.count <= bound2, "\(reads)")
+    }
+}
