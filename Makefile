@@ -6,7 +6,7 @@ export NO_PROXY := 127.0.0.1,localhost,::1$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 export no_proxy := $(NO_PROXY)
 comma := ,
 
-.PHONY: build release test demo install bench fuzz clean
+.PHONY: build release test demo demo-team install bench fuzz clean
 
 build:
 	$(SWIFT) build
@@ -26,6 +26,10 @@ test:
 
 demo: build
 	./scripts/demo.sh
+
+# §9: plan → apply → plan on profiles/team/ against an emulator serving a workspace.
+demo-team: build
+	./scripts/demo-team.sh
 
 install: release
 	install -d $(PREFIX)/bin
