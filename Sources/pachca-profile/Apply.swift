@@ -42,7 +42,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let now = Date()
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: json)
             // With no prompt in between, the scope check overlaps the live reads: one round trip
             // fewer. It is still awaited before the first write.
             let tokenInfo = (autoApprove || planFile != nil)

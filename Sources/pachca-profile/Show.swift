@@ -15,7 +15,7 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: json)
             // Custom properties are read alongside; their failure never cancels the profile reads.
             async let definitionsRead = customPropertyDefinitions(client)
             async let liveRead = settled { try await LiveReader(client: client).readWire() }
