@@ -1,0 +1,92 @@
+import Foundation
+import PachcaEmulator
+import Testing
+
+/// Whatever the server does, a run is bounded in time and memory: exit 1, a message naming
+/// the cause, within the (shrunk) deadline, and a peak RSS under 50 MB. Timeouts are shrunk
+/// to 1 s per attempt and 4 s per call so no test waits long.
+@Suite struct HostileServerTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var fault: Fault
+        var cause: String
+        var testDescription: String { "\(fault)" }
+    }
+
+    static let cases = [
+        Case(fault: .trickle(ms: 300), cause: "timed out after"),
+        Case(fault: .hang, cause: "timed out after"),
+        Case(fault: .hugeBody(bytes: 2 << 30), cause: "response larger than 4 MiB"),
+        Case(fault: .endlessChunks, cause: "response larger than 4 MiB"),
+        Case(fault: .gzipBomb, cause: "response larger than 4 MiB (counted after decompression)"),
+        Case(fault: .rateLimited(retryAfter: 0), cause: "rate limited (429)"),
+        Case(fault: .rateLimited(retryAfter: -5), cause: "rate limited (429)"),
+        Case(fault: .rateLimitedText(retryAfter: "soon"), cause: "rate limited (429)"),
+    ]
+
+    static let deadline = 4.0
+
+    @Test(arguments: cases)
+    func boundedInTimeAndSize(_ c: Case) async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", ReconcileTests.statusOnly)
+        await h.emulator.injectFault(c.fault, method: "GET", path: "/profile", count: 10_000)
+        let run = try await runMeasured(["plan", "--timeout", "1", "--deadline", String(Self.deadline), "me.yaml"],
+                                        env: h.environment, cwd: h.directory)
+        #expect(run.exitCode == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stderr.contains("GET /profile"), "\(run.stderr)")
+        #expect(run.stderr.contains(c.cause), "\(run.stderr)")
+        #expect(run.seconds < Self.deadline + 1.5, "took \(run.seconds) s")
+        #expect(run.peakRSSMegabytes < 50, "peak RSS \(run.peakRSSMegabytes) MB")
+        let attempts = await h.emulator.journal().filter { $0.apiPath == "/profile" }.count
+        // A 429 with Retry-After 0 must not become a busy loop: backoff steps of 0.5 s, 1 s, 2 s…
+        #expect(attempts <= 6, "\(attempts) attempts")
+    }
+}
+
+/// Options and URLs of the network layer, end to end.
+@Suite struct NetworkOptionTests {
+    @Test(arguments: [["--timeout", "inf"], ["--timeout", "1e19"], ["--timeout", "0"], ["--deadline", "nan"]])
+    func unusableDurationsAreUsageErrors(_ flag: [String]) async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", ReconcileTests.statusOnly)
+        let run = try await h.run(["plan"] + flag + ["me.yaml"])
+        #expect(run.exitCode == 64, "\(run.stderr)")
+        #expect(run.stderr.contains(flag[0]), "\(run.stderr)")
+        #expect(await h.apiCalls().isEmpty)
+    }
+
+    @Test func infiniteTimeoutFromTheEnvironmentIsAUsageError() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", ReconcileTests.statusOnly)
+        let run = try await h.run(["plan", "me.yaml"], env: ["PACHCA_TIMEOUT": "inf"])
+        #expect(run.exitCode == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("PACHCA_TIMEOUT"), "\(run.stderr)")
+    }
+
+    @Test func upperCaseSchemeWorks() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", ReconcileTests.statusOnly)
+        let url = h.emulator.baseURL.absoluteString.replacingOccurrences(of: "http://", with: "HTTP://")
+        let run = try await h.run(["plan", "me.yaml"], env: ["PACHCA_API_URL": url])
+        #expect(run.exitCode == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("Plan: 1 to create"))
+    }
+
+    /// Timeouts are milliseconds, not rounded to whole seconds.
+    @Test func subSecondTimeoutFiresOnTime() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", ReconcileTests.statusOnly)
+        await h.emulator.injectFault(.hang, method: "GET", path: "/profile", count: 100)
+        let started = Date()
+        let run = try await h.run(["plan", "--timeout", "0.3", "--deadline", "1", "me.yaml"])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(run.exitCode == 1)
+        #expect(run.stderr.contains("timed out after 300 ms"), "\(run.stderr)")
+        #expect(elapsed < 2.5, "took \(elapsed) s")
+    }
+}
