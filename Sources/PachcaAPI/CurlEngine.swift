@@ -80,6 +80,9 @@ final class CurlEngine: @unchecked Sendable {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         multi = curl_multi_init()
         _ = ccurl_multi_set_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8)
+        // The idle-connection cache defaults to 4 × the transfers in flight: with one call at a
+        // time that is 4, too few once several hosts (API, image storage, tests' servers) mix.
+        _ = ccurl_multi_set_long(multi, CURLMOPT_MAXCONNECTS, 32)
         let box = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { context in

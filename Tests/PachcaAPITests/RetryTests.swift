@@ -138,7 +138,7 @@ import Testing
         let user = try await makeClient(raw.baseURL, retry: clock.policy(), trace: sink).profile(.me)
         #expect(user.id == 42)
         #expect(raw.connectionCount == 2)
-        #expect(clock.sleeps.count == 1)
+        #expect(clock.sleeps.count == 1, "\(sink.lines)")
         #expect(sink.lines.first?.contains("attempt 1") == true)
         #expect(sink.lines.first?.contains("→ 200") == false)
     }
