@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Everything the client needs; the CLI builds it from flags and environment (SPEC §3).
 public struct ClientConfiguration: Sendable {

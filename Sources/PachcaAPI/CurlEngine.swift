@@ -1,5 +1,9 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -39,7 +43,7 @@ struct CurlResponse: Sendable {
     var reusedConnection: Bool
 
     func header(_ name: String) -> String? {
-        headers.last { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        headers.last { $0.name.lowercased() == name.lowercased() }?.value
     }
 }
 
@@ -290,8 +294,8 @@ private final class Transfer: @unchecked Sendable {
         if line.hasPrefix("HTTP/") {
             transfer.headers = []
         } else if let colon = line.firstIndex(of: ":") {
-            let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
-            let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let name = String(line[..<colon]).trimmingWhitespace()
+            let value = String(line[line.index(after: colon)...]).trimmingWhitespace()
             transfer.headers.append((name, value))
         }
         return length

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What went wrong below HTTP, in words: which host (and proxy) and libcurl's cause.
 public struct TransportFailure: Error, Sendable, Equatable, CustomStringConvertible {

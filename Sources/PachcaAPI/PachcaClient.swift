@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The one client for the Pachca API: every command makes its calls through it. Transfers go
 /// through libcurl (`CurlEngine`: keep-alive reuse, HTTP/2 when offered); the client owns the
@@ -51,7 +55,7 @@ public final class PachcaClient: Sendable {
     public func status(_ subject: APISubject) async throws -> WireUserStatus? {
         let path = subject.statusPath
         let data = try await call("GET", path, scope: subject.statusReadScope).body
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(decoding: data, as: UTF8.self).trimmingWhitespace()
         if text.isEmpty || text == "null" { return nil }
         return try decode(OptionalDataEnvelope<WireUserStatus>.self, data, "GET", path).data
     }
@@ -135,7 +139,7 @@ public final class PachcaClient: Sendable {
     {
         guard let token = configuration.token, !token.isEmpty else { throw PachcaAPIError.missingToken }
         var headers = [
-            "Authorization: Bearer \(token.raw.trimmingCharacters(in: .whitespacesAndNewlines))",
+            "Authorization: Bearer \(token.raw.trimmingWhitespace())",
             "Accept: application/json",
         ]
         if let contentType { headers.append("Content-Type: \(contentType)") }
@@ -302,7 +306,7 @@ public final class PachcaClient: Sendable {
         guard let raw = configuration.token?.raw, !raw.isEmpty else { return data }
         let text = String(decoding: data, as: UTF8.self)
         guard text.contains(raw) else { return data }
-        return Data(text.replacingOccurrences(of: raw, with: "<redacted>").utf8)
+        return Data(text.replacing(raw, with: "<redacted>").utf8)
     }
 
     static func snippet(_ data: Data) -> String {
@@ -324,7 +328,7 @@ public final class PachcaClient: Sendable {
     /// `Retry-After` as seconds (delta-seconds or an HTTP-date); nil when absent, unreadable
     /// or not a finite number.
     static func retryAfter(_ response: CurlResponse) -> Double? {
-        guard let value = response.header("Retry-After")?.trimmingCharacters(in: .whitespaces), !value.isEmpty
+        guard let value = response.header("Retry-After")?.trimmingWhitespace(), !value.isEmpty
         else { return nil }
         if let seconds = Double(value) { return seconds.isFinite ? max(0, seconds) : nil }
         if let date = HTTPDate.parse(value) { return max(0, date.timeIntervalSinceNow) }

@@ -1,5 +1,9 @@
 import CCurl
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -41,7 +45,7 @@ enum ProxyEnvironment {
         let candidates = scheme == "https" ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy"]
         guard let raw = value(candidates + ["all_proxy", "ALL_PROXY"]) else { return nil }
         var rest = Substring(raw)
-        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }  // no credentials in messages
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
         guard !rest.isEmpty else { return nil }
@@ -52,7 +56,7 @@ enum ProxyEnvironment {
     /// `*`, or a comma-separated list of host names (matching the host or its subdomains).
     static func matches(noProxy list: String, host: String) -> Bool {
         for item in list.split(separator: ",") {
-            var entry = item.trimmingCharacters(in: .whitespaces).lowercased()
+            var entry = item.trimmingWhitespace().lowercased()
             if entry == "*" { return true }
             if entry.hasPrefix(".") { entry.removeFirst() }
             if entry.isEmpty { continue }
@@ -66,7 +70,7 @@ extension PachcaClient {
     /// libcurl's result code in words, with the host and proxy it concerned.
     static func failure(_ error: CurlError, endpoint: Endpoint, timeoutMS: Int) -> TransportFailure {
         let code = CURLcode(rawValue: UInt32(error.code))
-        let detail = error.detail.trimmingCharacters(in: .whitespacesAndNewlines)
+        let detail = error.detail.trimmingWhitespace()
         func make(_ kind: TransportFailure.Kind, _ cause: String, beforeRequest: Bool = false) -> TransportFailure {
             TransportFailure(kind: kind, cause: cause, host: endpoint.hostPort, proxy: endpoint.proxy,
                              beforeRequest: beforeRequest)

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import PachcaAPI
 import ProfileCore
 
@@ -61,7 +70,7 @@ public struct StateStore: Sendable {
         let temp = path + ".tmp"
         try data.write(to: URL(fileURLWithPath: temp))
         guard rename(temp, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            throw CocoaError(.fileWriteUnknown)
         }
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileCore
 
 /// The human view of a plan, Terraform-like, rendered from the same `Plan` as the JSON.
@@ -69,7 +73,7 @@ public enum PlanText {
     }
 
     static func quote(_ value: String, _ field: StatusField) -> String {
-        field == .isAway ? value : "\"\(value.replacingOccurrences(of: "\"", with: "\\\""))\""
+        field == .isAway ? value : "\"\(value.replacing("\"", with: "\\\""))\""
     }
 }
 
@@ -103,7 +107,7 @@ public enum PlanMarkdown {
 
     static func cell(_ value: String?) -> String {
         guard let value else { return "—" }
-        return "`" + value.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
+        return "`" + value.replacing("|", with: "\\|").replacing("`", with: "'") + "`"
     }
 }
 

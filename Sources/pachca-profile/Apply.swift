@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -107,7 +111,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     private func confirm() -> Bool {
         Output.stdout("\nDo you want to apply these changes? Only 'yes' will be accepted: ", terminator: "")
-        return readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) == "yes"
+        return readLine(strippingNewline: true)?.trimmingWhitespace() == "yes"
     }
 }
 

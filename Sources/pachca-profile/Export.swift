@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -31,7 +35,7 @@ struct ExportCommand: AsyncParsableCommand {
                 if let urlString = live.avatarURL, let url = URL(string: urlString) {
                     let bytes = try await client.fetchPublicImage(url, maxBytes: AvatarProver.maxServedImageBytes)
                     do { try bytes.write(to: URL(fileURLWithPath: avatarOut)) } catch {
-                        throw CLIError.failure("cannot write avatar to \(avatarOut): \(error.localizedDescription)")
+                        throw CLIError.failure("cannot write avatar to \(avatarOut): \(Output.reason(error))")
                     }
                     let base = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
                         ?? FileManager.default.currentDirectoryPath
@@ -43,7 +47,7 @@ struct ExportCommand: AsyncParsableCommand {
             let text = ExportYAML.render(live: live, avatarLine: avatarLine, now: Date())
             if let output {
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
-                    throw CLIError.failure("cannot write \(output): \(error.localizedDescription)")
+                    throw CLIError.failure("cannot write \(output): \(Output.reason(error))")
                 }
             } else {
                 Output.stdout(text, terminator: "")

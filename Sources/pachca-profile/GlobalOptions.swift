@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 
 /// Options every subcommand that talks to the API accepts (SPEC §2, §3).
@@ -42,7 +46,7 @@ struct GlobalOptions: ParsableArguments {
         if let flag {
             (value, name) = (flag, flagName)
         } else if let env, !env.isEmpty {
-            (value, name) = (Double(env.trimmingCharacters(in: .whitespaces)), "\(envName)=\(env)")
+            (value, name) = (Double(env.trimmingWhitespace()), "\(envName)=\(env)")
         } else {
             return nil
         }
@@ -60,7 +64,7 @@ struct GlobalOptions: ParsableArguments {
             guard let data = FileManager.default.contents(atPath: tokenFile) else {
                 throw CLIError.failure("cannot read token file \(tokenFile)")
             }
-            let raw = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let raw = String(decoding: data, as: UTF8.self).trimmingWhitespace()
             guard !raw.isEmpty else { throw CLIError.authentication("token file \(tokenFile) is empty") }
             return APIToken(raw)
         }

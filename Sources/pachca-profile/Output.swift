@@ -1,18 +1,54 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Human output to stdout, diagnostics to stderr (SPEC §2). Written through FileHandle:
-/// Swift 6 does not allow touching the global C `stdout` from concurrent code.
+/// Human output to stdout, diagnostics to stderr (SPEC §2). Written with write(2) on the
+/// descriptors: Swift 6 does not allow touching the global C `stdout` from concurrent code.
 enum Output {
     static func stdout(_ text: String, terminator: String = "\n") {
-        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+        write(fd: 1, text + terminator)
     }
     static func stderr(_ text: String, terminator: String = "\n") {
-        FileHandle.standardError.write(Data((text + terminator).utf8))
+        write(fd: 2, text + terminator)
+    }
+
+    /// All of `text`, retrying short writes and EINTR.
+    static func write(fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { raw in
+                #if canImport(Glibc)
+                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                #else
+                Darwin.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                #endif
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// Why a file operation failed, in words (`permission denied`).
+    static func reason(_ error: any Error) -> String {
+        if let cocoa = error as? CocoaError {
+            if let posix = cocoa.underlying as? POSIXError { return String(cString: strerror(posix.code.rawValue)).lowercased() }
+            return "\(cocoa.code)"
+        }
+        return String(describing: error)
     }
     static func isTerminal(fd: Int32) -> Bool { isatty(fd) == 1 }
 
@@ -42,11 +78,12 @@ enum Output {
     static var isGitHubActions: Bool { ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" }
 
     static func appendToStepSummary(_ markdown: String) {
-        guard isGitHubActions, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty,
-              let handle = FileHandle(forWritingAtPath: path) else { return }
-        handle.seekToEndOfFile()
-        handle.write(Data((markdown + "\n").utf8))
-        try? handle.close()
+        guard isGitHubActions, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty
+        else { return }
+        let fd = open(path, O_WRONLY | O_APPEND)
+        guard fd >= 0 else { return }
+        write(fd: fd, markdown + "\n")
+        close(fd)
     }
 }
 

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileApply
 import ProfileCore
 import ProfileRender
@@ -32,7 +36,7 @@ struct PlanCommand: AsyncParsableCommand {
                 desired: desired, stateStore: StateStore(profilePath: file, override: state), now: now)
             if let out {
                 do { try PlanFile.encode(plan).write(to: URL(fileURLWithPath: out)) } catch {
-                    throw CLIError.failure("cannot write plan file \(out): \(error.localizedDescription)")
+                    throw CLIError.failure("cannot write plan file \(out): \(Output.reason(error))")
                 }
             }
             Output.stdout(json ? PlanJSON.render(plan) : PlanText.render(plan, color: global.colorEnabledOnStdout),

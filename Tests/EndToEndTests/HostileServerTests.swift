@@ -37,7 +37,7 @@ import Testing
         #expect(run.stderr.contains("GET /profile"), "\(run.stderr)")
         #expect(run.stderr.contains(c.cause), "\(run.stderr)")
         #expect(run.seconds < Self.deadline + 1.5, "took \(run.seconds) s")
-        #expect(run.peakRSSMegabytes < 50, "peak RSS \(run.peakRSSMegabytes) MB")
+        if let rss = run.peakRSSMegabytes { #expect(rss < 50, "peak RSS \(rss) MB") }
         let attempts = await h.emulator.journal().filter { $0.apiPath == "/profile" }.count
         // A 429 with Retry-After 0 must not become a busy loop: backoff steps of 0.5 s, 1 s, 2 s…
         #expect(attempts <= 6, "\(attempts) attempts")
@@ -83,10 +83,10 @@ import Testing
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(.hang, method: "GET", path: "/profile", count: 100)
         let started = Date()
-        let run = try await h.run(["plan", "--timeout", "0.3", "--deadline", "1", "me.yaml"])
+        let run = try await h.run(["plan", "-v", "--timeout", "0.3", "--deadline", "1", "me.yaml"])
         let elapsed = Date().timeIntervalSince(started)
         #expect(run.exitCode == 1)
-        #expect(run.stderr.contains("timed out after 300 ms"), "\(run.stderr)")
-        #expect(elapsed < 2.5, "took \(elapsed) s")
+        #expect(run.stderr.contains("GET /profile → timed out after 300 ms (attempt 1, "), "\(run.stderr)")
+        #expect(elapsed < 3.5, "took \(elapsed) s: \(run.stderr)")
     }
 }
