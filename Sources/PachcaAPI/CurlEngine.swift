@@ -68,8 +68,10 @@ struct CurlError: Error, Sendable {
 /// resumes with `CancellationError`. Connections (keep-alive, HTTP/2 multiplexing) are
 /// shared by every transfer of the process.
 final class CurlEngine: @unchecked Sendable {
-    static let shared = CurlEngine()
+    /// The process's engine, started on first use; a failure when libcurl cannot be loaded.
+    static let shared: Result<CurlEngine, PachcaAPIError> = LibCurl.api.map(CurlEngine.init)
 
+    private let curl: UnsafePointer<ccurl_api>
     private let multi: UnsafeMutableRawPointer
     private let inbox = Mutex(Inbox())
     /// Easy handle → transfer, for transfers in the multi handle. Engine thread only.
@@ -80,13 +82,13 @@ final class CurlEngine: @unchecked Sendable {
         var cancelled: [Transfer] = []
     }
 
-    private init() {
-        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-        multi = curl_multi_init()
-        _ = ccurl_multi_set_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8)
+    private init(_ curl: UnsafePointer<ccurl_api>) {
+        self.curl = curl
+        multi = ccurl_multi_init(curl)
+        _ = ccurl_multi_set_long(curl, multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8)
         // The idle-connection cache defaults to 4 × the transfers in flight: with one call at a
         // time that is 4, too few once several hosts (API, image storage, tests' servers) mix.
-        _ = ccurl_multi_set_long(multi, CURLMOPT_MAXCONNECTS, 32)
+        _ = ccurl_multi_set_long(curl, multi, CURLMOPT_MAXCONNECTS, 32)
         let box = Unmanaged.passRetained(self).toOpaque()
         var thread = pthread_t()
         let created = pthread_create(&thread, nil, { context in
@@ -101,7 +103,7 @@ final class CurlEngine: @unchecked Sendable {
     /// Runs one transfer; throws `CurlError` when no HTTP response came, or
     /// `CancellationError` when the calling task was cancelled.
     func perform(_ request: CurlRequest) async throws -> CurlResponse {
-        let transfer = Transfer(request)
+        let transfer = Transfer(request, curl: curl)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 let alreadyCancelled = inbox.withLock { inbox -> Bool in
@@ -113,7 +115,7 @@ final class CurlEngine: @unchecked Sendable {
                 if alreadyCancelled {
                     continuation.resume(throwing: CancellationError())
                 } else {
-                    curl_multi_wakeup(multi)
+                    ccurl_multi_wakeup(curl, multi)
                 }
             }
         } onCancel: {
@@ -123,7 +125,7 @@ final class CurlEngine: @unchecked Sendable {
                 inbox.cancelled.append(transfer)
                 return true
             }
-            if queued { curl_multi_wakeup(multi) }
+            if queued { ccurl_multi_wakeup(curl, multi) }
         }
     }
 
@@ -136,27 +138,27 @@ final class CurlEngine: @unchecked Sendable {
             }
             for transfer in added {
                 running[transfer.easy] = transfer
-                curl_multi_add_handle(multi, transfer.easy)
+                ccurl_multi_add(curl, multi, transfer.easy)
             }
             for transfer in cancelled {
                 if running.removeValue(forKey: transfer.easy) != nil {
-                    curl_multi_remove_handle(multi, transfer.easy)
+                    ccurl_multi_remove(curl, multi, transfer.easy)
                 }
                 finish(transfer, .failure(CancellationError()))
             }
 
-            curl_multi_perform(multi, &stillRunning)
+            ccurl_multi_perform(curl, multi, &stillRunning)
             var left: Int32 = 0
-            while let message = curl_multi_info_read(multi, &left) {
+            while let message = ccurl_multi_info_read(curl, multi, &left) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
                       let transfer = running.removeValue(forKey: easy) else { continue }
                 let code = ccurl_message_result(message)
                 let outcome = transfer.outcome(code)
-                curl_multi_remove_handle(multi, easy)
+                ccurl_multi_remove(curl, multi, easy)
                 finish(transfer, outcome)
             }
             // Sleeps until a socket is ready, a timer of libcurl's is due, or a wakeup.
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            ccurl_multi_poll(curl, multi, 1000)
         }
     }
 
@@ -169,9 +171,30 @@ final class CurlEngine: @unchecked Sendable {
     }
 }
 
+/// libcurl, opened with dlopen on first use (see Sources/CCurl/shim.h for why not linked).
+enum LibCurl {
+    nonisolated(unsafe) static let api: Result<UnsafePointer<ccurl_api>, PachcaAPIError> = {
+        let table = UnsafeMutablePointer<ccurl_api>.allocate(capacity: 1)
+        table.initialize(to: ccurl_api())
+        if let failure = ccurl_load(table) {
+            return .failure(.libcurlUnavailable(String(cString: failure)))
+        }
+        // Once, before any other thread uses libcurl.
+        _ = ccurl_global_init(table, Int(CURL_GLOBAL_DEFAULT))
+        return .success(UnsafePointer(table))
+    }()
+
+    /// libcurl's own name for a result code.
+    static func name(of code: CURLcode) -> String {
+        guard case .success(let curl) = api, let text = ccurl_strerror(curl, code) else { return "error \(code.rawValue)" }
+        return String(cString: text)
+    }
+}
+
 /// One easy handle and the buffers its callbacks fill (on the engine thread).
 private final class Transfer: @unchecked Sendable {
     let easy: UnsafeMutableRawPointer
+    private let curl: UnsafePointer<ccurl_api>
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private let maxResponseBytes: Int
@@ -187,79 +210,82 @@ private final class Transfer: @unchecked Sendable {
     /// Response headers beyond this are refused (a header flood is as hostile as a big body).
     static let maxHeaderBytes = 64 * 1024
 
-    init(_ request: CurlRequest) {
-        guard let easy = curl_easy_init() else { fatalError("curl_easy_init failed") }
+    init(_ request: CurlRequest, curl: UnsafePointer<ccurl_api>) {
+        guard let easy = ccurl_easy_init(curl) else { fatalError("curl_easy_init failed") }
         self.easy = easy
+        self.curl = curl
         self.maxResponseBytes = request.maxResponseBytes
         errorBuffer.initialize(to: 0)
         let context = Unmanaged.passUnretained(self).toOpaque()
 
-        _ = ccurl_set_string(easy, CURLOPT_URL, request.url)
-        _ = ccurl_set_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
-        _ = ccurl_set_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        _ = ccurl_set_long(easy, CURLOPT_FOLLOWLOCATION, 0)
-        _ = ccurl_set_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = ccurl_set_string(curl, easy, CURLOPT_URL, request.url)
+        _ = ccurl_set_string(curl, easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        _ = ccurl_set_string(curl, easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        _ = ccurl_set_long(curl, easy, CURLOPT_FOLLOWLOCATION, 0)
+        _ = ccurl_set_long(curl, easy, CURLOPT_NOSIGNAL, 1)
         let timeoutMS = max(1, request.timeoutMS)
-        _ = ccurl_set_long(easy, CURLOPT_TIMEOUT_MS, timeoutMS)
-        _ = ccurl_set_long(easy, CURLOPT_CONNECTTIMEOUT_MS, timeoutMS)
+        _ = ccurl_set_long(curl, easy, CURLOPT_TIMEOUT_MS, timeoutMS)
+        _ = ccurl_set_long(curl, easy, CURLOPT_CONNECTTIMEOUT_MS, timeoutMS)
         // A stalled transfer (under 1 byte/s for the attempt's length) is cut like a slow one;
         // the total timeout above is the bound, whatever the server trickles.
-        _ = ccurl_set_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
-        _ = ccurl_set_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, (timeoutMS + 999) / 1000))
-        _ = ccurl_set_off(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes))
-        _ = ccurl_set_string(easy, CURLOPT_ACCEPT_ENCODING, "")
-        _ = ccurl_set_string(easy, CURLOPT_USERAGENT, request.userAgent)
-        _ = ccurl_set_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
-        _ = ccurl_set_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
+        _ = ccurl_set_long(curl, easy, CURLOPT_LOW_SPEED_LIMIT, 1)
+        _ = ccurl_set_long(curl, easy, CURLOPT_LOW_SPEED_TIME, max(1, (timeoutMS + 999) / 1000))
+        _ = ccurl_set_off(curl, easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes))
+        _ = ccurl_set_string(curl, easy, CURLOPT_ACCEPT_ENCODING, "")
+        _ = ccurl_set_string(curl, easy, CURLOPT_USERAGENT, request.userAgent)
+        _ = ccurl_set_long(curl, easy, CURLOPT_SSL_VERIFYPEER, 1)
+        _ = ccurl_set_long(curl, easy, CURLOPT_SSL_VERIFYHOST, 2)
         // Over TLS, wait for ALPN to offer HTTP/2 multiplexing before opening a second
         // connection; plain http has no HTTP/2 here, so concurrent calls open their own.
-        if request.url.hasPrefix("https:") { _ = ccurl_set_long(easy, CURLOPT_PIPEWAIT, 1) }
-        if request.bypassProxy { _ = ccurl_set_string(easy, CURLOPT_NOPROXY, "*") }
-        if let caBundle = request.caBundle { _ = ccurl_set_string(easy, CURLOPT_CAINFO, caBundle) }
-        if let caDirectory = request.caDirectory { _ = ccurl_set_string(easy, CURLOPT_CAPATH, caDirectory) }
-        _ = ccurl_set_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
-        _ = ccurl_set_data_fn(easy, CURLOPT_WRITEFUNCTION, Transfer.onBody)
-        _ = ccurl_set_pointer(easy, CURLOPT_WRITEDATA, context)
-        _ = ccurl_set_data_fn(easy, CURLOPT_HEADERFUNCTION, Transfer.onHeader)
-        _ = ccurl_set_pointer(easy, CURLOPT_HEADERDATA, context)
+        if request.url.hasPrefix("https:") { _ = ccurl_set_long(curl, easy, CURLOPT_PIPEWAIT, 1) }
+        if request.bypassProxy { _ = ccurl_set_string(curl, easy, CURLOPT_NOPROXY, "*") }
+        if let caBundle = request.caBundle { _ = ccurl_set_string(curl, easy, CURLOPT_CAINFO, caBundle) }
+        if let caDirectory = request.caDirectory { _ = ccurl_set_string(curl, easy, CURLOPT_CAPATH, caDirectory) }
+        _ = ccurl_set_pointer(curl, easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = ccurl_set_data_fn(curl, easy, CURLOPT_WRITEFUNCTION, Transfer.onBody)
+        _ = ccurl_set_pointer(curl, easy, CURLOPT_WRITEDATA, context)
+        _ = ccurl_set_data_fn(curl, easy, CURLOPT_HEADERFUNCTION, Transfer.onHeader)
+        _ = ccurl_set_pointer(curl, easy, CURLOPT_HEADERDATA, context)
 
         if request.method == "GET" {
-            _ = ccurl_set_long(easy, CURLOPT_HTTPGET, 1)
+            _ = ccurl_set_long(curl, easy, CURLOPT_HTTPGET, 1)
         } else {
-            _ = ccurl_set_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
+            _ = ccurl_set_string(curl, easy, CURLOPT_CUSTOMREQUEST, request.method)
         }
         if let body = request.body {
-            _ = ccurl_set_off(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            _ = ccurl_set_off(curl, easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             body.withUnsafeBytes { raw in
-                _ = ccurl_set_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
+                _ = ccurl_set_pointer(curl, easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
             }
         }
         // An empty `Expect:` keeps libcurl from waiting for `100 Continue` before a body.
         for line in request.headers + ["Expect:"] {
-            headerList = curl_slist_append(headerList, line)
+            headerList = ccurl_slist_append(curl, headerList, line)
         }
-        _ = ccurl_set_slist(easy, CURLOPT_HTTPHEADER, headerList)
+        _ = ccurl_set_slist(curl, easy, CURLOPT_HTTPHEADER, headerList)
+        // These headers (Authorization among them) go to the server only, never in a proxy's CONNECT.
+        _ = ccurl_set_long(curl, easy, CURLOPT_HEADEROPT, Int(CURLHEADER_SEPARATE))
     }
 
     deinit {
-        curl_easy_cleanup(easy)
-        curl_slist_free_all(headerList)
+        ccurl_easy_cleanup(curl, easy)
+        ccurl_slist_free_all(curl, headerList)
         errorBuffer.deallocate()
     }
 
     func outcome(_ code: CURLcode) -> Result<CurlResponse, any Error> {
         var connects = 0
-        _ = ccurl_get_long(easy, CURLINFO_NUM_CONNECTS, &connects)
+        _ = ccurl_get_long(curl, easy, CURLINFO_NUM_CONNECTS, &connects)
         let reused = connects == 0
         if code == CURLE_OK {
             var status = 0
-            _ = ccurl_get_long(easy, CURLINFO_RESPONSE_CODE, &status)
+            _ = ccurl_get_long(curl, easy, CURLINFO_RESPONSE_CODE, &status)
             return .success(CurlResponse(status: status, headers: headers, body: body, reusedConnection: reused))
         }
         var osErrno = 0
-        _ = ccurl_get_long(easy, CURLINFO_OS_ERRNO, &osErrno)
+        _ = ccurl_get_long(curl, easy, CURLINFO_OS_ERRNO, &osErrno)
         var pretransfer: curl_off_t = 0
-        _ = ccurl_get_off(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
+        _ = ccurl_get_off(curl, easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer)
         let detail = String(cString: errorBuffer)
         return .failure(CurlError(
             code: Int32(code.rawValue), osErrno: Int32(osErrno), detail: detail,

@@ -69,6 +69,8 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     /// `http://` to a host that is not loopback: the token would travel in clear.
     case insecureURL(String)
     case missingToken
+    /// libcurl (loaded at run time) is not installed or not usable; dlopen's reason.
+    case libcurlUnavailable(String)
     /// 401. The body, when it had the `OAuthError` shape.
     case unauthorized(WireOAuthError?)
     /// 403. `missingScope` comes from the error text, else from the endpoint's known scope.
@@ -105,6 +107,9 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
                 + " (use https://, or http:// only to a loopback host)"
         case .missingToken:
             return "no API token: set PACHCA_TOKEN, or pass --token-file or --token"
+        case .libcurlUnavailable(let reason):
+            return "cannot load libcurl, which talks to the API (\(reason)); install it"
+                + " (Debian/Ubuntu: apt-get install libcurl4)"
         case .unauthorized(let body):
             return "the API rejected the token (401\(Self.detail(body)))"
         case .forbidden(let body, let scope):

@@ -13,7 +13,7 @@ public final class PachcaClient: Sendable {
     let base: String
     let endpoint: Endpoint
     let gate = RateLimitGate()
-    let engine = CurlEngine.shared
+    let engine: CurlEngine
 
     /// API response bodies are bounded: no answer of the profile endpoints comes near this.
     public static let maxResponseBytes = 4 * 1024 * 1024
@@ -40,6 +40,7 @@ public final class PachcaClient: Sendable {
         self.base = trimmed
         self.endpoint = Endpoint(scheme: scheme, host: host, port: url.port)
         self.configuration = configuration
+        self.engine = try CurlEngine.shared.get()
     }
 
     // MARK: - Endpoints

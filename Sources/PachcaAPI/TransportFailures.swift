@@ -110,7 +110,7 @@ extension PachcaClient {
         case CURLE_WEIRD_SERVER_REPLY:
             return make(.badResponse, "the server's reply is not HTTP")
         default:
-            let text = String(cString: curl_easy_strerror(code)).lowercased()
+            let text = LibCurl.name(of: code).lowercased()
             return make(.other, detail.isEmpty ? text : "\(text) (\(detail))")
         }
     }

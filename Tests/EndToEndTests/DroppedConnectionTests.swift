@@ -64,6 +64,6 @@ import Testing
             let cost = next.time.timeIntervalSince(drop.time)
             #expect(cost < 2, "the dropped connection cost \(cost) s")
         }
-        #expect(elapsed < 5, "the whole run took \(elapsed) s")
+        #expect(elapsed < 15, "the whole run took \(elapsed) s (no 30 s stall)")
     }
 }
