@@ -76,6 +76,42 @@ import Testing
         #expect(run.stdout.contains("Plan: 1 to create"))
     }
 
+    /// The deadline is checked inside an attempt, not only between attempts: a 30 s attempt
+    /// timeout does not outlive a 2 s deadline.
+    @Test func deadlineHoldsInsideAnAttempt() async throws {
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", ReconcileTests.statusOnly)
+        await h.emulator.injectFault(.hang, method: "GET", path: "/profile", count: 100)
+        let started = Date()
+        let run = try await h.run(["plan", "--timeout", "30", "--deadline", "2", "me.yaml"])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(run.exitCode == 1)
+        #expect(run.stderr.contains("timed out after 2000 ms (after 1 attempt"), "\(run.stderr)")
+        #expect(elapsed < 4.5, "took \(elapsed) s")
+        // No terminal: no "retrying …" notices, only the error.
+        #expect(!run.stderr.contains("retrying"), "\(run.stderr)")
+    }
+
+    /// On a terminal a waiting retry says so on stderr; with `--json` it does not. `script`
+    /// (util-linux) gives the run a terminal; without it the test has nothing to check.
+    @Test func retryNoticeOnlyOnATerminalAndNotWithJSON() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+        let h = try await Harness.start()
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", ReconcileTests.statusOnly)
+        let binary = try ProfileToolBinary.url().path
+        for json in [false, true] {
+            await h.emulator.injectFault(.status(503), method: "GET", path: "/profile", count: 1)
+            // Only stderr reaches the terminal's transcript: stdout goes to /dev/null.
+            let command = "'\(binary)' plan \(json ? "--json " : "")me.yaml >/dev/null"
+            let run = try await runCommand("/usr/bin/script", ["-qec", command, "/dev/null"], env: h.environment, cwd: h.directory)
+            #expect(run.exitCode == 0, "\(run.stdout)")
+            let noticed = run.stdout.contains("retrying GET /profile in ") && run.stdout.contains(" s (503)…")
+            #expect(noticed == !json, "json: \(json): \(run.stdout)")
+        }
+    }
+
     /// Timeouts are milliseconds, not rounded to whole seconds.
     @Test func subSecondTimeoutFiresOnTime() async throws {
         let h = try await Harness.start()
