@@ -8,20 +8,26 @@ import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Human output to stdout, diagnostics to stderr (SPEC §2). Written with write(2) on the
-/// descriptors: Swift 6 does not allow touching the global C `stdout` from concurrent code.
+/// Human output to stdout, diagnostics to stderr (SPEC §2), all through `OutputSink`.
+/// Written with write(2) on the descriptors: Swift 6 does not allow touching the global C
+/// `stdout` from concurrent code (and `FileHandle` is not in FoundationEssentials).
 enum Output {
     static func stdout(_ text: String, terminator: String = "\n") {
-        write(fd: 1, text + terminator)
+        write(fd: 1, OutputSink.forTerminal(text + terminator, isTerminal: isTerminal(fd: 1)))
     }
     static func stderr(_ text: String, terminator: String = "\n") {
-        write(fd: 2, text + terminator)
+        write(fd: 2, OutputSink.forTerminal(text + terminator, isTerminal: isTerminal(fd: 2)))
+    }
+    /// GitHub Actions workflow commands we mean to emit (`::error file=…::…`).
+    static func workflowCommands(_ text: String) {
+        write(fd: 1, OutputSink.forTerminal(text, isTerminal: false, workflowCommands: true))
     }
 
     /// All of `text`, retrying short writes and EINTR.
@@ -42,14 +48,6 @@ enum Output {
         }
     }
 
-    /// Why a file operation failed, in words (`permission denied`).
-    static func reason(_ error: any Error) -> String {
-        if let cocoa = error as? CocoaError {
-            if let posix = cocoa.underlying as? POSIXError { return String(cString: strerror(posix.code.rawValue)).lowercased() }
-            return "\(cocoa.code)"
-        }
-        return String(describing: error)
-    }
     static func isTerminal(fd: Int32) -> Bool { isatty(fd) == 1 }
 
     /// Color only on a terminal, never with NO_COLOR set or --no-color.
@@ -71,7 +69,10 @@ enum Output {
                 }
             }
         }
-        return DiagnosticPrinter.text(diagnostics, sources: sources, showSource: showSource,
+        // A file name is shown on one line whatever bytes it holds (a newline cannot fake a finding).
+        let shown = diagnostics.map { d -> Diagnostic in var d = d; d.file = InertText.line(d.file); return d }
+        let shownSources = Dictionary(sources.map { (InertText.line($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        return DiagnosticPrinter.text(shown, sources: shownSources, showSource: showSource,
                                       useColor: colorEnabled(fd: 2, noColorFlag: noColorFlag))
     }
 
@@ -82,7 +83,7 @@ enum Output {
         else { return }
         let fd = open(path, O_WRONLY | O_APPEND)
         guard fd >= 0 else { return }
-        write(fd: fd, markdown + "\n")
+        write(fd: fd, OutputSink.forFile(markdown + "\n"))
         close(fd)
     }
 }
@@ -127,7 +128,7 @@ extension AsyncParsableCommand {
             throw exit
         } catch {
             let failure = CLIError.from(error)
-            Output.stderr("error: \(failure.description)")
+            Output.stderr("error: \(InertText.line(failure.description))")
             throw failure.exitCode
         }
     }
