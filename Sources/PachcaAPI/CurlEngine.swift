@@ -143,6 +143,7 @@ final class CurlEngine: @unchecked Sendable {
             for transfer in cancelled {
                 if running.removeValue(forKey: transfer.easy) != nil {
                     ccurl_multi_remove(curl, multi, transfer.easy)
+                    transfer.release()
                 }
                 finish(transfer, .failure(CancellationError()))
             }
@@ -155,6 +156,7 @@ final class CurlEngine: @unchecked Sendable {
                 let code = ccurl_message_result(message)
                 let outcome = transfer.outcome(code)
                 ccurl_multi_remove(curl, multi, easy)
+                transfer.release()
                 finish(transfer, outcome)
             }
             // Sleeps until a socket is ready, a timer of libcurl's is due, or a wakeup.
@@ -267,9 +269,19 @@ private final class Transfer: @unchecked Sendable {
         _ = ccurl_set_long(curl, easy, CURLOPT_HEADEROPT, Int(CURLHEADER_SEPARATE))
     }
 
-    deinit {
+    private var released = false
+
+    /// Frees the easy handle on the engine thread, right after it left the multi handle, so
+    /// libcurl never sees it from two threads.
+    func release() {
+        guard !released else { return }
+        released = true
         ccurl_easy_cleanup(curl, easy)
         ccurl_slist_free_all(curl, headerList)
+    }
+
+    deinit {
+        release()  // a transfer cancelled before the engine ever took it
         errorBuffer.deallocate()
     }
 
