@@ -46,7 +46,7 @@ extension PachcaClient {
         if let cursor { items.append("cursor=" + Self.percentEncoded(cursor)) }
         if let query { items.append("query=" + Self.percentEncoded(query)) }
         let path = "/users?" + items.joined(separator: "&")
-        let body = try await call("GET", path, scope: "users:read").0
+        let body = try await call("GET", path, scope: "users:read").body
         do {
             return try JSONDecoder().decode(WireUserPage.self, from: body)
         } catch {

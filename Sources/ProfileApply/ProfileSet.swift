@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileCore
 
 /// A run's desired-state files (§9): the arguments expanded (directories walked), every file

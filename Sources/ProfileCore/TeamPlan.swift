@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Whose profile one file describes, once resolved (the JSON `subject` of §9).
 public struct SubjectPerson: Sendable, Equatable, Codable {

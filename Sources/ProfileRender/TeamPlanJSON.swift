@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileCore
 
 /// The JSON plan of a team run (§9), additive to the single-profile document of §2: every

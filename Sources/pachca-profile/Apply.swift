@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -52,7 +56,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 let set = try TeamRun.load(files, now: now, noColor: global.noColor)
                 if TeamRun.isTeam(set) || !target.isEmpty { return try await applyTeam(set, now: now) }
             }
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: json)
             // With no prompt in between, the scope check overlaps the live reads: one round trip
             // fewer. It is still awaited before the first write.
             let tokenInfo = (autoApprove || planFile != nil)
@@ -152,7 +156,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     private func confirm() -> Bool {
         Output.stdout("\nDo you want to apply these changes? Only 'yes' will be accepted: ", terminator: "")
-        return readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) == "yes"
+        return readLine(strippingNewline: true)?.trimmingWhitespace() == "yes"
     }
 }
 

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileApply
 import ProfileCore
 import ProfileRender
@@ -35,7 +39,7 @@ struct PlanCommand: AsyncParsableCommand {
             if TeamRun.isTeam(set) || !target.isEmpty { return try await planTeam(set, now: now) }
             let file = set.desired[0].file
             let desired = try DesiredStateLoading.load(file, now: now, noColor: global.noColor)
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: json)
             let plan = try await Planner(client: client).plan(
                 desired: desired, stateStore: StateStore(profilePath: file, override: state), now: now)
             if let out {
@@ -54,7 +58,7 @@ struct PlanCommand: AsyncParsableCommand {
         let targets = try TeamRun.targets(target)
         if out != nil { throw CLIError.failure("--out with several files or another person's profile is not supported yet") }
         if state != nil, set.desired.count > 1 { throw ValidationError("--state applies to a run with one file") }
-        let client = try global.makeClient()
+        let client = try global.makeClient(json: json)
         let team = try await TeamRun.plan(set, client: client, targets: targets, state: state, now: now, noColor: global.noColor)
         Output.stdout(json ? TeamPlanJSON.render(team, runFile: set.desired.count == 1 ? set.desired[0].file : nil)
                            : TeamPlanText.render(team, color: global.colorEnabledOnStdout), terminator: json ? "\n" : "")
