@@ -163,4 +163,49 @@ import Testing
         let bound2: Int = min(2 * 2, 13 + 1) + 2
         #expect(reads.count <= bound2, "\(reads)")
     }
+
+    /// 30 people to change: about 95 requests. At the default 45/s against the API's 50/s, no 429.
+    @Test func theDefaultRateStaysUnderTheLimitWithNo429() async throws {
+        let h = try await Harness.start { c in
+            c.workspace = WorkspaceSeed(generate: 60, generatorKey: 3)
+            c.rateLimitPerSecond = 50
+        }
+        defer { Task { await h.stop() } }
+        await h.emulator.setTokenScopes(token: h.token, scopes: EmulatorConfiguration.allProfileScopes + WorkspaceScopes.all)
+        for i in 0..<30 where (i + 1) % 97 != 0 {
+            try h.write("crowd/p\(i).yaml", "user: \(SeedUser.defaultID + 1 + i)\nstatus: {emoji: \"💻\", title: \"Sprint \(i)\"}\n")
+        }
+        let r = try await h.run(["apply", "--auto-approve", "crowd"])
+        #expect(r.exitCode == 0, "\(r.stderr.prefix(500))")
+        let journal = await h.emulator.journal().filter { $0.apiPath != nil }
+        #expect(journal.count > 80)
+        #expect(journal.filter { $0.status == 429 }.isEmpty)
+        // Never more than 46 starts in any one-second window (45/s, no burst).
+        let times = journal.map(\.time.timeIntervalSince1970).sorted()
+        let busiest = times.indices.map { i in times[i...].prefix { $0 < times[i] + 1 }.count }.max() ?? 0
+        #expect(busiest <= 46, "\(busiest) requests in one second")
+    }
+
+    /// Against a limit of 20/s at --rate 45 the server answers 429s; every pause is honoured
+    /// (no request of the token before its Retry-After ends) and the run completes.
+    @Test func aLowerServerLimitIsHonouredThroughRetryAfter() async throws {
+        let h = try await Harness.start { c in
+            c.workspace = WorkspaceSeed(generate: 30, generatorKey: 3)
+            c.rateLimitPerSecond = 20
+        }
+        defer { Task { await h.stop() } }
+        await h.emulator.setTokenScopes(token: h.token, scopes: EmulatorConfiguration.allProfileScopes + WorkspaceScopes.all)
+        for i in 0..<12 { try h.write("crowd/p\(i).yaml", "user: \(SeedUser.defaultID + 1 + i)\nstatus: {emoji: \"💻\", title: \"Busy \(i)\"}\n") }
+        let r = try await h.run(["apply", "--auto-approve", "crowd"], env: ["PACHCA_RATE": "45"])
+        #expect(r.exitCode == 0, "\(r.stderr.prefix(500))")
+        let journal = await h.emulator.journal().filter { $0.apiPath != nil }
+        let limited = journal.filter { $0.status == 429 }
+        #expect(!limited.isEmpty, "the scenario needs 429s")
+        // After each 429 (Retry-After ≥ 1 s), the run waits: the next request starts ≥ 1 s later
+        // unless it was already in flight (at most 8 started within the same instant).
+        for hit in limited {
+            let after = journal.filter { $0.time > hit.time.addingTimeInterval(0.05) && $0.time < hit.time.addingTimeInterval(0.95) }
+            #expect(after.count <= 8, "\(after.count) requests started inside a pause")
+        }
+    }
 }
