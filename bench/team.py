@@ -80,7 +80,7 @@ def run(argv, env, cwd):
 def status_yaml(s):
     if not s:
         return "status: null\n"
-    return ("status:\n  emoji: " + json.dumps(s["emoji"]) + "\n  title: " + json.dumps(s["title"]) +
+    return ("status:\n  emoji: " + json.dumps(s["emoji"], ensure_ascii=False) + "\n  title: " + json.dumps(s["title"], ensure_ascii=False) +
             "\n  is_away: " + ("true" if s.get("is_away") else "false") + "\n")
 
 

@@ -23,6 +23,11 @@ public struct LiveReader: Sendable {
     /// The two reads as the API answered them, for `show`, which prints more than `LiveState` holds.
     public func readWire() async throws -> (user: WireUser, status: WireUserStatus?) {
         let apiSubject = subject.apiSubject
+        // Someone else's `User` carries `user_status` (§9): one read, not two.
+        if case .user = subject {
+            let user = try await client.profile(apiSubject)
+            return (user, user.userStatus)
+        }
         // When one read fails the other is cancelled: the client removes its transfer at once.
         async let profile = client.profile(apiSubject)
         async let status = client.status(apiSubject)
