@@ -20,6 +20,10 @@ enum TeamRun {
         let shown = findings.hasErrors ? findings : findings.filter { $0.severity == .error }
         if !shown.isEmpty { Output.stderr(Output.diagnosticsText(shown, noColorFlag: noColor), terminator: "") }
         guard set.isValid else {
+            if set.reports.count == 1, let only = set.reports.first {  // the single-file message, as before
+                let count = only.diagnostics.filter { $0.severity == .error }.count
+                throw CLIError.failure("\(only.file) is not valid (\(count) error\(count == 1 ? "" : "s")); nothing was read or written")
+            }
             let bad = set.reports.filter { $0.diagnostics.hasErrors }.count
             throw CLIError.failure("\(bad) file\(bad == 1 ? " is" : "s are") not valid; nothing was read or written")
         }
