@@ -106,3 +106,14 @@ public enum ReadPlanner {
         }
     }
 }
+
+extension ReadPlanner {
+    /// Who `reference` is now, by id (nil: nobody or several people), for checking that a saved
+    /// plan is still about the person it was made for (§9).
+    public static func currentID(of reference: UserReference, in directory: some WorkspaceDirectory) async throws -> Int? {
+        if let id = reference.id { return id }
+        let page = try await directory.search(reference.value)
+        guard case .found(let user) = verdict(page.users.filter { matches(reference, $0) }) else { return nil }
+        return user.id
+    }
+}
