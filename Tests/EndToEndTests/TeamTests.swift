@@ -208,4 +208,28 @@ import Testing
             #expect(after.count <= 8, "\(after.count) requests started inside a pause")
         }
     }
+
+    /// A `user:` naming the token owner is the owner's own profile (`/profile…`); together with a
+    /// file without `user:` it is the same person twice, an error naming both files.
+    @Test func aUserNamingTheOwnerUsesProfileAndCollidesWithTheOwnersFile() async throws {
+        let h = try await Self.start()
+        defer { Task { await h.stop() } }
+        try h.write("solo/me-by-email.yaml", "user: demo@example.com\nstatus: {emoji: \"💻\", title: Я}\n")
+        let r = try await h.run(["apply", "--auto-approve", "solo"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        #expect(await h.writes() == ["PUT /profile/status"])
+        let both = try await h.run(["plan", "solo", "team/me.yaml"])
+        #expect(both.exitCode == 1)
+        #expect(both.stderr.contains("team/me.yaml: error: solo/me-by-email.yaml already describes this person (id \(SeedUser.defaultID))"), "\(both.stderr)")
+    }
+
+    /// Reads need `users:read`: without it the run stops with exit 3 before any write.
+    @Test func withoutUsersReadTheRunExitsThree() async throws {
+        let h = try await Self.start(scopes: EmulatorConfiguration.allProfileScopes)
+        defer { Task { await h.stop() } }
+        let r = try await h.run(["plan", "team"])
+        #expect(r.exitCode == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("users:read"))
+        #expect(await h.writes().isEmpty)
+    }
 }
