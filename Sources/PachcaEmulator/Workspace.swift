@@ -120,6 +120,11 @@ struct Workspace: Sendable {
         members[i].status = s
     }
 
+    mutating func updateUser(_ id: Int, _ change: (inout SeedUser) -> Void) {
+        guard let i = indexByID[id] else { return }
+        change(&members[i].user)
+    }
+
     mutating func setAvatar(_ a: StoredAvatar?, for id: Int) {
         guard let i = indexByID[id] else { return }
         if let old = members[i].avatar { avatarOwnerByPath[old.urlPath] = nil }
@@ -166,7 +171,28 @@ struct Workspace: Sendable {
     }
 }
 
+extension Emulator {
+    /// Changes a workspace member's `User` fields (an email moving to someone else, a suspension).
+    public func updatePerson(id: Int, _ change: @Sendable (inout SeedUser) -> Void) async {
+        await core.updatePerson(id: id, change)
+    }
+
+    /// A member's status as `GET /users/{id}/status` shows it (nil: none, or nobody).
+    public func personStatus(id: Int) async -> SeedStatus? {
+        await core.personStatus(id: id)
+    }
+}
+
 extension EmulatorCore {
+    func updatePerson(id: Int, _ change: @Sendable (inout SeedUser) -> Void) { workspace.updateUser(id, change) }
+
+    func personStatus(id: Int) -> SeedStatus? {
+        memberStatus(id).map {
+            SeedStatus(emoji: $0.emoji, title: $0.title, isAway: $0.isAway, awayMessage: $0.awayMessage,
+                       expiresAt: $0.expiresAt.map(WireTime.format))
+        }
+    }
+
     /// Required scope for the `/users` endpoints; nil for any other path.
     static func workspaceRoute(method: String, apiPath: String) -> String? {
         let parts = apiPath.split(separator: "/", omittingEmptySubsequences: false)

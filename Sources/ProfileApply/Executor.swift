@@ -82,8 +82,10 @@ public struct Executor: Sendable {
     /// The scopes a plan's writes need (SPEC §6): avatar scope only when the avatar changes.
     public static func requiredScopes(for plan: Plan) -> [String] {
         var scopes: [String] = []
-        if plan.change(for: .status) != nil { scopes.append("profile_status:write") }
-        if plan.change(for: .avatar) != nil { scopes.append("profile_avatar:write") }
+        // Someone else's profile needs the administrator scopes (§9).
+        let own = plan.subject == .me
+        if plan.change(for: .status) != nil { scopes.append(own ? "profile_status:write" : "user_status:write") }
+        if plan.change(for: .avatar) != nil { scopes.append(own ? "profile_avatar:write" : "user_avatar:write") }
         return scopes
     }
 

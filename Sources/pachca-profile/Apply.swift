@@ -96,7 +96,8 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw ExitStatus.failure
             }
 
-            let executor = Executor(client: client, stateStore: StateStore(profilePath: profilePath, override: state))
+            let executor = Executor(client: client, subject: plan.subject,
+                                    stateStore: StateStore(profilePath: profilePath, override: state))
             try await executor.preflight(plan, prefetched: tokenInfo)
             let report = await executor.apply(plan)
 
@@ -141,6 +142,11 @@ struct ApplyCommand: AsyncParsableCommand {
             plan = try PlanFile.decode(try SavedPlanReading.read(path))
         } catch {
             throw CLIError.failure("cannot read plan file \(path): \(error)")
+        }
+        // §9: a plan about someone else is refused when its `user:` now names another person.
+        if case .user(let id) = plan.subject, let reference = plan.desired.user,
+           let now = try await ReadPlanner.currentID(of: reference, in: client), now != id {
+            throw CLIError.failure("plan \(path) was made for user \(id), but `user: \(reference.value)` is now user \(now); nothing was written; run plan again")
         }
         let live = try await LiveReader(client: client, subject: plan.subject).read()
         var avatarSHA: String?

@@ -56,10 +56,17 @@ struct PlanCommand: AsyncParsableCommand {
 
     func planTeam(_ set: ProfileSet, now: Date) async throws {
         let targets = try TeamRun.targets(target)
-        if out != nil { throw CLIError.failure("--out with several files or another person's profile is not supported yet") }
+        if out != nil, set.desired.count != 1 { throw CLIError.failure("--out with several files is not supported yet: save one file's plan at a time") }
         if state != nil, set.desired.count > 1 { throw ValidationError("--state applies to a run with one file") }
         let client = try global.makeClient(json: json)
         let team = try await TeamRun.plan(set, client: client, targets: targets, state: state, now: now, noColor: global.noColor)
+        if let out, let plan = team.profiles.first?.plan {
+            // One file about someone else: the plan names its person by id (`subject`) and keeps
+            // the `user:` value, so `apply --plan` can refuse it if that value now names another.
+            do { try SafeFile.write(text: String(decoding: PlanFile.encode(plan), as: UTF8.self), to: out) } catch {
+                throw CLIError.failure("cannot write plan file \(out): \(error)")
+            }
+        }
         Output.stdout(json ? TeamPlanJSON.render(team, runFile: set.desired.count == 1 ? set.desired[0].file : nil)
                            : TeamPlanText.render(team, color: global.colorEnabledOnStdout), terminator: json ? "\n" : "")
         if detailedExitcode && team.hasChanges { throw ExitStatus.changesPresent }

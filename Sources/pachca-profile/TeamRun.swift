@@ -59,11 +59,7 @@ enum TeamRun {
 extension TeamRun {
     /// The scopes a plan needs for its subject (§9: `user_*` for someone else, `profile_*` for oneself).
     static func requiredScopes(_ profile: ProfilePlan) -> [String] {
-        guard let plan = profile.plan else { return [] }
-        var scopes: [String] = []
-        if plan.change(for: .status) != nil { scopes.append(profile.person.isSelf ? "profile_status:write" : "user_status:write") }
-        if plan.change(for: .avatar) != nil { scopes.append(profile.person.isSelf ? "profile_avatar:write" : "user_avatar:write") }
-        return scopes
+        profile.plan.map(Executor.requiredScopes) ?? []
     }
 
     /// One token check before any write: a missing scope fails the run (exit 3), naming the

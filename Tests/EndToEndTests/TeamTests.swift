@@ -232,4 +232,30 @@ import Testing
         #expect(r.stderr.contains("users:read"))
         #expect(await h.writes().isEmpty)
     }
+
+    /// One file about someone else can be saved; `apply --plan` writes to that person and is
+    /// refused once the file's `user:` names another person.
+    @Test func aSavedPlanIsBoundToItsPersonAndRefusedWhenTheUserValueMovesToAnother() async throws {
+        let twin = SeedPerson(user: SeedUser(id: 3020, nickname: "anna.new", email: "anna.new@example.com"))
+        let h = try await Self.start(people: [Self.anna, Self.boris, Self.vera, twin])
+        defer { Task { await h.stop() } }
+        let saved = try await h.run(["plan", "--out", "anna.plan", "team/anna.yaml"])
+        #expect(saved.exitCode == 0, "\(saved.stderr)")
+        let good = try await h.run(["apply", "--plan", "anna.plan"])
+        #expect(good.exitCode == 0, "\(good.stderr)\n\(good.stdout)")
+        #expect(Set(await h.writes()) == ["PUT /users/3001/status", "PUT /users/3001/avatar"])
+        #expect(await h.emulator.personStatus(id: 3001)?.title == "Работаю")
+
+        try h.write("team/anna.yaml", "user: anna@example.com\nstatus: {emoji: \"🏖️\", title: Отпуск}\n")
+        let again = try await h.run(["plan", "--out", "anna2.plan", "team/anna.yaml"])
+        #expect(again.exitCode == 0, "\(again.stderr)")
+        // The address moves to someone else before the plan is applied.
+        await h.emulator.updatePerson(id: 3001) { $0.email = "anna.old@example.com" }
+        await h.emulator.updatePerson(id: 3020) { $0.email = "anna@example.com" }
+        await h.emulator.resetJournal()
+        let refused = try await h.run(["apply", "--plan", "anna2.plan"])
+        #expect(refused.exitCode == 1)
+        #expect(refused.stderr.contains("was made for user 3001, but `user: anna@example.com` is now user 3020"), "\(refused.stderr)")
+        #expect(await h.writes().isEmpty)
+    }
 }
