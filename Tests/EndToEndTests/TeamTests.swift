@@ -258,4 +258,17 @@ import Testing
         #expect(refused.stderr.contains("was made for user 3001, but `user: anna@example.com` is now user 3020"), "\(refused.stderr)")
         #expect(await h.writes().isEmpty)
     }
+
+    @Test func aBadRateIsAUsageError() async throws {
+        let h = try await Self.start()
+        defer { Task { await h.stop() } }
+        for bad in [["--rate", "0"], ["--rate", "inf"], ["--rate", "-3"]] {
+            let r = try await h.run(["plan"] + bad + ["team"])
+            #expect(r.exitCode == 64, "\(bad)")
+        }
+        let env = try await h.run(["plan", "team"], env: ["PACHCA_RATE": "fast"])
+        #expect(env.exitCode == 64)
+        #expect(env.stderr.contains("PACHCA_RATE=fast"))
+        #expect(await h.apiCalls().isEmpty)
+    }
 }
