@@ -73,6 +73,9 @@ public struct Executor: Sendable {
     public let subject: Subject
     public let stateStore: StateStore
     public let files: any FileReading
+    /// How verification re-reads the live state; nil: `LiveReader`. A team run passes its read
+    /// planner, so many people are verified with a few pages instead of one read each (§9).
+    public var rereadLive: (@Sendable () async throws -> LiveState)?
 
     public init(client: PachcaClient, subject: Subject = .me, stateStore: StateStore,
                 files: any FileReading = LocalFileSystem()) {
@@ -157,7 +160,7 @@ public struct Executor: Sendable {
     private func verify(_ plan: Plan, report: inout ApplyReport, now: @Sendable () -> Date) async {
         let live: LiveState
         do {
-            live = try await LiveReader(client: client, subject: subject).read()
+            if let rereadLive { live = try await rereadLive() } else { live = try await LiveReader(client: client, subject: subject).read() }
         } catch {
             report.verificationError = "could not re-read live state to verify: \(error)"
             return

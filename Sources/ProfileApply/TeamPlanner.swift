@@ -103,3 +103,54 @@ public struct TeamPlanner: Sendable {
         user.nickname.map { "@\($0)" } ?? "user \(user.id)"
     }
 }
+
+/// Verification of a team apply through the read planner (§9): every person whose writes were
+/// made asks for their live state; once everyone expected has asked (or finished without
+/// asking), one resolution pass reads them all — pages of `GET /users` or one read each,
+/// whichever is fewer — and answers everyone.
+public actor TeamRereader {
+    private let client: PachcaClient
+    private var pending: Set<Int>
+    private var waiting: [Int: [CheckedContinuation<Result<WireUser, any Error>, Never>]] = [:]
+
+    /// `ids`: everyone who may ask (people other than the token owner, with changes).
+    public init(client: PachcaClient, ids: Set<Int>) {
+        self.client = client
+        self.pending = ids
+    }
+
+    /// The live state of `id`, read together with everyone else's.
+    public func live(of id: Int) async throws -> LiveState {
+        let user = try await withCheckedContinuation { continuation in
+            waiting[id, default: []].append(continuation)
+            pending.remove(id)
+            fireIfReady()
+        }.get()
+        return LiveState(owner: ProfileOwner(user), status: user.userStatus.map(StatusFields.init), avatarURL: user.imageURL)
+    }
+
+    /// `id` finished without asking (nothing was written, so nothing to verify).
+    public func finished(_ id: Int) {
+        pending.remove(id)
+        fireIfReady()
+    }
+
+    private func fireIfReady() {
+        guard pending.isEmpty, !waiting.isEmpty else { return }
+        let asked = waiting
+        waiting = [:]
+        let client = self.client
+        Task {
+            let refs = asked.keys.sorted().map { UserReference(kind: .id, value: String($0)) }
+            let outcome: Result<ReadPlanner.Outcome, any Error>
+            do { outcome = .success(try await ReadPlanner.resolve(refs, in: client)) } catch { outcome = .failure(error) }
+            for (id, continuations) in asked {
+                let result: Result<WireUser, any Error> = outcome.flatMap { o in
+                    if case .found(let user)? = o.resolutions["id:\(id)"] { return .success(user) }
+                    return .failure(PachcaAPIError.decoding(method: "GET", path: "/users/\(id)", "the person is no longer in the workspace"))
+                }
+                for c in continuations { c.resume(returning: result) }
+            }
+        }
+    }
+}

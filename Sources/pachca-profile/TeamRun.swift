@@ -79,13 +79,20 @@ extension TeamRun {
     /// Applies every changing profile independently: one person's failure never stops another's.
     static func apply(_ team: TeamPlan, client: PachcaClient, state: String?, single: Bool) async -> [(ProfilePlan, ApplyReport)] {
         let changing = team.profiles.enumerated().filter { $0.element.hasChanges }
+        // Others are verified together through the read planner; the owner through /profile….
+        let others = Set(changing.compactMap { $0.element.person.isSelf ? nil : $0.element.person.id })
+        let rereader = TeamRereader(client: client, ids: others)
         let done = await withTaskGroup(of: (Int, ProfilePlan, ApplyReport).self) { group in
             for (index, profile) in changing {
                 group.addTask {
                     let plan = profile.plan!
                     let store = StateStore(profilePath: profile.file, override: single ? state : nil)
-                    let executor = Executor(client: client, subject: plan.subject, stateStore: store)
-                    return (index, profile, await executor.apply(plan))
+                    var executor = Executor(client: client, subject: plan.subject, stateStore: store)
+                    let id = profile.person.id
+                    if !profile.person.isSelf { executor.rereadLive = { try await rereader.live(of: id) } }
+                    let report = await executor.apply(plan)
+                    if !profile.person.isSelf { await rereader.finished(id) }
+                    return (index, profile, report)
                 }
             }
             var out: [(Int, ProfilePlan, ApplyReport)] = []
