@@ -1,4 +1,5 @@
 import Foundation
+import Timekeeping
 
 // Wire types mirror the OpenAPI schemas. They decode tolerantly (only identifiers are
 // required) because the live API may add, drop or null fields; the core interprets them.
@@ -122,7 +123,7 @@ public struct WireUserStatus: Codable, Sendable, Equatable {
     }
 
     /// `expires_at` as an instant; nil when absent or unparseable.
-    public var expiresAtDate: Date? { expiresAt.flatMap(WireTimestamp.parse) }
+    public var expiresAtDate: Date? { expiresAt.flatMap(Timestamp.parseWire) }
 
     enum CodingKeys: String, CodingKey {
         case emoji, title
@@ -178,7 +179,7 @@ public struct WireStatusUpdate: Encodable, Sendable, Equatable {
         var c = outer.nestedContainer(keyedBy: CodingKeys.self, forKey: .status)
         try c.encode(emoji, forKey: .emoji)
         try c.encode(title, forKey: .title)
-        try c.encodeIfPresent(expiresAt.map(WireTimestamp.format), forKey: .expiresAt)
+        try c.encodeIfPresent(expiresAt.map(Timestamp.canonical), forKey: .expiresAt)
         try c.encodeIfPresent(isAway, forKey: .isAway)
         try c.encodeIfPresent(awayMessage, forKey: .awayMessage)
     }
@@ -312,39 +313,5 @@ public struct WireOAuthError: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case error
         case errorDescription = "error_description"
-    }
-}
-
-/// The API's timestamp form: ISO-8601 UTC with milliseconds, `YYYY-MM-DDThh:mm:ss.sssZ`.
-public enum WireTimestamp {
-    /// Formats in UTC with exactly three fractional digits (truncated, never rounded up,
-    /// so a formatted instant never lands after the one given).
-    public static func format(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let seconds = date.timeIntervalSince1970
-        let wholeSeconds = seconds.rounded(.down)
-        var millis = Int(((seconds - wholeSeconds) * 1000).rounded(.down))
-        millis = min(max(millis, 0), 999)
-        let c = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second],
-            from: Date(timeIntervalSince1970: wholeSeconds))
-        func pad(_ v: Int?, _ width: Int) -> String {
-            let s = String(v ?? 0)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T"
-            + "\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(millis, 3))Z"
-    }
-
-    /// Parses ISO-8601 with `Z` or a numeric offset, fractional seconds optional.
-    public static func parse(_ string: String) -> Date? {
-        let trimmed = string.trimmingCharacters(in: .whitespaces)
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: trimmed) { return date }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        return plain.date(from: trimmed)
     }
 }
