@@ -21,32 +21,41 @@ public enum ScheduleEvaluator {
         let windows = desired.schedule?.windows ?? []
         let zone = zone ?? desired.schedule?.zone ?? .utc
         let t = Timestamp.epochSeconds(instant)
-        let current = status(at: t, base: desired.status, windows: windows, zone: zone)
-        var next: Date?
-        var x = t
+        let current = state(at: t, base: desired.status, windows: windows, zone: zone)
         let currentKey = effective(current.status, at: t)
+        var next: Date?
+        var cursor = current
         for _ in 0..<maxSteps {
-            guard let b = nextBoundary(after: x, base: desired.status, windows: windows, zone: zone) else { break }
-            if effective(status(at: b, base: desired.status, windows: windows, zone: zone).status, at: b) != currentKey {
+            guard let b = nextBoundary(after: cursor, base: desired.status, windows: windows, zone: zone) else { break }
+            let there = state(at: b, base: desired.status, windows: windows, zone: zone)
+            if effective(there.status, at: b) != currentKey {
                 next = Date(timeIntervalSince1970: Double(b))
                 break
             }
-            x = b
+            cursor = there
         }
-        return ScheduleEvaluation(status: current.status, window: current.window, nextChangeAt: next)
+        return ScheduleEvaluation(status: current.status, window: current.window.map { windows[$0] }, nextChangeAt: next)
     }
 
-    /// The status in force at `t`, without looking ahead.
-    static func status(at t: Int64, base: Managed<StatusFields>, windows: [ScheduleWindow],
-                       zone: ZoneRules) -> (status: Managed<StatusFields>, window: ScheduleWindow?) {
-        for window in windows {
-            guard let occurrence = window.occurrence(containing: t, zone: zone) else { continue }
-            guard var status = window.status else { return (.none, window) }
+    /// The status in force at an instant, the window giving it (an index) and that occurrence.
+    struct State {
+        var t: Int64
+        var status: Managed<StatusFields>
+        var window: Int?
+        var occurrence: Occurrence?
+    }
+
+    /// The status in force at `t`, without looking ahead: the first window in file order wins.
+    static func state(at t: Int64, base: Managed<StatusFields>, windows: [ScheduleWindow], zone: ZoneRules) -> State {
+        let localT = t + Int64(zone.utcOffset(at: t))
+        for (i, window) in windows.enumerated() {
+            guard let occurrence = window.occurrence(containing: t, localT: localT, zone: zone) else { continue }
+            guard var status = window.status else { return State(t: t, status: .none, window: i, occurrence: occurrence) }
             let end = Date(timeIntervalSince1970: Double(occurrence.end))
             status.expiresAt = min(status.expiresAt ?? end, end)
-            return (.value(status), window)
+            return State(t: t, status: .value(status), window: i, occurrence: occurrence)
         }
-        return (base, nil)
+        return State(t: t, status: base, window: nil, occurrence: nil)
     }
 
     /// A status whose expiry has passed is no status (SPEC §5): the key compared for changes.
@@ -55,19 +64,22 @@ public enum ScheduleEvaluator {
         return status
     }
 
-    /// The earliest instant after `t` at which some window starts or ends, or a status expires.
-    static func nextBoundary(after t: Int64, base: Managed<StatusFields>, windows: [ScheduleWindow], zone: ZoneRules) -> Int64? {
+    /// The earliest instant after the state's at which the outcome may change: the end of the
+    /// occurrence in force, a status expiring, or a window starting that comes earlier in the
+    /// file than the one in force (later ones cannot take over while it lasts).
+    static func nextBoundary(after state: State, base: Managed<StatusFields>, windows: [ScheduleWindow], zone: ZoneRules) -> Int64? {
+        let t = state.t
         var best: Int64?
         func offer(_ c: Int64?) { if let c, c > t, best.map({ c < $0 }) ?? true { best = c } }
-        if let e = base.value?.expiresAt { offer(Timestamp.epochSeconds(e)) }
-        for window in windows {
-            if let e = window.status?.expiresAt { offer(Timestamp.epochSeconds(e)) }
+        offer(state.occurrence?.end)
+        if let e = state.status.value?.expiresAt { offer(Timestamp.epochSeconds(e)) }
+        let localT = t + Int64(zone.utcOffset(at: t))
+        for window in windows[..<(state.window ?? windows.count)] {
             switch window.timing {
-            case .dated(let from, let until):
-                offer(Timestamp.epochSeconds(from)); offer(Timestamp.epochSeconds(until))
+            case .dated(let from, _):
+                offer(Timestamp.epochSeconds(from))
             case .weekly:
-                if let occurrence = window.occurrence(containing: t, zone: zone) { offer(occurrence.end) }
-                offer(window.nextStart(after: t, before: best, zone: zone))
+                offer(window.nextStart(after: t, localT: localT, before: best, zone: zone))
             }
         }
         return best
@@ -98,13 +110,23 @@ extension ScheduleWindow {
     /// (`00:00`–`24:00` on consecutive days) count as one, up to a week, so a weekend window
     /// expires on Monday, not at midnight on Saturday.
     public func occurrence(containing t: Int64, zone: ZoneRules) -> Occurrence? {
+        occurrence(containing: t, localT: t + Int64(zone.utcOffset(at: t)), zone: zone)
+    }
+
+    /// `localT` is `t` on the local clock (computed once per instant, not once per window).
+    func occurrence(containing t: Int64, localT: Int64, zone: ZoneRules) -> Occurrence? {
         switch timing {
         case .dated(let from, let until):
             let f = Timestamp.epochSeconds(from), u = Timestamp.epochSeconds(until)
             return f <= t && t < u ? Occurrence(start: f, end: u) : nil
-        case .weekly:
-            let localDay = floorDiv(t + Int64(zone.utcOffset(at: t)), Self.secondsPerDay)
-            for day in [localDay - 1, localDay] {
+        case .weekly(let days, let from, let until):
+            let localDay = floorDiv(localT, Self.secondsPerDay)
+            for day in [localDay - 1, localDay] where days.contains(Weekday.index(ofDay: Int(day))) {
+                // On the local clock the occurrence spans [start, end); a clock change moves its
+                // instants by at most a few hours, so anything a day away cannot contain `t`.
+                let localStart = day * Self.secondsPerDay + Int64(from) * 60
+                let localEnd = (until <= from ? day + 1 : day) * Self.secondsPerDay + Int64(until) * 60
+                if localT < localStart - Self.secondsPerDay || localT >= localEnd + Self.secondsPerDay { continue }
                 guard var found = occurrence(startingOnDay: day, zone: zone), found.start <= t, t < found.end else { continue }
                 var next = day + 1
                 while next - day <= 7, let following = occurrence(startingOnDay: next, zone: zone), following.start == found.end {
@@ -117,21 +139,25 @@ extension ScheduleWindow {
         }
     }
 
-    /// The first start of an occurrence after `t` (weekly windows), stopping early once past `limit`.
-    func nextStart(after t: Int64, before limit: Int64?, zone: ZoneRules) -> Int64? {
-        guard case .weekly(let days, _, _) = timing, !days.isEmpty else { return nil }
-        let localDay = floorDiv(t + Int64(zone.utcOffset(at: t)), Self.secondsPerDay)
-        for day in (localDay - 1)...(localDay + 8) {
-            if let limit, (day - 1) * Self.secondsPerDay - 2 * Self.secondsPerDay > limit { return nil }
+    /// The first start of an occurrence after `t` (weekly windows); nil when none comes
+    /// before `limit` (a start a day past the limit on the local clock cannot be earlier).
+    func nextStart(after t: Int64, localT: Int64, before limit: Int64?, zone: ZoneRules) -> Int64? {
+        guard case .weekly(let days, let from, _) = timing, !days.isEmpty else { return nil }
+        let localDay = floorDiv(localT, Self.secondsPerDay)
+        let limitLocal = limit.map { $0 + (localT - t) + Self.secondsPerDay }
+        for day in (localDay - 1)...(localDay + 8) where days.contains(Weekday.index(ofDay: Int(day))) {
+            let localStart = day * Self.secondsPerDay + Int64(from) * 60
+            if localStart < localT - Self.secondsPerDay { continue }
+            if let limitLocal, localStart > limitLocal { return nil }
             if let o = occurrence(startingOnDay: day, zone: zone), o.start > t { return o.start }
         }
         return nil
     }
 
-    /// The first occurrence that ends after `t` (for overlap checks of weekly against dated windows).
+/// The first occurrence that ends after `t` (for overlap checks of weekly against dated windows).
     func firstOccurrence(endingAfter t: Int64, zone: ZoneRules) -> Occurrence? {
         if let o = occurrence(containing: t, zone: zone) { return o }
-        guard let start = nextStart(after: t, before: nil, zone: zone) else { return nil }
+        guard let start = nextStart(after: t, localT: t + Int64(zone.utcOffset(at: t)), before: nil, zone: zone) else { return nil }
         return occurrence(containing: start, zone: zone)
     }
 }
