@@ -149,7 +149,10 @@ extension ScheduleWindow {
             let localStart = day * Self.secondsPerDay + Int64(from) * 60
             if localStart < localT - Self.secondsPerDay { continue }
             if let limitLocal, localStart > limitLocal { return nil }
-            if let o = occurrence(startingOnDay: day, zone: zone), o.start > t { return o.start }
+            // Only the start is needed: should the occurrence collapse in a clock change, the
+            // evaluator finds nothing changed there and walks on.
+            let start = zone.instant(forLocal: localStart)
+            if start > t { return start }
         }
         return nil
     }

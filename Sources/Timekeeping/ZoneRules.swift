@@ -55,6 +55,8 @@ public struct ZoneRules: Sendable, Equatable {
     /// that exists (the instant of the change); a repeated time means its first occurrence.
     public func instant(forLocal local: Int64) -> Int64 {
         let before = utcOffset(at: local - 86_400), after = utcOffset(at: local + 86_400)
+        // The usual case: no change within a day either side.
+        if before == after, utcOffset(at: local - Int64(before)) == before { return local - Int64(before) }
         var best: Int64?
         for o in [before, after, utcOffset(at: local - Int64(before))] {
             let t = local - Int64(o)

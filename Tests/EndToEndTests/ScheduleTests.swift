@@ -170,4 +170,40 @@ import Testing
         #expect(unknown.exitCode == 1)
         #expect(unknown.stderr.contains("did you mean 'Europe/Moscow'?"), "\(unknown.stderr)")
     }
+
+    /// The README's cron example (examples/scheduled-status.yml) runs at every instant
+    /// `timeline` shows for profiles/schedule.yaml: four regular weeks and the vacation.
+    @Test func theCronExampleCoversEveryChangeTheTimelineShows() async throws {
+        guard Self.zoneinfoPresent else { return }
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let workflow = try String(contentsOf: repo.appendingPathComponent("examples/scheduled-status.yml"), encoding: .utf8)
+        let crons: [[String]] = workflow.split(separator: "\n").compactMap { line in
+            guard let r = line.range(of: "cron: \"") else { return nil }
+            return line[r.upperBound...].prefix { $0 != "\"" }.split(separator: " ").map(String.init)
+        }
+        #expect(crons.count == 2)
+        let result = try await runProfileTool(
+            ["timeline", "--json", "--from", "2027-06-21T00:00:00+03:00", "--days", "35", "profiles/schedule.yaml"], cwd: repo)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let entries = try #require(try Harness.json(result.stdout)["entries"] as? [[String: Any]])
+        #expect(entries.count > 40)
+        for entry in entries.dropFirst() {
+            let at = try #require(entry["at"] as? String)
+            let date = Self.date(at.replacingOccurrences(of: ".000Z", with: "Z"))
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let c = calendar.dateComponents([.minute, .hour, .weekday], from: date)
+            let matched = crons.contains { cron in
+                func field(_ spec: String, _ value: Int) -> Bool {
+                    if spec == "*" { return true }
+                    return spec.split(separator: ",").contains { part in
+                        let bounds = part.split(separator: "-").compactMap { Int($0) }
+                        return bounds.count == 2 ? (bounds[0]...bounds[1]).contains(value) : bounds.first == value
+                    }
+                }
+                return field(cron[0], c.minute!) && field(cron[1], c.hour!) && field(cron[4], c.weekday! - 1)
+            }
+            #expect(matched, "no cron line runs at \(at) (\(entry["window"] ?? "base"))")
+        }
+    }
 }
