@@ -111,7 +111,7 @@ public enum PlanMarkdown {
             }
             md += "\n"
         }
-        if let kept = plan.keptStatus { md += "\(PlanText.keptLine(kept).trimmingCharacters(in: .whitespaces))\n\n" }
+        if let kept = plan.keptStatus { md += "\(PlanText.keptLine(kept).dropFirst(2))\n\n" }
         for warning in plan.warnings { md += "> ⚠️ \(warning)\n" }
         md += "\n**\(PlanText.summary(plan))**\n\n\(PlanText.nextChangeLine(plan))\n"
         return md

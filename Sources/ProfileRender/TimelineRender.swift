@@ -34,7 +34,8 @@ public enum TimelineText {
         let t = Timestamp.epochSeconds(date)
         let offset = zone.utcOffset(at: t)
         let text = Timestamp.local(date, offsetSeconds: offset)  // 2026-07-15T13:00:00+03:00
-        let day = Weekday.names[zone.localDateTime(at: t).weekday].capitalized
+        let name = Weekday.names[zone.localDateTime(at: t).weekday]
+        let day = name.prefix(1).uppercased() + name.dropFirst()
         let seconds = text.dropFirst(17).prefix(2)
         let clock = text.dropFirst(11).prefix(5) + (seconds == "00" ? "" : ":\(seconds)")
         return "\(day) \(text.prefix(10)) \(clock) \(text.dropFirst(19))"
