@@ -15,11 +15,16 @@ public struct Planner: Sendable {
 
     public func plan(desired: DesiredState, stateStore: StateStore, now: Date) async throws -> Plan {
         let live = try await LiveReader(client: client, subject: subject).read()
-        let record = stateStore.load()
+        // The record matters for a managed avatar (identity) and under `on_manual_change: keep`
+        // (the last applied status); then a broken one is worth a warning.
+        let needsRecord = desired.avatar.value != nil || desired.manualChangePolicy == .keep
+        let (record, recordWarning) = needsRecord ? stateStore.loadReporting() : (nil, nil)
         let assessment = await AvatarProver(client: client).assess(desired: desired, live: live, record: record)
         let zone = try ProfileZone.resolve(desired, live: live, zones: zones)
-        return Differ.plan(desired: desired, live: live, avatar: assessment, now: now, subject: subject, zone: zone,
-                           lastApplied: record?.status?.fields)
+        var plan = Differ.plan(desired: desired, live: live, avatar: assessment, now: now, subject: subject, zone: zone,
+                               lastApplied: record?.status?.fields)
+        if let recordWarning { plan.warnings.append(recordWarning) }
+        return plan
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ProfileCore
+import ProfileYAML
 
 /// `timeline` as a table (local time in the file's zone, UTC beside it) or as JSON.
 public enum TimelineText {
@@ -16,7 +17,7 @@ public enum TimelineText {
                 away = s.isAway ? "yes" : "no"
                 expires = s.expiresAt.map { local($0, zone) } ?? "—"
             }
-            rows.append([local(entry.at, zone), utc(entry.at), entry.window ?? "(base)", status, away, expires])
+            rows.append([local(entry.at, zone), utc(entry.at), InertText.line(entry.window ?? "(base)"), InertText.line(status), away, expires])
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = ["Timeline of \(file) from \(utc(from)) to \(utc(until)) (\(entries.count) entr\(entries.count == 1 ? "y" : "ies"))", ""]
