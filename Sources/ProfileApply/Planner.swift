@@ -51,7 +51,7 @@ public enum ScheduleError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noProfileTimeZone(let file):
-            "\(file): timezone: profile, but the profile has no time_zone; name the zone in the file (e.g. timezone: Europe/Moscow)"
+            "\(file): timezone: profile, but the profile has no personal time_zone (Pachca then uses the company's, which the API does not show); name the zone in the file, e.g. timezone: Europe/Moscow"
         case .profileTimeZone(let file, let failure):
             "\(file): timezone: profile: the profile's time_zone: \(failure.message)" + failure.notes.map { "; \($0)" }.joined()
         }

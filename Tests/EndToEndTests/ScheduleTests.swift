@@ -206,4 +206,34 @@ import Testing
             #expect(matched, "no cron line runs at \(at) (\(entry["window"] ?? "base"))")
         }
     }
+
+    @Test func aSavedPlanCarriesTheWindowAndGoesStaleWhenTheScheduleMovesOn() async throws {
+        guard Self.zoneinfoPresent else { return }
+        let h = try await Harness.start(clock: .manual(Self.date(Self.lunchtime)))
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", Self.file(policy: "overwrite"))
+        let plan = try await h.run(["plan", "--out", "plan.json", "--at", Self.lunchtime, "me.yaml"])
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        // Past the plan's next change, the saved plan no longer says what the file asks for.
+        let late = try await h.run(["apply", "--plan", "plan.json", "--at", Self.afterLunch])
+        #expect(late.exitCode == 1)
+        #expect(late.stderr.contains("schedule (the desired status changed at 2026-07-15T11:00:00.000Z)"), "\(late.stderr)")
+        #expect(await h.writes().isEmpty)
+
+        let onTime = try await h.run(["apply", "--plan", "plan.json", "--at", Self.lunchtime])
+        #expect(onTime.exitCode == 0, "\(onTime.stdout)\(onTime.stderr)")
+        let bodies = await Self.statusBodies(h)
+        #expect(bodies.count == 1)
+        #expect(bodies.first?.contains("\"expires_at\":\"2026-07-15T11:00:00.000Z\"") == true, "\(bodies)")
+    }
+
+    @Test func aProfileWithoutATimeZoneIsAClearError() async throws {
+        guard Self.zoneinfoPresent else { return }
+        let h = try await Harness.start { $0.user = SeedUser(timeZone: nil) }
+        defer { Task { await h.stop() } }
+        try h.write("me.yaml", Self.file(timezone: "profile"))
+        let plan = try await h.run(["plan", "me.yaml"])
+        #expect(plan.exitCode == 1)
+        #expect(plan.stderr.contains("timezone: profile, but the profile has no personal time_zone"), "\(plan.stderr)")
+    }
 }
