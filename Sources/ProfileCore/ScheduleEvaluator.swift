@@ -25,10 +25,12 @@ public enum ScheduleEvaluator {
         let currentKey = effective(current.status, at: t)
         var next: Date?
         var cursor = current
-        for _ in 0..<maxSteps {
+        for step in 0..<maxSteps {
             guard let b = nextBoundary(after: cursor, base: desired.status, windows: windows, zone: zone) else { break }
             let there = state(at: b, base: desired.status, windows: windows, zone: zone)
-            if effective(there.status, at: b) != currentKey {
+            // Past the step budget, an instant where nothing changes is still a safe answer
+            // ("look again then"); "never" would stop a pipeline that follows it.
+            if effective(there.status, at: b) != currentKey || step == maxSteps - 1 {
                 next = Date(timeIntervalSince1970: Double(b))
                 break
             }
