@@ -247,12 +247,12 @@ import Testing
         let at = try Timestamp.parse("2026-11-04T05:30:00Z")  // a Wednesday before dawn: no window, walks to the next
         let clock = ContinuousClock()
         var best = Duration.seconds(1)
-        for _ in 0..<50 {
+        for _ in 0..<200 {
             let elapsed = clock.measure { _ = ScheduleEvaluator.evaluate(desired, at: at, zone: nil) }
             best = min(best, elapsed)
         }
         let ms = Double(best.components.attoseconds) / 1e15 + Double(best.components.seconds) * 1000
-        print("benchmark: 100 windows, one instant (with next change): \(ms) ms (best of 50)")
+        print("benchmark: 100 windows, one instant (with next change): \(ms) ms (best of 200)")
         #expect(ms < 1.0)
     }
 }
