@@ -82,7 +82,9 @@ public enum Timestamp {
         guard fractionDigits > 0 else { return Date(timeIntervalSince1970: Double(seconds)) }
         var scale = 1
         for _ in 0..<fractionDigits { scale *= 10 }
-        return Date(timeIntervalSince1970: Double(seconds * scale + fractionUnits) / Double(scale))
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: scale)
+        guard !overflow else { return Date(timeIntervalSince1970: Double(seconds) + Double(fractionUnits) / Double(scale)) }
+        return Date(timeIntervalSince1970: Double(scaled + fractionUnits) / Double(scale))
     }
 
     /// The API's form of a wire value: like `parse`, but nil instead of a reason.
@@ -95,7 +97,14 @@ public enum Timestamp {
 
     /// Whole seconds since 1970 (rounded down), the unit zone arithmetic works in.
     public static func epochSeconds(_ date: Date) -> Int64 {
-        Int64(date.timeIntervalSince1970.rounded(.down))
+        Int64(clamped(date).rounded(.down))
+    }
+
+    /// Seconds since 1970 within years ±9999: a tampered saved plan cannot trap a conversion.
+    static func clamped(_ date: Date) -> Double {
+        let v = date.timeIntervalSince1970
+        guard v.isFinite else { return 0 }
+        return min(max(v, -316_000_000_000), 253_402_300_799.999)
     }
 
     /// `2026-12-28T00:00:00+03:00`: an instant as local time at a fixed UTC offset (seconds),
@@ -117,7 +126,7 @@ public enum Timestamp {
 
     /// `YYYY-MM-DDThh:mm:ss.sssZ` in UTC, the form the Pachca API documents.
     public static func canonical(_ date: Date) -> String {
-        let millis = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millis = Int((clamped(date) * 1000).rounded(.down))
         var seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let ms = millis - seconds * 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

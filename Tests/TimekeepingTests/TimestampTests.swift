@@ -28,6 +28,16 @@ import Timekeeping
         }
     }
 
+    @Test func extremeTimestampsDoNotOverflow() throws {
+        let far = try Timestamp.parse("9999-12-31T23:59:59.123456789Z")
+        #expect(Timestamp.canonical(far).hasPrefix("9999-12-31T23:59:59."))
+        let early = try Timestamp.parse("0001-01-01T00:00:00.5+23:59")
+        #expect(early.timeIntervalSince1970 < 0)
+        // Out-of-range instants (a tampered saved plan) are clamped, never a trap.
+        #expect(Timestamp.canonical(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp.epochSeconds(Date(timeIntervalSince1970: .nan)) == 0)
+    }
+
     @Test func localFormsWithOffsets() {
         let date = Date(timeIntervalSince1970: 1_784_109_600)  // 2026-07-15T10:00:00Z
         #expect(Timestamp.local(date, offsetSeconds: 10_800) == "2026-07-15T13:00:00+03:00")
