@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Timekeeping
 
 // Wire types mirror the OpenAPI schemas. They decode tolerantly (only identifiers are

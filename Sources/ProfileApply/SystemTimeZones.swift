@@ -1,5 +1,14 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The system tz database (`tzdata`): TZif files under `$TZDIR` or `/usr/share/zoneinfo`.
 /// The edge half of time zones; the core parses the bytes (`TZif`) and never touches files.
@@ -14,10 +23,7 @@ public struct SystemTimeZones: TimeZoneSource {
 
     public func tzif(named name: String) -> TimeZoneLookup {
         guard TimeZoneResolution.isWellFormed(name) else { return .notFound }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            return .unavailable("no tz database at \(directory)")
-        }
+        guard Self.fileType(directory) == S_IFDIR else { return .unavailable("no tz database at \(directory)") }
         switch LocalFileSystem().readFile(atPath: "\(directory)/\(name)", maxBytes: TZif.maxBytes) {
         case .contents(let bytes): return .found(bytes)
         case .notFound, .notRegularFile: return .notFound
@@ -32,8 +38,14 @@ public struct SystemTimeZones: TimeZoneSource {
         let paths = (try? FileManager.default.subpathsOfDirectory(atPath: directory)) ?? []
         return paths.filter { path in
             guard let first = path.unicodeScalars.first, ("A"..."Z").contains(first), !path.contains(".") else { return false }
-            var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: "\(directory)/\(path)", isDirectory: &isDirectory) && !isDirectory.boolValue
+            return Self.fileType("\(directory)/\(path)") == S_IFREG
         }
+    }
+
+    /// `S_IFDIR`, `S_IFREG`, … of a path (following symlinks), nil when it does not exist.
+    static func fileType(_ path: String) -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What a file asks for at one instant (SPEC §10).
 public struct ScheduleEvaluation: Sendable, Equatable {

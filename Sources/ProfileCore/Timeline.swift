@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `timeline`: the status in force from each instant it changes, over a period (SPEC §10).
 /// Pure: the period and the zone are arguments.
