@@ -50,6 +50,9 @@ public enum PlanText {
     }
 
     public static func summary(_ plan: Plan) -> String {
+        if !plan.hasChanges, plan.keptStatus != nil {
+            return "No changes. A hand-set status is kept; the rest matches \(InertText.line(plan.file))."
+        }
         if !plan.hasChanges { return "No changes. Profile matches \(InertText.line(plan.file))." }
         let c = plan.counts
         return "Plan: \(c.create) to create, \(c.update) to change, \(c.delete) to delete."

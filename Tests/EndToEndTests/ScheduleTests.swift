@@ -104,6 +104,7 @@ import Testing
             // Kept until it expires: that is the next change (before the next lunch).
             #expect(json["next_change_at"] as? String == "2026-07-16T06:00:00.000Z")
             #expect(apply.stdout.contains("status: kept, set by hand: 🤒 \"Болею\" (until 2026-07-16T06:00:00.000Z; on_manual_change: keep)"))
+            #expect(apply.stdout.contains("No changes. A hand-set status is kept; the rest matches me.yaml."))
             #expect(await h.writes().isEmpty)
             #expect(await h.emulator.currentStatus()?.title == "Болею")
         } else {
