@@ -170,6 +170,37 @@ import Testing
         #expect(ScheduleEvaluator.evaluate(lunchFirst, at: at, zone: nil).nextChangeAt.map(Timestamp.canonical) == "2026-12-30T11:00:00.000Z")
     }
 
+    /// SPEC §10 directly: a repeated local time means its first occurrence; a skipped one
+    /// moves forward to the first local time that exists.
+    @Test func daylightSavingRepeatsAndGaps() throws {
+        guard TestZones.available else { return }
+        let desired = try Self.desired("""
+            timezone: America/New_York
+            status: {emoji: "💻", title: "Working"}
+            schedule:
+              - name: repeated
+                days: [sun]
+                from: "01:30"
+                until: "01:45"
+                status: {emoji: "🔁", title: "Once"}
+              - name: skipped start
+                days: [sun]
+                from: "02:30"
+                until: "03:30"
+                status: {emoji: "⏩", title: "Late start"}
+            """)
+        func at(_ text: String) throws -> ScheduleEvaluation { ScheduleEvaluator.evaluate(desired, at: try Timestamp.parse(text), zone: nil) }
+        // 2026-11-01 01:35 happens twice: only the first (EDT) is in the window.
+        #expect(try at("2026-11-01T01:35:00-04:00").window?.label == "repeated")
+        #expect(try at("2026-11-01T01:35:00-04:00").status.value?.expiresAt.map(Timestamp.canonical) == "2026-11-01T05:45:00.000Z")
+        #expect(try at("2026-11-01T01:35:00-05:00").window == nil)
+        #expect(try at("2026-11-01T01:00:00-04:00").nextChangeAt.map(Timestamp.canonical) == "2026-11-01T05:30:00.000Z")
+        // 2026-03-08 02:30 does not exist: the window starts at 03:00 EDT and still ends at 03:30.
+        #expect(try at("2026-03-08T01:59:59-05:00").nextChangeAt.map(Timestamp.canonical) == "2026-03-08T07:00:00.000Z")
+        #expect(try at("2026-03-08T03:10:00-04:00").window?.label == "skipped start")
+        #expect(try at("2026-03-08T03:10:00-04:00").status.value?.expiresAt.map(Timestamp.canonical) == "2026-03-08T07:30:00.000Z")
+    }
+
     @Test func nothingChangesWithoutWindows() throws {
         let plain = try Self.desired("status: {emoji: \"💻\", title: \"Working\"}\n")
         #expect(ScheduleEvaluator.evaluate(plain, at: Self.now, zone: nil).nextChangeAt == nil)
