@@ -26,7 +26,7 @@ public struct ProfileSet: Sendable {
         for d in expansion.diagnostics where reported.insert(d.file).inserted {
             reports.append((d.file, byDirectory[d.file] ?? []))
         }
-        let results = expansion.files.map { DesiredStateDecoder.decode(file: $0, now: now, files: fileSystem) }
+        let results = expansion.files.map { DesiredStateDecoder.decode(file: $0, now: now, files: fileSystem, zones: SystemTimeZones()) }
         let desired = results.compactMap(\.desired)
         var duplicates: [String: [Diagnostic]] = [:]
         for d in ProfileFiles.duplicateSubjects(desired) { duplicates[d.file, default: []].append(d) }

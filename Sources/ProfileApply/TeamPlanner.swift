@@ -73,7 +73,7 @@ public struct TeamPlanner: Sendable {
             }
         }
         let single = files.count == 1
-        let planned = await withTaskGroup(of: (Int, ProfilePlan).self) { group in
+        let planned = try await withThrowingTaskGroup(of: (Int, ProfilePlan).self) { group in
             for (index, (desired, user)) in wanted.enumerated() {
                 group.addTask {
                     let isSelf = user.id == ownerUser.id
@@ -85,14 +85,14 @@ public struct TeamPlanner: Sendable {
                     let subject: Subject = isSelf ? .me : .user(id: user.id)
                     let live = LiveState(owner: ProfileOwner(user),
                                          status: (isSelf ? ownerStatus : user.userStatus).map(StatusFields.init),
-                                         avatarURL: user.imageURL)
+                                         avatarURL: user.imageURL, timeZone: user.timeZone)
                     let store = StateStore(profilePath: desired.file, override: single ? stateOverride : nil)
-                    let plan = await Planner(client: client, subject: subject).plan(desired: desired, live: live, stateStore: store, now: now)
+                    let plan = try await Planner(client: client, subject: subject).plan(desired: desired, live: live, stateStore: store, now: now)
                     return (index, ProfilePlan(file: desired.file, person: person, plan: plan, skipped: nil))
                 }
             }
             var out: [(Int, ProfilePlan)] = []
-            for await item in group { out.append(item) }
+            for try await item in group { out.append(item) }
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
         warnings += planned.compactMap(\.skipped)
@@ -126,7 +126,8 @@ public actor TeamRereader {
             pending.remove(id)
             fireIfReady()
         }.get()
-        return LiveState(owner: ProfileOwner(user), status: user.userStatus.map(StatusFields.init), avatarURL: user.imageURL)
+        return LiveState(owner: ProfileOwner(user), status: user.userStatus.map(StatusFields.init), avatarURL: user.imageURL,
+                         timeZone: user.timeZone)
     }
 
     /// `id` finished without asking (nothing was written, so nothing to verify).

@@ -39,14 +39,14 @@ public enum TeamPlanJSON {
     }
 
     struct ProfileJSON: Encodable {
-        var file: String; var subject: SubjectJSON; var hasChanges: Bool; var skipped: String?
+        var file: String; var subject: SubjectJSON; var hasChanges: Bool; var nextChangeAt: String?; var skipped: String?
         enum CodingKeys: String, CodingKey { case file, subject, hasChanges = "has_changes", nextChangeAt = "next_change_at", skipped }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(file, forKey: .file)
             try c.encode(subject, forKey: .subject)
             try c.encode(hasChanges, forKey: .hasChanges)
-            try c.encodeNil(forKey: .nextChangeAt)  // §10 schedules fill it; none yet
+            try c.encode(nextChangeAt, forKey: .nextChangeAt)  // §10: when this profile's desired state next changes
             if let skipped { try c.encode(skipped, forKey: .skipped) }
         }
     }
@@ -68,7 +68,8 @@ public enum TeamPlanJSON {
             let warnings = team.warnings + team.profiles.flatMap { p in (p.plan?.warnings ?? []).map { "\(p.file): \($0)" } }
             try c.encode(warnings, forKey: .warnings)
             try c.encode(team.profiles.map {
-                ProfileJSON(file: $0.file, subject: SubjectJSON($0.person), hasChanges: $0.hasChanges, skipped: $0.skipped)
+                ProfileJSON(file: $0.file, subject: SubjectJSON($0.person), hasChanges: $0.hasChanges,
+                            nextChangeAt: $0.plan?.nextChangeAt.map(Timestamp.canonical), skipped: $0.skipped)
             }, forKey: .profiles)
         }
     }

@@ -33,6 +33,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
     var state: String?
 
+    @Option(name: .customLong("at"), help: "Evaluate the schedule at this instant instead of now (for rehearsals against the emulator).")
+    var at: PlanInstant?
+
     func validate() throws {
         _ = try TeamRun.targets(target)
         switch (file, planFile) {
@@ -51,7 +54,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let now = Date()
+            let now = at?.date ?? Date()
             if planFile == nil {
                 let set = try TeamRun.load(files, now: now, noColor: global.noColor)
                 if TeamRun.isTeam(set) || !target.isEmpty { return try await applyTeam(set, now: now) }
@@ -99,7 +102,10 @@ struct ApplyCommand: AsyncParsableCommand {
             let executor = Executor(client: client, subject: plan.subject,
                                     stateStore: StateStore(profilePath: profilePath, override: state))
             try await executor.preflight(plan, prefetched: tokenInfo)
-            let report = await executor.apply(plan)
+            // Verification judges expiry on the same clock the plan used (`--at` rehearsals).
+            let fixed = at?.date
+            let clock: @Sendable () -> Date = { fixed ?? Date() }
+            let report = await executor.apply(plan, now: clock)
 
             if json {
                 Output.stdout(ApplyJSON.render(plan: plan, report: report))

@@ -30,11 +30,14 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
     var state: String?
 
+    @Option(name: .customLong("at"), help: "Plan for this instant instead of now (ISO-8601 with offset); reads only.")
+    var at: PlanInstant?
+
     func validate() throws { _ = try TeamRun.targets(target) }
 
     func run() async throws {
         try await reportingErrors {
-            let now = Date()
+            let now = at?.date ?? Date()
             let set = try TeamRun.load(files, now: now, noColor: global.noColor)
             if TeamRun.isTeam(set) || !target.isEmpty { return try await planTeam(set, now: now) }
             let file = set.desired[0].file
@@ -71,6 +74,16 @@ struct PlanCommand: AsyncParsableCommand {
                            : TeamPlanText.render(team, color: global.colorEnabledOnStdout), terminator: json ? "\n" : "")
         if detailedExitcode && team.hasChanges { throw ExitStatus.changesPresent }
     }
+}
+
+/// `--at TIME`: an instant with a date, a time and an offset, parsed like the file's timestamps.
+struct PlanInstant: ExpressibleByArgument {
+    let date: Date
+    init?(argument: String) {
+        guard let date = try? Timestamp.parse(argument) else { return nil }
+        self.date = date
+    }
+    static var defaultValueDescription: String { "now" }
 }
 
 /// Loads a desired-state file for plan/apply: prints its diagnostics on stderr and fails on errors.
