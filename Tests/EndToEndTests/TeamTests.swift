@@ -271,4 +271,22 @@ import Testing
         #expect(env.stderr.contains("PACHCA_RATE=fast"))
         #expect(await h.apiCalls().isEmpty)
     }
+
+    /// §10 with §9: `timezone: profile` in someone else's file is that person's own time_zone.
+    @Test func timezoneProfileIsThePersonsOwnZone() async throws {
+        let zoned = SeedPerson(user: SeedUser(id: 3030, nickname: "zoned", email: "zoned@example.com", timeZone: "Asia/Yekaterinburg"))
+        let nozone = SeedPerson(user: SeedUser(id: 3031, nickname: "nozone", email: "nozone@example.com", timeZone: nil))
+        let h = try await Self.start(people: [zoned, nozone, Self.vera])
+        defer { Task { await h.stop() } }
+        let always = "schedule:\n  - name: always\n    days: [mon, tue, wed, thu, fri, sat, sun]\n    from: \"00:00\"\n    until: \"24:00\"\n    status: {emoji: \"💻\", title: Всегда}\n"
+        try h.write("tz/zoned.yaml", "user: zoned\ntimezone: profile\n" + always)
+        let r = try await h.run(["plan", "--json", "tz"])
+        #expect(r.exitCode == 0, "\(r.stderr)")
+        let profiles = try #require(try Harness.json(r.stdout)["profiles"] as? [[String: Any]])
+        #expect(profiles.first?["next_change_at"] is String)
+        try h.write("tz/nozone.yaml", "user: 3031\ntimezone: profile\n" + always)
+        let missing = try await h.run(["plan", "tz"])
+        #expect(missing.exitCode == 1)
+        #expect(missing.stderr.contains("tz/nozone.yaml: timezone: profile, but the profile has no personal time_zone"), "\(missing.stderr)")
+    }
 }
