@@ -18,13 +18,21 @@ public enum TeamPlanText {
         let paint = Paint(enabled: color)
         for warning in team.warnings { out += paint.yellow("Warning: ") + InertText.line(warning) + "\n" }
         if !team.warnings.isEmpty { out += "\n" }
-        return out + summary(team) + "\n"
+        return out + summary(team) + "\n" + nextChange(team) + "\n"
+    }
+
+    /// The earliest instant any profile's desired state changes (§10), and whose.
+    static func nextChange(_ team: TeamPlan) -> String {
+        let next = team.profiles.compactMap { p in p.plan?.nextChangeAt.map { (p.file, $0) } }.min { $0.1 < $1.1 }
+        guard let (file, at) = next else { return "Next change: none." }
+        return "Next change: \(Timestamp.canonical(at)) (\(InertText.line(file)))."
     }
 
     /// One profile's plan without its own summary line.
     static func block(_ plan: Plan, color: Bool) -> String {
         var lines = PlanText.render(plan, color: color).split(separator: "\n", omittingEmptySubsequences: false)
         while lines.last == "" { lines.removeLast() }
+        if lines.last?.hasPrefix("Next change:") == true { lines.removeLast() }  // said once for the run
         if !lines.isEmpty { lines.removeLast() }  // "Plan: …" / "No changes. …"
         while lines.last == "" { lines.removeLast() }
         return lines.joined(separator: "\n") + "\n"

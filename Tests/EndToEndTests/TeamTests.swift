@@ -58,7 +58,7 @@ import Testing
         await h.emulator.resetJournal()
         let again = try await h.run(["plan", "--detailed-exitcode", "team"])
         #expect(again.exitCode == 0, "\(again.stdout)")
-        #expect(again.stdout == "No changes. 4 profiles in sync.\n")
+        #expect(again.stdout == "No changes. 4 profiles in sync.\nNext change: none.\n")
         #expect(await h.writes().isEmpty)
     }
 
