@@ -7,7 +7,7 @@
 # linked debug build is run in the same namespace as a control: it must fail to start, or the
 # hiding proved nothing. Where unshare is not permitted the hidden run is skipped, loudly.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 export NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1
 SWIFT=${SWIFT:-swift}
 
@@ -44,6 +44,7 @@ for f in bin/pachca-profile README.md LICENSE share/man/man1/pachca-profile.1 \
 done
 if command -v man >/dev/null; then
   page=$(MANWIDTH=80 man -l "$root/share/man/man1/pachca-profile.1" 2>&1)
+  # shellcheck disable=SC2016  # the inner script expands its own arguments
   check "man -l renders the page (NAME, the plan subcommand, the version)" \
     bash -c 'grep -q "^NAME" <<<"$1" && grep -q "plan" <<<"$1" && grep -q "pachca-profile $2" <<<"$1"' _ "$page" "$version"
 else
@@ -117,10 +118,14 @@ run_checks() {  # where, hidden-lib-folder-or-empty, command prefix...
 }
 
 toolchain_lib=$(dirname "$(dirname "$(readlink -f "$(command -v "$SWIFT")")")")/lib
+# A toolchain installed into /usr (the swift images) shares /usr/lib with the system: hide only
+# its runtime folder there, or glibc would vanish too.
+case "$toolchain_lib" in /usr/lib|/lib) toolchain_lib="$toolchain_lib/swift" ;; esac
 empty="$work/empty"
 mkdir -p "$empty"
 if unshare -m --propagation private true 2>/dev/null; then
   echo "test-dist: in a private mount namespace with $toolchain_lib hidden:"
+  # shellcheck disable=SC2016  # the inner script expands its own arguments
   run_checks "$toolchain_lib" unshare -m --propagation private \
     bash -c 'mount --bind "$0" "$1" && shift && exec "$@"' "$empty" "$toolchain_lib"
 else

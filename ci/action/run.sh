@@ -29,7 +29,8 @@ summary=${GITHUB_STEP_SUMMARY:-/dev/null}
 output=${GITHUB_OUTPUT:-/dev/null}
 
 set_output() {  # name value (value may span lines)
-  local delimiter="EOF_$(date +%s%N)_$RANDOM"
+  local delimiter
+  delimiter="EOF_$(date +%s%N)_$RANDOM"
   printf '%s<<%s\n%s\n%s\n' "$1" "$delimiter" "$2" "$delimiter" >>"$output"
 }
 finish() {  # exit status of the tool, exit status of this step
