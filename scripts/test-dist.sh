@@ -28,7 +28,7 @@ work=$(mktemp -d)
 emulator=
 cleanup() {
   [ -n "$emulator" ] && { kill "$emulator" 2>/dev/null; wait "$emulator" 2>/dev/null; }
-  rm -rf "$work"
+  if [ -n "${TEST_DIST_KEEP:-}" ]; then echo "test-dist: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -139,6 +139,82 @@ journal_gets=$(grep -c '"method":"GET"' "$work/journal.jsonl" 2>/dev/null || ech
 journal_writes=$(grep -cE '"method":"(PUT|DELETE|POST)"' "$work/journal.jsonl" 2>/dev/null || true)
 check "emulator journal: the plans made reads ($journal_gets GETs) and no writes" \
   test "$journal_gets" -gt 0 -a "${journal_writes:-0}" -eq 0
+
+# The GitHub Action's scripts (ci/action/*.sh) against this tarball and the emulator: a local
+# HTTP server stands in for the releases page; GITHUB_* files stand in for the runner's.
+echo "test-dist: the action's scripts (install from a local release server, plan, apply, drift):"
+verdict() {  # name, condition status, log file: pass, or fail and show the log
+  if [ "$2" = 0 ]; then pass "$1"; else fail "$1"; sed 's/^/        /' "$3"; fi
+}
+output_is() { grep -A1 "^$1<<" "$work/github_output" | sed -n 2p | grep -qx -- "$2"; }
+if ! command -v python3 >/dev/null; then
+  skip "python3 is not installed: the action's scripts were NOT tested (needs a local HTTP server)"
+else
+  releases="$work/www/acme/pachca-profile/releases/download/v$version"
+  mkdir -p "$releases" "$work/runner" "$work/repo/profiles/avatars"
+  cp "dist/$name.tar.gz" "dist/$name.tar.gz.sha256" "$releases/"
+  python3 -m http.server --bind 127.0.0.1 0 --directory "$work/www" >"$work/http.out" 2>&1 &
+  http=$!
+  for _ in $(seq 1 100); do grep -q 'port [0-9]' "$work/http.out" 2>/dev/null && break; sleep 0.05; done
+  server="http://127.0.0.1:$(sed -nE 's/.*port ([0-9]+).*/\1/p' "$work/http.out" | head -1)"
+  gh_env() {  # the environment a runner gives a composite action's step
+    env -u PACHCA_TOKEN -u PACHCA_API_URL GITHUB_ACTIONS=true GITHUB_ACTION_PATH="$PWD" RUNNER_TEMP="$work/runner" \
+      GITHUB_PATH="$work/github_path" GITHUB_OUTPUT="$work/github_output" GITHUB_STEP_SUMMARY="$work/summary.md" \
+      GITHUB_SERVER_URL="$server" PP_REPOSITORY=acme/pachca-profile "$@"
+  }
+  log="$work/action.log"
+  installed="$work/runner/pachca-profile/bin/pachca-profile"
+
+  gh_env PP_VERSION= ci/action/install.sh >"$log" 2>&1 &&
+    grep -qx "$work/runner/pachca-profile/bin" "$work/github_path" && [ "$("$installed" --version)" = "$version" ]
+  verdict "action install: downloads the release of VERSION, checks its sha256, puts it on GITHUB_PATH" $? "$log"
+  cp "$releases/$name.tar.gz.sha256" "$work/good.sha256"
+  echo "0000000000000000000000000000000000000000000000000000000000000000  $name.tar.gz" >"$releases/$name.tar.gz.sha256"
+  gh_env PP_VERSION="v$version" ci/action/install.sh >"$log" 2>&1
+  [ $? -ne 0 ] && grep -q "sha256 mismatch" "$log"
+  verdict "action install: refuses a tarball whose sha256 differs from the published one" $? "$log"
+  cp "$work/good.sha256" "$releases/$name.tar.gz.sha256"
+  gh_env PP_SHA256=0123abcd ci/action/install.sh >"$log" 2>&1
+  [ $? -ne 0 ] && grep -q "the sha256 input expects" "$log"
+  verdict "action install: refuses a tarball that differs from the sha256 input" $? "$log"
+
+  cp profiles/avatars/me.png "$work/repo/profiles/avatars/me.png"
+  cp "$work/profiles/me.yaml" "$work/repo/profiles/me.yaml"
+  : >"$work/github_output"
+  (cd "$work/repo" && gh_env PP_FILES="profiles/me.yaml profiles" "$OLDPWD/ci/action/state-paths.sh") >"$log" 2>&1 &&
+    grep -qx "profiles/.me.state.json" "$work/github_output" &&
+    grep -qxF "profiles/**/.*.state.json" "$work/github_output" && grep -q "^key=pachca-profile-state-" "$work/github_output"
+  verdict "action state-paths: the record beside a file, every record below a folder, one key" $? "$log"
+
+  action_run() {  # PP_* assignments...: ci/action/run.sh in the fake repository; sets $status
+    : >"$work/github_output"
+    (cd "$work/repo" && gh_env PATH="$(dirname "$installed"):$PATH" PP_TOKEN="$token" PP_API_URL="$api_url" \
+      PP_FILES=profiles/me.yaml PP_PLAN_FILE=pachca-profile.plan.json "$@" "$OLDPWD/ci/action/run.sh") >"$log" 2>&1
+    status=$?
+  }
+  : >"$work/summary.md"
+  action_run PP_COMMAND=plan PP_SAVE_PLAN=true
+  [ "$status" = 0 ] && output_is exit_code 2 && output_is has_changes true &&
+    grep -A1 "^plan_json<<" "$work/github_output" | grep -q '"has_changes":true' &&
+    [ -s "$work/summary.md" ] && [ -s "$work/repo/pachca-profile.plan.json" ]
+  verdict "action plan: the step passes; exit_code 2, has_changes true, plan_json, a summary, the saved plan" $? "$log"
+  action_run PP_COMMAND=plan PP_ARGS=--detailed-exitcode
+  [ "$status" = 2 ] && output_is has_changes true
+  verdict "action plan with args --detailed-exitcode (the drift check): the step fails with 2" $? "$log"
+  before=$(wc -c <"$work/summary.md")
+  action_run PP_COMMAND=apply PP_APPLY_SAVED_PLAN=true
+  [ "$status" = 0 ] && output_is exit_code 0 && grep -q '"method":"PUT"' "$work/journal.jsonl" &&
+    [ "$(wc -c <"$work/summary.md")" -gt "$before" ] && grep -q "pachca-profile apply" "$work/summary.md"
+  verdict "action apply of the saved plan: exit 0, the emulator got the writes, an apply summary" $? "$log"
+  action_run PP_COMMAND=plan
+  [ "$status" = 0 ] && output_is has_changes false
+  verdict "action plan after the apply: has_changes false" $? "$log"
+  printf 'status: {emoji: "💻", title: ""}\n' >"$work/repo/profiles/me.yaml"
+  action_run PP_COMMAND=plan
+  [ "$status" = 1 ] && output_is exit_code 1 && grep -q "^::error file=" "$log"
+  verdict "action plan of an invalid file: validate fails first, with ::error annotations, exit 1" $? "$log"
+  kill "$http" 2>/dev/null; wait "$http" 2>/dev/null
+fi
 
 echo "test-dist: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
