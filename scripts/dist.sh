@@ -14,14 +14,9 @@ cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 
 version=$(tr -d ' \n' <VERSION)
-case "$(uname -s)" in
-  Linux) os=linux ;;
-  Darwin) os=macos ;;
-  *) echo "make dist: unsupported OS $(uname -s)" >&2; exit 1 ;;
-esac
-arch=$(uname -m)
-[ "$os" = linux ] && [ "$arch" = arm64 ] && arch=aarch64
-name="pachca-profile-$version-$os-$arch"
+name=$(scripts/release-name.sh "$version")
+os=linux
+[ "$(uname -s)" = Darwin ] && os=macos
 
 # Build dependencies, as .ci/run does: only as root and only on Debian-like systems.
 if [ "$os" = linux ] && ! pkg-config --exists libcurl yaml-0.1 2>/dev/null; then

@@ -12,9 +12,8 @@ export NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1
 SWIFT=${SWIFT:-swift}
 
 version=$(tr -d ' \n' <VERSION)
-os=linux arch=$(uname -m)
 [ "$(uname -s)" = Linux ] || { echo "test-dist: SKIP: the hidden-toolchain test needs Linux"; exit 0; }
-name="pachca-profile-$version-$os-$arch"
+name=$(scripts/release-name.sh "$version")
 tarball="dist/$name.tar.gz"
 [ -f "$tarball" ] || { echo "test-dist: $tarball is missing (run make dist)"; exit 1; }
 
@@ -170,12 +169,10 @@ else
   verdict "action install: downloads the release of VERSION, checks its sha256, puts it on GITHUB_PATH" $? "$log"
   cp "$releases/$name.tar.gz.sha256" "$work/good.sha256"
   echo "0000000000000000000000000000000000000000000000000000000000000000  $name.tar.gz" >"$releases/$name.tar.gz.sha256"
-  gh_env PP_VERSION="v$version" ci/action/install.sh >"$log" 2>&1
-  [ $? -ne 0 ] && grep -q "sha256 mismatch" "$log"
+  ! gh_env PP_VERSION="v$version" ci/action/install.sh >"$log" 2>&1 && grep -q "sha256 mismatch" "$log"
   verdict "action install: refuses a tarball whose sha256 differs from the published one" $? "$log"
   cp "$work/good.sha256" "$releases/$name.tar.gz.sha256"
-  gh_env PP_SHA256=0123abcd ci/action/install.sh >"$log" 2>&1
-  [ $? -ne 0 ] && grep -q "the sha256 input expects" "$log"
+  ! gh_env PP_SHA256=0123abcd ci/action/install.sh >"$log" 2>&1 && grep -q "the sha256 input expects" "$log"
   verdict "action install: refuses a tarball that differs from the sha256 input" $? "$log"
 
   cp profiles/avatars/me.png "$work/repo/profiles/avatars/me.png"

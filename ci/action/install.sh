@@ -30,14 +30,10 @@ if [ "$version" = "source" ]; then
   swift build --package-path "$action_path" -c release "${static[@]}" --product pachca-profile
   cp "$(swift build --package-path "$action_path" -c release "${static[@]}" --show-bin-path)/pachca-profile" "$install_root/bin/"
 else
-  case "$(uname -s)" in
-    Linux) os=linux ;;
-    Darwin) os=macos ;;
-    *) echo "::error::pachca-profile: no release for $(uname -s); use version: source"; exit 1 ;;
-  esac
-  arch=$(uname -m)
-  [ "$os" = linux ] && [ "$arch" = arm64 ] && arch=aarch64
-  name="pachca-profile-$version-$os-$arch"
+  name=$("$action_path/scripts/release-name.sh" "$version") ||
+    { echo "::error::pachca-profile: no release for $(uname -s); use version: source"; exit 1; }
+  os=${name#pachca-profile-"$version"-}
+  os=${os%%-*}
 
   # Where the releases live: the input, else the repository the action was taken from
   # (…/_actions/OWNER/NAME/REF), else the repository the workflow runs in.
@@ -67,6 +63,13 @@ else
   fi
   tar -xzf "$name.tar.gz"
   cp "$name/bin/pachca-profile" bin/
+  # The binary loads libyaml and libcurl from the system; most runner images have both.
+  if [ "$os" = linux ] && ldd bin/pachca-profile | grep -q "not found"; then
+    sudo apt-get update -qq
+    sudo apt-get install -y -qq libyaml-0-2 libcurl4
+  elif [ "$os" = macos ] && ! brew list libyaml >/dev/null 2>&1; then
+    brew install libyaml
+  fi
 fi
 
 echo "$install_root/bin" >>"$GITHUB_PATH"
