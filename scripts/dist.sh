@@ -59,7 +59,7 @@ cp README.md LICENSE "$root/"
 "$root/bin/pachca-profile" --generate-completion-script zsh >"$root/share/zsh/site-functions/_pachca-profile"
 "$root/bin/pachca-profile" --generate-completion-script fish >"$root/share/fish/vendor_completions.d/pachca-profile.fish"
 
-scripts/man-page.sh "$version" "$root/share/man/man1/pachca-profile.1"
+scripts/man-page.sh "$version" "$root/bin/pachca-profile" "$root/share/man/man1/pachca-profile.1"
 
 mkdir -p dist
 # Reproducible archive with GNU tar (sorted names, fixed owner and time); BSD tar on macOS as is.
