@@ -73,3 +73,4 @@ fi | gzip -9n >"dist/$name.tar.gz"
 
 echo "dist/$name.tar.gz ($(wc -c <"dist/$name.tar.gz") bytes; binary $(wc -c <"$root/bin/pachca-profile") bytes)"
 cat "dist/$name.tar.gz.sha256"
+echo "make dist: done in ${SECONDS}s"

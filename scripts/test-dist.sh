@@ -213,5 +213,6 @@ else
   kill "$http" 2>/dev/null; wait "$http" 2>/dev/null
 fi
 
+echo "test-dist: done in ${SECONDS}s"
 echo "test-dist: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
