@@ -210,6 +210,11 @@ else
   action_run PP_COMMAND=plan
   [ "$status" = 1 ] && output_is exit_code 1 && grep -q "^::error file=" "$log"
   verdict "action plan of an invalid file: validate fails first, with ::error annotations, exit 1" $? "$log"
+  # version: source builds the action's checkout: here the release build `make dist` just made.
+  rm -rf "$work/runner/pachca-profile"
+  gh_env PP_VERSION=source ci/action/install.sh >"$log" 2>&1 &&
+    [ "$("$installed" --version)" = "$version" ] && ! ldd "$installed" | grep -q libswiftCore
+  verdict "action install with version source: builds this checkout with the static runtime" $? "$log"
   kill "$http" 2>/dev/null; wait "$http" 2>/dev/null
 fi
 
