@@ -27,8 +27,8 @@ if [ "$version" = "source" ]; then
   fi
   static=()
   [ "$(uname -s)" = "Linux" ] && static=(--static-swift-stdlib)
-  swift build --package-path "$action_path" -c release "${static[@]}" --product pachca-profile
-  cp "$(swift build --package-path "$action_path" -c release "${static[@]}" --show-bin-path)/pachca-profile" "$install_root/bin/"
+  swift build --package-path "$action_path" -c release ${static[@]+"${static[@]}"} --product pachca-profile
+  cp "$(swift build --package-path "$action_path" -c release ${static[@]+"${static[@]}"} --show-bin-path)/pachca-profile" "$install_root/bin/"
 else
   name=$("$action_path/scripts/release-name.sh" "$version") ||
     { echo "::error::pachca-profile: no release for $(uname -s); use version: source"; exit 1; }

@@ -15,6 +15,7 @@
 # in `args` (a drift check). `apply` output goes to the log and, unless the tool wrote one,
 # into the step summary.
 set -uo pipefail
+# Written for bash 3.2 too (macOS runners): an empty array is expanded as ${a[@]+"${a[@]}"}.
 
 command=${PP_COMMAND:-plan}
 read -r -d '' -a files <<<"${PP_FILES:-}" || true
@@ -37,7 +38,11 @@ finish() {  # exit status of the tool, exit status of this step
   set_output exit_code "$1"
   exit "$2"
 }
-summary_size() { wc -c <"$summary" 2>/dev/null || echo 0; }
+summary_size() {  # BSD wc pads with spaces; $(( )) drops them
+  local bytes
+  bytes=$(wc -c <"$summary" 2>/dev/null || echo 0)
+  echo $((bytes))
+}
 
 case "$command" in
   validate|plan|apply) ;;
@@ -49,14 +54,14 @@ status=$?
 if [ "$command" = validate ] || [ "$status" -ne 0 ]; then finish "$status" "$status"; fi
 
 caller_wants_detailed=false
-for arg in "${extra[@]}"; do [ "$arg" = --detailed-exitcode ] && caller_wants_detailed=true; done
+for arg in ${extra[@]+"${extra[@]}"}; do [ "$arg" = --detailed-exitcode ] && caller_wants_detailed=true; done
 
 if [ "$command" = plan ]; then
   args=(plan --json)
   $caller_wants_detailed || args+=(--detailed-exitcode)
   [ "${PP_SAVE_PLAN:-false}" = true ] && args+=(--out "${PP_PLAN_FILE:?}")
   before=$(summary_size)
-  json=$(pachca-profile "${args[@]}" "${extra[@]}" "${files[@]}")
+  json=$(pachca-profile "${args[@]}" ${extra[@]+"${extra[@]}"} "${files[@]}")
   status=$?
   set_output plan_json "$json"
   case "$status" in
@@ -77,7 +82,7 @@ else
 fi
 before=$(summary_size)
 log=$(mktemp)
-pachca-profile "${args[@]}" "${extra[@]}" | tee "$log"
+pachca-profile "${args[@]}" ${extra[@]+"${extra[@]}"} | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$(summary_size)" -eq "$before" ] && [ "$summary" != /dev/null ]; then
   {
