@@ -25,9 +25,10 @@ check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; f
 
 work=$(mktemp -d)
 emulator=
+project=
 cleanup() {
   [ -n "$emulator" ] && { kill "$emulator" 2>/dev/null; wait "$emulator" 2>/dev/null; }
-  if [ -n "${TEST_DIST_KEEP:-}" ]; then echo "test-dist: kept $work"; else rm -rf "$work"; fi
+  if [ -n "${TEST_DIST_KEEP:-}" ]; then echo "test-dist: kept $work ${project:-}"; else rm -rf "$work" "${project:-}"; fi
 }
 trap cleanup EXIT
 
@@ -215,6 +216,45 @@ else
   gh_env PP_VERSION=source ci/action/install.sh >"$log" 2>&1 &&
     [ "$("$installed" --version)" = "$version" ] && ! ldd "$installed" | grep -q libswiftCore
   verdict "action install with version source: builds this checkout with the static runtime" $? "$log"
+
+  # The GitLab template's jobs, run as a runner would: each in a private mount namespace with
+  # a fresh /usr/local (the jobs install the release there) and /tmp; the plan file stays in
+  # the project folder for the apply job, as the artifact would.
+  echo "test-dist: the GitLab template's jobs (validate, plan with the artifact, apply of that plan):"
+  python=.build/lint-venv/bin/python
+  if ! [ -x "$python" ] || ! "$python" -c 'import ruamel.yaml' 2>/dev/null; then
+    skip "GitLab template jobs NOT run: .build/lint-venv (ruamel.yaml) is missing"
+  elif ! unshare -m --propagation private true 2>/dev/null; then
+    skip "GitLab template jobs NOT run: unshare -m is not permitted here"
+  else
+    # Outside /tmp: the jobs see their own /tmp, and the tool resolves paths through getcwd.
+    mkdir -p .build
+    project=$(mktemp -d "$PWD/.build/test-dist-gitlab.XXXXXX")
+    mkdir -p "$project/profiles/avatars" "$work/gitlab-tmp"
+    cp profiles/avatars/me.png "$project/profiles/avatars/me.png"
+    cp "$work/profiles/me.yaml" "$project/profiles/me.yaml"
+    curl -fsS -X POST -H 'Content-Type: application/json' -d '{"status":null,"avatar":null}' "${api_url%/api/shared/v1}/__emulator/state" >/dev/null
+    gitlab_job() {  # job name: runs it, sets $status, output in $log
+      "$python" scripts/gitlab-job-script.py ci/pachca-profile.gitlab-ci.yml "$1" --skip apt-get \
+        --set PACHCA_PROFILE_RELEASES="$server/acme/pachca-profile/releases/download" >"$work/job.sh"
+      # shellcheck disable=SC2016  # the inner script expands its own arguments
+      (cd "$project" && PACHCA_API_URL="$api_url" PACHCA_TOKEN="$token" unshare -m --propagation private \
+        bash -c 'mount --bind "$0" /tmp && mount -t tmpfs tmpfs /usr/local && exec sh -e' "$work/gitlab-tmp" \
+        <"$work/job.sh") >"$log" 2>&1
+      status=$?
+    }
+    gitlab_job pachca-profile-validate
+    [ "$status" = 0 ] && grep -q "profiles/me.yaml: valid" "$log"
+    verdict "GitLab pachca-profile-validate: installs the release (sha256 checked) and validates" $? "$log"
+    gitlab_job pachca-profile-plan
+    [ "$status" = 0 ] && [ -s "$project/pachca-profile.plan.json" ] && grep -q "^Plan: 2 to create" "$log"
+    verdict "GitLab pachca-profile-plan: prints the plan and saves the artifact pachca-profile.plan.json" $? "$log"
+    gitlab_job pachca-profile-apply
+    [ "$status" = 0 ] && grep -q "Apply complete" "$log" && [ -s "$project/profiles/.me.state.json" ]
+    verdict "GitLab pachca-profile-apply: applies that saved plan and writes the state record" $? "$log"
+    [ ! -e /usr/local/bin/pachca-profile ] || [ /usr/local/bin/pachca-profile -ot "$tarball" ]
+    verdict "GitLab jobs left this machine's /usr/local alone" $? /dev/null
+  fi
   kill "$http" 2>/dev/null; wait "$http" 2>/dev/null
 fi
 
