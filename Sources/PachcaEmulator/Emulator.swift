@@ -248,6 +248,7 @@ private struct Handler: HTTPHandler {
                 method: method, apiPath: apiPath, query: query,
                 authorization: request.headers[.authorization], contentType: contentType, body: body))
         }
+        reply = await emulator.core.hostile(reply!, authorization: request.headers[.authorization])
         entry.status = reply!.drop ? 0 : reply!.status
         entry.uploadedFileName = reply!.uploadedFileName
         await emulator.core.record(entry)

@@ -4,6 +4,7 @@ import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,12 +50,22 @@ struct ApplyCommand: AsyncParsableCommand {
                 ? Task { try await client.tokenInfo().info } : nil
             let plan: Plan
             let profilePath: String
+            let lock: StateLock
             if let planFile {
+                // Lock before re-reading live state, so a concurrent apply's writes make this plan stale.
+                var held: StateLock?
+                if let early = try? PlanFile.decode(SavedPlanReading.read(planFile)) {
+                    held = try await StateLocking.acquire(StateStore(profilePath: early.file, override: state))
+                }
                 plan = try await loadCurrentSavedPlan(planFile, client: client, now: now)
                 profilePath = plan.file
+                if held == nil { held = try await StateLocking.acquire(StateStore(profilePath: profilePath, override: state)) }
+                lock = held!
             } else {
                 let path = file!
                 let desired = try DesiredStateLoading.load(path, now: now, noColor: global.noColor)
+                // One apply per profile at a time: the next one plans from what this one wrote.
+                lock = try await StateLocking.acquire(StateStore(profilePath: path, override: state))
                 plan = try await Planner(client: client).plan(
                     desired: desired, stateStore: StateStore(profilePath: path, override: state), now: now)
                 profilePath = path
@@ -81,6 +92,7 @@ struct ApplyCommand: AsyncParsableCommand {
             } else {
                 Output.stdout(ApplyText.render(report, plan: plan, color: color), terminator: "")
             }
+            withExtendedLifetime(lock) {}
             if !report.succeeded { throw ExitStatus.failure }
         }
     }
@@ -89,7 +101,7 @@ struct ApplyCommand: AsyncParsableCommand {
     private func loadCurrentSavedPlan(_ path: String, client: PachcaClient, now: Date) async throws -> Plan {
         let plan: Plan
         do {
-            plan = try PlanFile.decode(try Data(contentsOf: URL(fileURLWithPath: path)))
+            plan = try PlanFile.decode(try SavedPlanReading.read(path))
         } catch {
             throw CLIError.failure("cannot read plan file \(path): \(error)")
         }
@@ -119,14 +131,14 @@ enum ApplyText {
             lines.append("Applied: \(change.resource.rawValue) (\(change.action.rawValue)).")
         }
         for (change, message) in report.failed {
-            lines.append("Not applied: \(change.resource.rawValue) (\(change.action.rawValue)): \(message)")
+            lines.append("Not applied: \(change.resource.rawValue) (\(change.action.rawValue)): \(InertText.line(message))")
         }
         for problem in report.convergenceProblems {
-            lines.append("Did not converge: \(problem.message)")
+            lines.append("Did not converge: \(InertText.line(problem.message))")
         }
-        if let error = report.verificationError { lines.append("Not verified: \(error)") }
+        if let error = report.verificationError { lines.append("Not verified: \(InertText.line(error))") }
         if report.succeeded {
-            lines.append("Apply complete! Verified: profile matches \(plan.file).")
+            lines.append("Apply complete! Verified: profile matches \(InertText.line(plan.file)).")
         } else if !report.failed.isEmpty && !report.applied.isEmpty {
             lines.append("Apply incomplete: run apply again to finish the job.")
         } else if !report.convergenceProblems.isEmpty {

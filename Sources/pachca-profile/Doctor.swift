@@ -3,6 +3,7 @@ import Foundation
 import PachcaAPI
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,7 +85,13 @@ struct DoctorCommand: AsyncParsableCommand {
         }
     }
 
-    static func text(_ r: Report) -> String {
+    static func text(_ report: Report) -> String {
+        // Token name, nickname and problems may carry server text: inert, one line each.
+        var r = report
+        r.token_name = r.token_name.map(InertText.line)
+        r.owner_nickname = r.owner_nickname.map(InertText.line)
+        r.problems = r.problems.map(InertText.line)
+        r.api_url = InertText.line(r.api_url)
         func mark(_ ok: Bool) -> String { ok ? "ok  " : "FAIL" }
         var lines = [
             "\(mark(r.reachable)) API reachable: \(r.api_url)\(r.latency_ms.map { " (\($0) ms)" } ?? "")",

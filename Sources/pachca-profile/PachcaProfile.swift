@@ -1,5 +1,12 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+private let systemExit = Glibc.exit
+#elseif canImport(Darwin)
+import Darwin
+private let systemExit = Darwin.exit
+#endif
 
 /// Exit statuses of SPEC §4. They differ from the official `@pachca/cli` (2 = usage, 4 = not found).
 enum ExitStatus {
@@ -20,4 +27,25 @@ struct PachcaProfile: AsyncParsableCommand {
         version: version,
         subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, ShowCommand.self, DoctorCommand.self]
     )
+
+    /// As ArgumentParser's own `main`, but every message, its usage errors included, leaves
+    /// through the output sink, with the token known to it from the start (issue 10).
+    static func main() async {
+        CommandLineSafety.registerSecrets(CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
+        if let problem = CommandLineSafety.invalidUTF8Argument() {
+            Output.stderr("error: \(problem)")
+            systemExit(ExitStatus.usage.rawValue)
+        }
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+        } catch {
+            let message = fullMessage(for: error)
+            let code = exitCode(for: error)
+            if !message.isEmpty {
+                if code == .success { Output.stdout(message) } else { Output.stderr(message) }
+            }
+            systemExit(code.rawValue)
+        }
+    }
 }

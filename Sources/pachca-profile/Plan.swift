@@ -31,8 +31,8 @@ struct PlanCommand: AsyncParsableCommand {
             let plan = try await Planner(client: client).plan(
                 desired: desired, stateStore: StateStore(profilePath: file, override: state), now: now)
             if let out {
-                do { try PlanFile.encode(plan).write(to: URL(fileURLWithPath: out)) } catch {
-                    throw CLIError.failure("cannot write plan file \(out): \(error.localizedDescription)")
+                do { try SafeFile.write(text: String(decoding: PlanFile.encode(plan), as: UTF8.self), to: out) } catch {
+                    throw CLIError.failure("cannot write plan file \(out): \(error)")
                 }
             }
             Output.stdout(json ? PlanJSON.render(plan) : PlanText.render(plan, color: global.colorEnabledOnStdout),

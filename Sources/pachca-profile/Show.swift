@@ -4,6 +4,7 @@ import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,26 +41,27 @@ struct ShowCommand: AsyncParsableCommand {
             }
             let owner = ProfileOwner(id: user.id, firstName: user.firstName ?? "", lastName: user.lastName ?? "",
                                      nickname: user.nickname ?? "", isBot: user.bot ?? false)
-            var lines = ["Profile: \(owner.displayName) (@\(owner.nickname)), id \(owner.id)\(owner.isBot ? ", bot" : "")"]
-            if let email = user.email, !email.isEmpty { lines.append("Email:   \(email)") }
-            lines.append("Avatar:  \(user.imageURL ?? "none")")
+            let inert = InertText.line
+            var lines = ["Profile: \(inert(owner.displayName)) (@\(inert(owner.nickname))), id \(owner.id)\(owner.isBot ? ", bot" : "")"]
+            if let email = user.email, !email.isEmpty { lines.append("Email:   \(inert(email))") }
+            lines.append("Avatar:  \(inert(user.imageURL ?? "none"))")
             if let status {
-                lines.append("Status:  \(status.emoji) \(status.title)\(expired ? " (expired; the API still returns it)" : "")")
+                lines.append("Status:  \(inert(status.emoji)) \(inert(status.title))\(expired ? " (expired; the API still returns it)" : "")")
                 lines.append("  is_away:      \(status.isAway)")
-                if let message = status.awayMessage { lines.append("  away_message: \(message)") }
+                if let message = status.awayMessage { lines.append("  away_message: \(inert(message))") }
                 lines.append("  expires_at:   \(status.expiresAt.map(Timestamp.canonical) ?? "never")")
             } else {
                 lines.append("Status:  none")
             }
             if let propertiesNote {
-                lines.append("Custom properties: not shown: \(propertiesNote)")
+                lines.append("Custom properties: not shown: \(inert(propertiesNote))")
             } else if properties.isEmpty {
                 lines.append("Custom properties: none")
             } else {
                 lines.append("Custom properties:")
-                for (name, value) in properties { lines.append("  \(name): \(value)") }
+                for (name, value) in properties { lines.append("  \(inert(name)): \(inert(value))") }
             }
-            Output.stdout(lines.joined(separator: "\n"))
+            Output.stdout(lines.joined(separator: "\n"))  // each line is ours; server text in it is inert
         }
     }
 
