@@ -153,7 +153,7 @@ else
   releases="$work/www/acme/pachca-profile/releases/download/v$version"
   mkdir -p "$releases" "$work/runner" "$work/repo/profiles/avatars"
   cp "dist/$name.tar.gz" "dist/$name.tar.gz.sha256" "$releases/"
-  python3 -m http.server --bind 127.0.0.1 0 --directory "$work/www" >"$work/http.out" 2>&1 &
+  PYTHONUNBUFFERED=1 python3 -m http.server --bind 127.0.0.1 0 --directory "$work/www" >"$work/http.out" 2>&1 &
   http=$!
   for _ in $(seq 1 100); do grep -q 'port [0-9]' "$work/http.out" 2>/dev/null && break; sleep 0.05; done
   server="http://127.0.0.1:$(sed -nE 's/.*port ([0-9]+).*/\1/p' "$work/http.out" | head -1)"
