@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileCore
 
 /// `plan --json` (SPEC §2; schema in the README). Stable: keys sorted, every key always present.

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -43,7 +47,7 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let now = Date()
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: json)
             // With no prompt in between, the scope check overlaps the live reads: one round trip
             // fewer. It is still awaited before the first write.
             let tokenInfo = (autoApprove || planFile != nil)
@@ -119,7 +123,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     private func confirm() -> Bool {
         Output.stdout("\nDo you want to apply these changes? Only 'yes' will be accepted: ", terminator: "")
-        return readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) == "yes"
+        return readLine(strippingNewline: true)?.trimmingWhitespace() == "yes"
     }
 }
 

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileCore
 import ProfileRender
@@ -36,7 +40,7 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: json)
             let started = Date()
             var report = Report(api_url: client.configuration.baseURL.absoluteString, reachable: false, token_valid: false,
                                 scopes_present: [], scopes_missing: Self.neededScopes, problems: [], ok: false)

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileApply
 import ProfileCore
 import ProfileRender
@@ -27,7 +31,7 @@ struct PlanCommand: AsyncParsableCommand {
         try await reportingErrors {
             let now = Date()
             let desired = try DesiredStateLoading.load(file, now: now, noColor: global.noColor)
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: json)
             let plan = try await Planner(client: client).plan(
                 desired: desired, stateStore: StateStore(profilePath: file, override: state), now: now)
             if let out {

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -16,12 +20,12 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: json)
             // Custom properties are read alongside; their failure never cancels the profile reads.
             async let definitionsRead = customPropertyDefinitions(client)
-            async let liveRead = settled { try await LiveReader(client: client).readWire() }
-            let ((definitions, propertiesNote), live) = await (definitionsRead, liveRead)
-            let (user, wireStatus) = try live.get()
+            async let liveRead = LiveReader(client: client).readWire()
+            let (user, wireStatus) = try await liveRead
+            let (definitions, propertiesNote) = await definitionsRead
             let status = wireStatus.map { StatusFields($0) }
             let expired = status?.hasExpired(at: Date()) ?? false
             let names = Dictionary((definitions ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
