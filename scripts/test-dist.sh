@@ -50,6 +50,9 @@ if command -v man >/dev/null; then
 else
   skip "man is not installed: the man page was not rendered"
 fi
+check "bash completion parses (bash -n)" bash -n "$root/share/bash-completion/completions/pachca-profile"
+command -v zsh >/dev/null && check "zsh completion parses (zsh -n)" zsh -n "$root/share/zsh/site-functions/_pachca-profile"
+command -v fish >/dev/null && check "fish completion parses (fish -n)" fish -n "$root/share/fish/vendor_completions.d/pachca-profile.fish"
 check "bash completion registers itself for pachca-profile" grep -qE "^complete .*-F .* pachca-profile$" "$root/share/bash-completion/completions/pachca-profile"
 
 # A profile with a status and an avatar (the plan hashes it), and the emulator to plan against.
