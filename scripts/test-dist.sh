@@ -25,10 +25,9 @@ check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; f
 
 work=$(mktemp -d)
 emulator=
-project=
 cleanup() {
   [ -n "$emulator" ] && { kill "$emulator" 2>/dev/null; wait "$emulator" 2>/dev/null; }
-  if [ -n "${TEST_DIST_KEEP:-}" ]; then echo "test-dist: kept $work ${project:-}"; else rm -rf "$work" "${project:-}"; fi
+  if [ -n "${TEST_DIST_KEEP:-}" ]; then echo "test-dist: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -221,8 +220,8 @@ else
   verdict "action install with version source: builds this checkout with the static runtime" $? "$log"
 
   # The GitLab template's jobs, run as a runner would: each in a private mount namespace with
-  # a fresh /usr/local (the jobs install the release there) and /tmp; the plan file stays in
-  # the project folder for the apply job, as the artifact would.
+  # a fresh /usr/local (the jobs install the release there) and TMPDIR; the plan file stays
+  # in the project folder for the apply job, as the artifact would.
   echo "test-dist: the GitLab template's jobs (validate, plan with the artifact, apply of that plan):"
   python=.build/lint-venv/bin/python
   if ! [ -x "$python" ] || ! "$python" -c 'import ruamel.yaml' 2>/dev/null; then
@@ -230,9 +229,7 @@ else
   elif ! unshare -m --propagation private true 2>/dev/null; then
     skip "GitLab template jobs NOT run: unshare -m is not permitted here"
   else
-    # Outside /tmp: the jobs see their own /tmp, and the tool resolves paths through getcwd.
-    mkdir -p .build
-    project=$(mktemp -d "$PWD/.build/test-dist-gitlab.XXXXXX")
+    project="$work/gitlab-project"
     mkdir -p "$project/profiles/avatars" "$work/gitlab-tmp"
     cp profiles/avatars/me.png "$project/profiles/avatars/me.png"
     cp "$work/profiles/me.yaml" "$project/profiles/me.yaml"
@@ -240,9 +237,8 @@ else
     gitlab_job() {  # job name: runs it, sets $status, output in $log
       "$python" scripts/gitlab-job-script.py ci/pachca-profile.gitlab-ci.yml "$1" --skip apt-get \
         --set PACHCA_PROFILE_RELEASES="$server/acme/pachca-profile/releases/download" >"$work/job.sh"
-      # shellcheck disable=SC2016  # the inner script expands its own arguments
-      (cd "$project" && PACHCA_API_URL="$api_url" PACHCA_TOKEN="$token" unshare -m --propagation private \
-        bash -c 'mount --bind "$0" /tmp && mount -t tmpfs tmpfs /usr/local && exec sh -e' "$work/gitlab-tmp" \
+      (cd "$project" && TMPDIR="$work/gitlab-tmp" PACHCA_API_URL="$api_url" PACHCA_TOKEN="$token" \
+        unshare -m --propagation private bash -c 'mount -t tmpfs tmpfs /usr/local && exec sh -e' \
         <"$work/job.sh") >"$log" 2>&1
       status=$?
     }
