@@ -160,8 +160,27 @@ public struct Executor: Sendable {
             report.verificationError = "could not re-read live state to verify: \(error)"
             return
         }
+        // One read and one write of the state record, whatever was applied.
+        var record = stateStore.load() ?? StateRecord(avatar: nil)
+        var recordChanged = false
+        defer {
+            if recordChanged {
+                do { try stateStore.save(record) } catch {
+                    report.verificationError = "applied, but the state record \(stateStore.path) could not be written: \(error)"
+                }
+            }
+        }
         let applied = report.applied
         if let change = applied.first(where: { $0.resource == .status }) {
+            let problemsBefore = report.convergenceProblems.count
+            defer {
+                // Remember what was written, so a later plan tells it from a hand-set status (SPEC §10).
+                if report.convergenceProblems.count == problemsBefore {
+                    record.status = plan.desired.status.value.map { StateRecord.AppliedStatus($0, appliedAt: now()) }
+                    if change.action == .delete { record.status = nil }
+                    recordChanged = true
+                }
+            }
             let liveStatus = live.effectiveStatus(at: now())
             switch (change.action, plan.desired.status.value, liveStatus) {
             case (.delete, _, let remaining?):
@@ -186,7 +205,8 @@ public struct Executor: Sendable {
                 if let url = live.avatarURL {
                     report.convergenceProblems.append(ConvergenceProblem(field: "avatar", sent: "DELETE", received: url))
                 } else {
-                    try? stateStore.save(StateRecord(avatar: nil))
+                    record.avatar = nil
+                    recordChanged = true
                 }
             case .create, .update:
                 guard let liveURL = live.avatarURL, let file = change.avatarAfter else {
@@ -196,10 +216,8 @@ public struct Executor: Sendable {
                 }
                 // Remember the upload under the URL a later GET shows, so the next plan proves
                 // identity from the record without downloading.
-                let record = StateRecord(avatar: .init(sha256: file.sha256, imageURL: liveURL, uploadedAt: now()))
-                do { try stateStore.save(record) } catch {
-                    report.verificationError = "avatar uploaded, but the state record \(stateStore.path) could not be written: \(error)"
-                }
+                record.avatar = .init(sha256: file.sha256, imageURL: liveURL, uploadedAt: now())
+                recordChanged = true
             }
         }
     }

@@ -12,7 +12,8 @@ public enum PlanJSON {
             formatVersion: Plan.currentFormatVersion, file: plan.file, hasChanges: plan.hasChanges,
             changes: plan.changes.map(ChangeJSON.init), warnings: plan.warnings,
             avatar: plan.avatarAssessment.map { AvatarCheck(inSync: $0.inSync, evidence: $0.evidence.rawValue) },
-            profile: Owner(id: plan.owner.id, name: plan.owner.displayName, nickname: plan.owner.nickname))
+            profile: Owner(id: plan.owner.id, name: plan.owner.displayName, nickname: plan.owner.nickname),
+            schedule: ScheduleJSON(plan))
         return encode(document)
     }
 
@@ -31,6 +32,7 @@ public enum PlanJSON {
         var warnings: [String]
         var avatar: AvatarCheck?
         var profile: Owner
+        var schedule: ScheduleJSON
         enum CodingKeys: String, CodingKey {
             case formatVersion = "format_version", file, hasChanges = "has_changes", changes, warnings, avatar, profile
         }
@@ -43,6 +45,31 @@ public enum PlanJSON {
             try c.encode(warnings, forKey: .warnings)
             try c.encode(avatar, forKey: .avatar)
             try c.encode(profile, forKey: .profile)
+            try schedule.encode(to: encoder)
+        }
+    }
+
+    /// SPEC §10, additive: `next_change_at` (UTC or null), `at` (the instant planned for),
+    /// `window` (the schedule window in force or null), `kept_status` (a hand-set status left
+    /// alone under `on_manual_change: keep`, or null; its `expires_at` is until when).
+    struct ScheduleJSON: Encodable {
+        var nextChangeAt: String?
+        var at: String
+        var window: String?
+        var keptStatus: StatusSnapshot?
+        init(_ plan: Plan) {
+            nextChangeAt = plan.nextChangeAt.map(Timestamp.canonical)
+            at = Timestamp.canonical(plan.computedAt)
+            window = plan.window
+            keptStatus = plan.keptStatus
+        }
+        enum CodingKeys: String, CodingKey { case nextChangeAt = "next_change_at", at, window, keptStatus = "kept_status" }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(nextChangeAt, forKey: .nextChangeAt)
+            try c.encode(at, forKey: .at)
+            try c.encode(window, forKey: .window)
+            try c.encode(keptStatus, forKey: .keptStatus)
         }
     }
 

@@ -29,6 +29,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
     var state: String?
 
+    @Option(name: .customLong("at"), help: "Evaluate the schedule at this instant instead of now (for rehearsals against the emulator).")
+    var at: PlanInstant?
+
     func validate() throws {
         switch (file, planFile) {
         case (nil, nil): throw ValidationError("give a desired-state FILE or --plan PLANFILE")
@@ -46,7 +49,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let now = Date()
+            let now = at?.date ?? Date()
             let client = try global.makeClient(json: json)
             // With no prompt in between, the scope check overlaps the live reads: one round trip
             // fewer. It is still awaited before the first write.
@@ -89,7 +92,10 @@ struct ApplyCommand: AsyncParsableCommand {
 
             let executor = Executor(client: client, stateStore: StateStore(profilePath: profilePath, override: state))
             try await executor.preflight(plan, prefetched: tokenInfo)
-            let report = await executor.apply(plan)
+            // Verification judges expiry on the same clock the plan used (`--at` rehearsals).
+            let fixed = at?.date
+            let clock: @Sendable () -> Date = { fixed ?? Date() }
+            let report = await executor.apply(plan, now: clock)
 
             if json {
                 Output.stdout(ApplyJSON.render(plan: plan, report: report))

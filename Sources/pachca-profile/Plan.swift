@@ -27,9 +27,12 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
     var state: String?
 
+    @Option(name: .customLong("at"), help: "Plan for this instant instead of now (ISO-8601 with offset); reads only.")
+    var at: PlanInstant?
+
     func run() async throws {
         try await reportingErrors {
-            let now = Date()
+            let now = at?.date ?? Date()
             let desired = try DesiredStateLoading.load(file, now: now, noColor: global.noColor)
             let client = try global.makeClient(json: json)
             let plan = try await Planner(client: client).plan(
@@ -45,6 +48,16 @@ struct PlanCommand: AsyncParsableCommand {
             if detailedExitcode && plan.hasChanges { throw ExitStatus.changesPresent }
         }
     }
+}
+
+/// `--at TIME`: an instant with a date, a time and an offset, parsed like the file's timestamps.
+struct PlanInstant: ExpressibleByArgument {
+    let date: Date
+    init?(argument: String) {
+        guard let date = try? Timestamp.parse(argument) else { return nil }
+        self.date = date
+    }
+    static var defaultValueDescription: String { "now" }
 }
 
 /// Loads a desired-state file for plan/apply: prints its diagnostics on stderr and fails on errors.
