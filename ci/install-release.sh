@@ -1,6 +1,6 @@
 #!/bin/sh
 # Install a pachca-profile release on a Linux CI runner (the README's "Release tarball").
-# The binary needs only glibc, libyaml and libcurl: apt-get install libyaml-0-2 libcurl4.
+# The binary needs only glibc, libyaml, libcurl and tzdata: apt-get install libyaml-0-2 libcurl4 tzdata.
 set -eu
 version=0.1.0
 name=pachca-profile-$version-linux-$(uname -m)
