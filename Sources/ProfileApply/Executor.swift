@@ -2,33 +2,6 @@ import Foundation
 import PachcaAPI
 import ProfileCore
 
-/// What happened to one planned change.
-public struct ResourceOutcome: Sendable {
-    public enum Result: Sendable { case applied, failed(String) }
-    public var change: Change
-    public var result: Result
-}
-
-/// A field that still differs after writing: the API normalized it in a way we do not know.
-public struct ConvergenceProblem: Sendable, Equatable {
-    public var field: String
-    public var sent: String
-    public var received: String
-    public var message: String { "\(field): sent \(sent), the API returned \(received)" }
-}
-
-public struct ApplyReport: Sendable {
-    public var outcomes: [ResourceOutcome]
-    public var convergenceProblems: [ConvergenceProblem]
-    public var verificationError: String?
-
-    public var applied: [Change] { outcomes.compactMap { if case .applied = $0.result { $0.change } else { nil } } }
-    public var failed: [(Change, String)] {
-        outcomes.compactMap { if case .failed(let m) = $0.result { ($0.change, m) } else { nil } }
-    }
-    public var succeeded: Bool { failed.isEmpty && convergenceProblems.isEmpty && verificationError == nil }
-}
-
 public enum ApplyError: Error, CustomStringConvertible {
     case missingScopes([String])
     case avatarFileChanged(path: String, planned: String, now: String)

@@ -9,6 +9,15 @@ public struct FileDiagnostics: Sendable, Equatable {
     public var valid: Bool { !diagnostics.hasErrors }
 }
 
+/// One finding in JSON (`validate --json`, and the error document of an invalid file).
+public struct DiagnosticJSON: Encodable, Sendable {
+    public var severity: String, line: Int, column: Int, path: String, message: String, notes: [String]
+    public init(_ d: Diagnostic) {
+        severity = d.severity.rawValue; line = d.line; column = d.column; path = d.path
+        message = d.message; notes = d.notes
+    }
+}
+
 /// Renders findings; pure functions of their inputs. Color and source display are decided by
 /// the caller (terminal, `NO_COLOR`, `--no-color`), never here.
 public enum DiagnosticPrinter {
@@ -32,25 +41,15 @@ public enum DiagnosticPrinter {
         return out
     }
 
-    /// The `validate --json` document; keys sorted, so the output is byte-for-byte stable:
-    /// `{"files":[{"diagnostics":[{"column","line","message","notes","path","severity"}],"file","valid"}]}`.
-    public static func json(_ files: [FileDiagnostics]) -> String {
-        struct Item: Encodable {
-            var severity: String, line: Int, column: Int, path: String, message: String, notes: [String]
-        }
-        struct File: Encodable { var file: String, valid: Bool, diagnostics: [Item] }
-        struct Document: Encodable { var files: [File] }
+    /// The `validate --json` document (`docs/schemas/validate.schema.json`), one JSON policy:
+    /// `{"format_version","files":[{"diagnostics":[{"column","line","message","notes","path","severity"}],"file","valid"}]}`.
+    public static func json(_ files: [FileDiagnostics]) throws -> String {
+        struct File: Encodable { var file: String, valid: Bool, diagnostics: [DiagnosticJSON] }
+        struct Document: Encodable { var formatVersion = JSONDocument.formatVersion; var files: [File] }
         let document = Document(files: files.map { f in
-            File(file: f.file, valid: f.valid, diagnostics: f.diagnostics.map {
-                Item(severity: $0.severity.rawValue, line: $0.line, column: $0.column, path: $0.path,
-                     message: $0.message, notes: $0.notes)
-            })
+            File(file: f.file, valid: f.valid, diagnostics: f.diagnostics.map(DiagnosticJSON.init))
         })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding strings, integers and booleans cannot fail.
-        let data = (try? encoder.encode(document)) ?? Data("{\"files\":[]}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return try JSONDocument.encode(document) + "\n"
     }
 
     /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`), so findings land

@@ -5,7 +5,7 @@ import ProfileApply
 import ProfileCore
 import ProfileRender
 
-struct ApplyCommand: AsyncParsableCommand {
+struct ApplyCommand: AsyncParsableCommand, JSONReporting {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Make exactly the planned changes, then re-read and verify them.")
@@ -19,7 +19,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("auto-approve"), help: "Do not ask for confirmation.") var autoApprove = false
 
-    @Flag(name: .customLong("json"), help: "Print one JSON document on stdout.") var json = false
+    @OptionGroup var output: JSONOption
+    var jsonOutput: Bool { output.json }
+    private var json: Bool { output.json }
 
     @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
     var state: String?
@@ -43,14 +45,22 @@ struct ApplyCommand: AsyncParsableCommand {
         try await reportingErrors {
             let now = Date()
             let client = try global.makeClient()
+            // A saved plan for another API is refused before any request.
+            let saved = try planFile.map { path in
+                let plan = try SavedPlan.load(path)
+                try SavedPlan.checkAPI(plan, path: path, client: client)
+                return plan
+            }
             // With no prompt in between, the scope check overlaps the live reads: one round trip
             // fewer. It is still awaited before the first write.
             let tokenInfo = (autoApprove || planFile != nil)
                 ? Task { try await client.tokenInfo().info } : nil
             let plan: Plan
             let profilePath: String
-            if let planFile {
-                plan = try await loadCurrentSavedPlan(planFile, client: client, now: now)
+            if let planFile, let saved {
+                // Refused before any write when made for another owner or person, or stale.
+                plan = try await SavedPlan.checkCurrent(saved, path: planFile, client: client,
+                                                        now: now, tokenInfo: tokenInfo)
                 profilePath = plan.file
             } else {
                 let path = file!
@@ -62,14 +72,13 @@ struct ApplyCommand: AsyncParsableCommand {
             let color = global.colorEnabledOnStdout
 
             if !plan.hasChanges {
-                if json { Output.stdout(ApplyJSON.render(plan: plan, report: nil)) }
+                if json { Output.stdout(try ApplyJSON.render(plan: plan, report: nil)) }
                 else { Output.stdout(PlanText.render(plan, color: color), terminator: "") }
                 return
             }
             if !json { Output.stdout(PlanText.render(plan, color: color), terminator: "") }
             if planFile == nil && !autoApprove && !confirm() {
-                Output.stderr("Apply cancelled; nothing was written.")
-                throw ExitStatus.failure
+                throw CLIError(kind: .cancelled, description: "apply cancelled; nothing was written")
             }
 
             let executor = Executor(client: client, stateStore: StateStore(profilePath: profilePath, override: state))
@@ -77,32 +86,13 @@ struct ApplyCommand: AsyncParsableCommand {
             let report = await executor.apply(plan)
 
             if json {
-                Output.stdout(ApplyJSON.render(plan: plan, report: report))
+                Output.stdout(try ApplyJSON.render(plan: plan, report: report))
             } else {
                 Output.stdout(ApplyText.render(report, plan: plan, color: color), terminator: "")
             }
-            if !report.succeeded { throw ExitStatus.failure }
+            Output.appendToStepSummary(ApplyMarkdown.render(report, plan: plan))
+            if !report.succeeded { throw ExitCode.failure }
         }
-    }
-
-    /// Re-reads live state and refuses a plan computed against a state that has changed since.
-    private func loadCurrentSavedPlan(_ path: String, client: PachcaClient, now: Date) async throws -> Plan {
-        let plan: Plan
-        do {
-            plan = try PlanFile.decode(try Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw CLIError.failure("cannot read plan file \(path): \(error)")
-        }
-        let live = try await LiveReader(client: client, subject: plan.subject).read()
-        var avatarSHA: String?
-        if case .value(let avatar) = plan.desired.avatar {
-            avatarSHA = (try? LocalFileSystem().currentBytes(of: avatar)).map(SHA256.hex)
-        }
-        let changed = PlanFile.staleness(of: plan, live: live, now: now, avatarFileSHA256: avatarSHA)
-        if !changed.isEmpty {
-            throw CLIError.failure("stale plan \(path): changed since it was computed: \(changed.joined(separator: ", ")); run plan again")
-        }
-        return plan
     }
 
     private func confirm() -> Bool {
@@ -111,67 +101,3 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 }
 
-/// The human report of an apply: what was applied, what was not, what did not converge.
-enum ApplyText {
-    static func render(_ report: ApplyReport, plan: Plan, color: Bool) -> String {
-        var lines: [String] = [""]
-        for change in report.applied {
-            lines.append("Applied: \(change.resource.rawValue) (\(change.action.rawValue)).")
-        }
-        for (change, message) in report.failed {
-            lines.append("Not applied: \(change.resource.rawValue) (\(change.action.rawValue)): \(message)")
-        }
-        for problem in report.convergenceProblems {
-            lines.append("Did not converge: \(problem.message)")
-        }
-        if let error = report.verificationError { lines.append("Not verified: \(error)") }
-        if report.succeeded {
-            lines.append("Apply complete! Verified: profile matches \(plan.file).")
-        } else if !report.failed.isEmpty && !report.applied.isEmpty {
-            lines.append("Apply incomplete: run apply again to finish the job.")
-        } else if !report.convergenceProblems.isEmpty {
-            lines.append("Apply did not converge: the API changed what was sent in a way this tool does not know.")
-        } else {
-            lines.append("Apply failed: nothing was changed.")
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-enum ApplyJSON {
-    struct Document: Encodable {
-        var format_version = "1"
-        var file: String
-        var has_changes: Bool
-        var applied: [Item]
-        var failed: [Item]
-        var did_not_converge: [Problem]
-        var verification_error: String?
-        var success: Bool
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: Keys.self)
-            try c.encode(format_version, forKey: .format_version)
-            try c.encode(file, forKey: .file)
-            try c.encode(has_changes, forKey: .has_changes)
-            try c.encode(applied, forKey: .applied)
-            try c.encode(failed, forKey: .failed)
-            try c.encode(did_not_converge, forKey: .did_not_converge)
-            try c.encode(verification_error, forKey: .verification_error)
-            try c.encode(success, forKey: .success)
-        }
-        enum Keys: String, CodingKey { case format_version, file, has_changes, applied, failed, did_not_converge, verification_error, success }
-    }
-    struct Item: Encodable { var resource: String; var action: String; var error: String? }
-    struct Problem: Encodable { var field: String; var sent: String; var received: String }
-
-    static func render(plan: Plan, report: ApplyReport?) -> String {
-        let doc = Document(
-            file: plan.file, has_changes: plan.hasChanges,
-            applied: report?.applied.map { Item(resource: $0.resource.rawValue, action: $0.action.rawValue) } ?? [],
-            failed: report?.failed.map { Item(resource: $0.0.resource.rawValue, action: $0.0.action.rawValue, error: $0.1) } ?? [],
-            did_not_converge: report?.convergenceProblems.map { Problem(field: $0.field, sent: $0.sent, received: $0.received) } ?? [],
-            verification_error: report?.verificationError,
-            success: report?.succeeded ?? true)
-        return PlanJSON.encode(doc)
-    }
-}

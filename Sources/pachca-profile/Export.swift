@@ -31,7 +31,7 @@ struct ExportCommand: AsyncParsableCommand {
                 if let urlString = live.avatarURL, let url = URL(string: urlString) {
                     let bytes = try await client.fetchPublicImage(url, maxBytes: AvatarProver.maxServedImageBytes)
                     do { try bytes.write(to: URL(fileURLWithPath: avatarOut)) } catch {
-                        throw CLIError.failure("cannot write avatar to \(avatarOut): \(error.localizedDescription)")
+                        throw CLIError(kind: .file, description: "cannot write avatar to \(avatarOut): \(FileProblem.describe(error, path: avatarOut))")
                     }
                     let base = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
                         ?? FileManager.default.currentDirectoryPath
@@ -43,7 +43,7 @@ struct ExportCommand: AsyncParsableCommand {
             let text = ExportYAML.render(live: live, avatarLine: avatarLine, now: Date())
             if let output {
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
-                    throw CLIError.failure("cannot write \(output): \(error.localizedDescription)")
+                    throw CLIError(kind: .file, description: "cannot write \(output): \(FileProblem.describe(error, path: output))")
                 }
             } else {
                 Output.stdout(text, terminator: "")

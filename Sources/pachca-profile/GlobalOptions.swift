@@ -16,8 +16,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("timeout"), help: "Seconds per request (env PACHCA_TIMEOUT; default 30).")
     var timeout: Double?
 
-    @Flag(name: .customLong("no-color"), help: "Never color the output.")
-    var noColor = false
+    @OptionGroup var color: ColorOption
+    var noColor: Bool { color.noColor }
 
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Trace each request on stderr (token redacted).")
     var verbose = false
@@ -45,17 +45,12 @@ struct GlobalOptions: ParsableArguments {
     /// `http://` to a non-loopback host before any connection.
     func makeClient() throws -> PachcaClient {
         let environment = ProcessInfo.processInfo.environment
-        let url: URL
-        if let configured = apiURL ?? environment["PACHCA_API_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let parsed = URL(string: configured) else { throw CLIError.failure("invalid API URL \(configured)") }
-            url = parsed
-        } else {
-            url = ClientConfiguration.defaultBaseURL
-        }
+        let url = try parsedAPIURL()
         var seconds = 30.0
         if let timeout { seconds = timeout } else if let env = environment["PACHCA_TIMEOUT"], !env.isEmpty {
             guard let parsed = Double(env), parsed > 0 else {
-                throw CLIError.failure("PACHCA_TIMEOUT must be a positive number of seconds (got \(env))")
+                // A usage error, like a bad --timeout (exit 64).
+                throw CLIError.usage("PACHCA_TIMEOUT must be a positive number of seconds (got '\(env)')")
             }
             seconds = parsed
         }
@@ -73,6 +68,28 @@ struct GlobalOptions: ParsableArguments {
         } catch let error as PachcaAPIError {
             throw CLIError.from(error)
         }
+    }
+
+    /// The API URL as configured (flag, then environment, then the default), for messages.
+    var configuredAPIURL: String {
+        apiURL ?? ProcessInfo.processInfo.environment["PACHCA_API_URL"].flatMap({ $0.isEmpty ? nil : $0 })
+            ?? ClientConfiguration.defaultBaseURL.absoluteString
+    }
+
+    /// The configured URL, or an error that says what to write instead.
+    func parsedAPIURL() throws -> URL {
+        let configured = configuredAPIURL
+        if !configured.contains("://") {
+            let host = configured.split(separator: "/").first.map { String($0.split(separator: ":").first ?? $0) } ?? ""
+            let scheme = ClientConfiguration.isLoopback(host: host) ? "http" : "https"
+            throw CLIError(kind: .configuration, description:
+                "invalid API URL '\(configured)': no scheme; did you mean '\(scheme)://\(configured)'?")
+        }
+        guard let parsed = URL(string: configured), parsed.host != nil else {
+            throw CLIError(kind: .configuration, description:
+                "invalid API URL '\(configured)': expected a URL such as \(ClientConfiguration.defaultBaseURL.absoluteString)")
+        }
+        return parsed
     }
 
     var colorEnabledOnStdout: Bool { Output.colorEnabled(fd: 1, noColorFlag: noColor) }

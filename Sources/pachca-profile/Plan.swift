@@ -1,24 +1,26 @@
 import ArgumentParser
 import Foundation
+import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
 
-struct PlanCommand: AsyncParsableCommand {
+struct PlanCommand: AsyncParsableCommand, JSONReporting {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show the changes apply would make to the live profile (reads only).")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: JSONOption
+    var jsonOutput: Bool { output.json }
 
     @Argument(help: "The desired-state file.") var file: String
-
-    @Flag(name: .customLong("json"), help: "Print one JSON document on stdout.") var json = false
 
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when there are changes, 0 when none.")
     var detailedExitcode = false
 
-    @Option(name: .customLong("out"), help: "Save the plan for `apply --plan`.") var out: String?
+    @Option(name: .customLong("out"), help: "Save the plan for `apply --plan` (bound to this API, token owner and person).")
+    var out: String?
 
     @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
     var state: String?
@@ -28,17 +30,23 @@ struct PlanCommand: AsyncParsableCommand {
             let now = Date()
             let desired = try DesiredStateLoading.load(file, now: now, noColor: global.noColor)
             let client = try global.makeClient()
+            // The token owner binds a saved plan; read alongside the live state.
+            let tokenInfo = out == nil ? nil : Task { try await client.tokenInfo().info }
             let plan = try await Planner(client: client).plan(
                 desired: desired, stateStore: StateStore(profilePath: file, override: state), now: now)
-            if let out {
-                do { try PlanFile.encode(plan).write(to: URL(fileURLWithPath: out)) } catch {
-                    throw CLIError.failure("cannot write plan file \(out): \(error.localizedDescription)")
-                }
+            if let out, let tokenInfo {
+                let info = try await tokenInfo.value
+                let binding = PlanBinding(apiURL: client.configuration.baseURL.absoluteString,
+                                          tokenOwnerID: info.userID ?? plan.owner.id, subjectIDs: [plan.owner.id])
+                try SavedPlan.save(plan, binding: binding, to: out)
             }
-            Output.stdout(json ? PlanJSON.render(plan) : PlanText.render(plan, color: global.colorEnabledOnStdout),
-                          terminator: json ? "\n" : "")
+            if output.json {
+                Output.stdout(try PlanJSON.render(plan))
+            } else {
+                Output.stdout(PlanText.render(plan, color: global.colorEnabledOnStdout), terminator: "")
+            }
             Output.appendToStepSummary(PlanMarkdown.render(plan))
-            if detailedExitcode && plan.hasChanges { throw ExitStatus.changesPresent }
+            if detailedExitcode && plan.hasChanges { throw ExitCode.changesPresent }
         }
     }
 }
@@ -48,12 +56,18 @@ enum DesiredStateLoading {
     static func load(_ path: String, now: Date, noColor: Bool) throws -> DesiredState {
         let result = loadDesiredState(path: path, now: now)
         let diagnostics = result.diagnostics.sortedByPosition()
-        if !diagnostics.isEmpty {
-            Output.stderr(Output.diagnosticsText(diagnostics, noColorFlag: noColor), terminator: "")
+        // A desired status already expired is a warning of the plan itself ("treated as no
+        // status"): printed there, once, not here as well.
+        let shown = diagnostics.hasErrors ? diagnostics
+            : diagnostics.filter { !($0.severity == .warning && $0.path == "status.expires_at") }
+        if !shown.isEmpty {
+            Output.stderr(Output.diagnosticsText(shown, noColorFlag: noColor), terminator: "")
         }
         guard let desired = result.desired, !diagnostics.hasErrors else {
             let count = diagnostics.filter { $0.severity == .error }.count
-            throw CLIError.failure("\(path) is not valid (\(count) error\(count == 1 ? "" : "s")); nothing was read or written")
+            throw CLIError(kind: .invalidFile,
+                           description: "\(path) is not valid (\(count) error\(count == 1 ? "" : "s")); nothing was read or written",
+                           diagnostics: diagnostics)
         }
         return desired
     }

@@ -5,13 +5,14 @@ import ProfileApply
 import ProfileCore
 import ProfileRender
 
-struct ShowCommand: AsyncParsableCommand {
+struct ShowCommand: AsyncParsableCommand, JSONReporting {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show the live profile, status and custom properties (reads only).")
 
     @OptionGroup var global: GlobalOptions
-    @Flag(name: .customLong("json"), help: "Print one JSON document on stdout.") var json = false
+    @OptionGroup var output: JSONOption
+    var jsonOutput: Bool { output.json }
 
     func run() async throws {
         try await reportingErrors {
@@ -28,14 +29,14 @@ struct ShowCommand: AsyncParsableCommand {
                 (names[$0.id] ?? $0.name, $0.value ?? "")
             }
 
-            if json {
-                Output.stdout(PlanJSON.encode(ShowDocument(
-                    profile: .init(id: user.id, first_name: user.firstName, last_name: user.lastName,
+            if output.json {
+                try Output.json(ShowDocument(
+                    profile: .init(id: user.id, firstName: user.firstName, lastName: user.lastName,
                                    nickname: user.nickname, email: user.email, bot: user.bot ?? false,
-                                   image_url: user.imageURL),
-                    status: status.map(StatusSnapshot.init), status_expired: expired,
-                    custom_properties: definitions == nil ? nil : properties.map { .init(name: $0.0, value: $0.1) },
-                    custom_properties_note: propertiesNote)))
+                                   imageURL: user.imageURL),
+                    status: status.map(StatusSnapshot.init), statusExpired: expired,
+                    customProperties: definitions == nil ? nil : properties.map { .init(name: $0.0, value: $0.1) },
+                    customPropertiesNote: propertiesNote))
                 return
             }
             let owner = ProfileOwner(id: user.id, firstName: user.firstName ?? "", lastName: user.lastName ?? "",
@@ -71,21 +72,28 @@ struct ShowCommand: AsyncParsableCommand {
             if case .forbidden = error { return (nil, "the token lacks the scope custom_properties:read") }
             return (nil, error.description)
         } catch {
-            return (nil, String(describing: error))
+            return (nil, CLIError.from(error).description)
         }
     }
 
+    /// `show --json` (`docs/schemas/show.schema.json`): every key present, `null` when unknown.
     struct ShowDocument: Encodable {
         struct Profile: Encodable {
-            var id: Int; var first_name: String?; var last_name: String?; var nickname: String?
-            var email: String?; var bot: Bool; var image_url: String?
+            var id: Int
+            @AlwaysPresent var firstName: String?
+            @AlwaysPresent var lastName: String?
+            @AlwaysPresent var nickname: String?
+            @AlwaysPresent var email: String?
+            var bot: Bool
+            @AlwaysPresent var imageURL: String?
         }
         struct Property: Encodable { var name: String; var value: String }
-        var format_version = "1"
+        var formatVersion = JSONDocument.formatVersion
         var profile: Profile
-        var status: StatusSnapshot?
-        var status_expired: Bool
-        var custom_properties: [Property]?
-        var custom_properties_note: String?
+        @AlwaysPresent var status: StatusSnapshot?
+        var statusExpired: Bool
+        /// `null` when they could not be read; `custom_properties_note` says why.
+        @AlwaysPresent var customProperties: [Property]?
+        @AlwaysPresent var customPropertiesNote: String?
     }
 }

@@ -6,15 +6,13 @@ import ProfileRender
 
 /// `pachca-profile validate FILE...`: checks files only, no network. Exit 0 when every file
 /// is valid (warnings do not fail), 1 otherwise, 64 for usage errors.
-struct Validate: AsyncParsableCommand {
+struct Validate: AsyncParsableCommand, JSONReporting {
     static let configuration = CommandConfiguration(
         abstract: "Check desired-state files without touching the network.")
 
-    @Flag(name: .customLong("json"), help: "Print one JSON document on stdout instead of human diagnostics.")
-    var json = false
-
-    @Flag(name: .customLong("no-color"), help: "Never color the output.")
-    var noColor = false
+    @OptionGroup var output: JSONOption
+    @OptionGroup var color: ColorOption
+    var jsonOutput: Bool { output.json }
 
     @Argument(help: "Desired-state files.")
     var files: [String]
@@ -25,17 +23,17 @@ struct Validate: AsyncParsableCommand {
         let reports = files.map { file in
             FileDiagnostics(file: file, diagnostics: DesiredStateDecoder.decode(file: file, now: now, files: fileSystem).diagnostics)
         }
-        if json {
+        if output.json {
             // stdout carries exactly one JSON document; nothing else is printed.
-            Output.stdout(DiagnosticPrinter.json(reports), terminator: "")
+            Output.stdout(try DiagnosticPrinter.json(reports), terminator: "")
         } else {
             let all = reports.flatMap(\.diagnostics)
-            let text = Output.diagnosticsText(all, noColorFlag: noColor)
+            let text = Output.diagnosticsText(all, noColorFlag: color.noColor)
             if !text.isEmpty { Output.stderr(text, terminator: "") }
             if Output.isGitHubActions { Output.stdout(DiagnosticPrinter.githubCommands(all), terminator: "") }
             for report in reports { Output.stdout(Self.summary(report)) }
         }
-        if reports.contains(where: { !$0.valid }) { throw ExitStatus.failure }
+        if reports.contains(where: { !$0.valid }) { throw ExitCode.failure }
     }
 
     /// `profiles/me.yaml: valid` / `profiles/me.yaml: invalid (2 errors, 1 warning)`.

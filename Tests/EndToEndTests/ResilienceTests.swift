@@ -76,7 +76,7 @@ import Testing
 
         let doctor = try await h.run(["doctor"])
         #expect(doctor.exitCode == 3)
-        #expect(doctor.stdout.contains("missing: profile_avatar:write"))
+        #expect(doctor.stdout.contains("FAIL scopes: missing profile_avatar:write"), "\(doctor.stdout)")
     }
 
     @Test func plainHTTPToARemoteHostIsRefused() async throws {
