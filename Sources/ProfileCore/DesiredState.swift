@@ -83,6 +83,9 @@ public struct DesiredState: Sendable, Equatable, Codable {
     public var file: String
     public var status: Managed<StatusFields>
     public var avatar: Managed<AvatarFile>
+    /// Timestamps as written in the file (`2025-03-10T23:59:59+03:00`), keyed by their canonical
+    /// UTC form: the plan shows what the file says, with UTC beside it.
+    public var timestampsAsWritten: [String: String]? = nil
 
     public init(file: String, status: Managed<StatusFields> = .unmanaged, avatar: Managed<AvatarFile> = .unmanaged) {
         self.file = file; self.status = status; self.avatar = avatar

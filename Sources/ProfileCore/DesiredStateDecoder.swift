@@ -48,6 +48,7 @@ public struct DesiredStateDecoder {
         if let root = document.root {
             d.rejectTokens(in: root, path: "")
             state = d.decodeRoot(root)
+            state.timestampsAsWritten = d.writtenTimestamps.isEmpty ? nil : d.writtenTimestamps
         } else if document.errors.isEmpty {
             d.warnNothingManaged()
         }
@@ -79,6 +80,8 @@ private struct Decoding {
     let now: Date
     let files: any FileReading
     var diagnostics: [Diagnostic] = []
+    /// Each timestamp as written in the file, by its canonical UTC form (for display).
+    var writtenTimestamps: [String: String] = [:]
 
     init(file: String, now: Date, files: any FileReading) {
         self.file = file; self.now = now; self.files = files
@@ -309,7 +312,9 @@ private struct Decoding {
         }
         let form = Timestamp.expectedForm
         do {
-            return try Timestamp.parse(text)
+            let date = try Timestamp.parse(text)
+            writtenTimestamps[Timestamp.canonical(date)] = text
+            return date
         } catch .bareDate {
             error("a date without a time and offset is ambiguous (got '\(text)')", at: node.start, path: path,
                   notes: ["write a time and an offset, e.g. \(form) or \(text)T23:59:59Z"])

@@ -97,9 +97,46 @@ public enum DiagnosticPrinter {
         return String(decoding: body[start..<i], as: UTF8.self)
     }
 
-    /// Blanks up to the column (which counts code points), keeping tabs so the caret lines up.
+    /// Blanks up to the column, keeping tabs so the caret lines up. The column counts code points
+    /// (as printed); the blanks count terminal cells: an East Asian wide character or an emoji
+    /// presentation sequence (👨‍👩‍👧 is five scalars) takes two cells, a combining mark none.
     static func caretPadding(_ line: String, column: Int) -> String {
-        String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }))
+        let prefix = String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, column - 1))))
+        var padding = ""
+        for character in prefix {
+            if character == "\t" { padding += "\t"; continue }
+            padding += String(repeating: " ", count: TerminalWidth.cells(of: character))
+        }
+        return padding
+    }
+}
+
+/// How many terminal cells a character takes (the usual `wcwidth` rules, for the cases a
+/// desired-state file meets: ASCII, Cyrillic, CJK, emoji).
+public enum TerminalWidth {
+    public static func cells(of character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }  // emoji presentation requested
+        if first.properties.isEmojiPresentation { return 2 }
+        if scalars.count > 1, scalars.contains(where: { $0.value == 0x200D }), first.properties.isEmoji { return 2 }
+        if isEastAsianWide(first) { return 2 }
+        switch first.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format, .control: return 0
+        default: return 1
+        }
+    }
+
+    /// East Asian Width W/F ranges (Unicode 15, abridged to whole blocks).
+    static func isEastAsianWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
     }
 }
 

@@ -126,6 +126,18 @@ struct DoctorCommand: AsyncParsableCommand, JSONReporting {
     struct ScopeNeed { var name: String; var required: Bool; var neededFor: String }
 }
 
+extension PachcaAPIError {
+    /// The HTTP status of a refused request, when there was one.
+    var httpStatus: Int? {
+        switch self {
+        case .apiError(let status, _, _, _), .unexpectedStatus(let status, _, _, _): status
+        case .unauthorized: 401
+        case .forbidden: 403
+        default: nil
+        }
+    }
+}
+
 /// `doctor --json` (`docs/schemas/doctor.schema.json`): every key present, `null` when the
 /// check that would tell was not reached.
 struct DoctorReport: Encodable {
@@ -173,15 +185,10 @@ struct DoctorReport: Encodable {
         case .transport, .rateLimitDeadline:
             fail(.connection, error.description)
             return .failure
-        case .gaveUp, .apiError, .decoding:
+        case .gaveUp, .apiError, .decoding, .unexpectedStatus:
             reachable = true
             pass(.connection, "the host answered")
-            fail(.api, error.description)
-            return .failure
-        case .unexpectedStatus(let status, _, _, _):
-            reachable = true
-            pass(.connection, "the host answered")
-            if status == 404 {
+            if error.httpStatus == 404 {
                 fail(.api, "no Pachca API at this URL: \(url)/oauth/token/info answered 404 (check --api-url; the default is \(ClientConfiguration.defaultBaseURL.absoluteString))")
             } else {
                 fail(.api, error.description)
