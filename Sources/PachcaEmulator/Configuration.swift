@@ -283,6 +283,10 @@ public enum Fault: Sendable, Equatable, Codable {
     case rateLimited(retryAfter: Int)
     /// Wait this long, then handle the request normally.
     case latency(ms: Int)
+    /// Handle the request (a write lands), then close the connection without a response.
+    case dropAfterHandling
+    /// Handle the request (a write lands), then answer 200 with a body of the wrong shape.
+    case wrongShapeAfterHandling
 
     enum CodingKeys: String, CodingKey { case type, status, retryAfter, ms }
 
@@ -295,9 +299,11 @@ public enum Fault: Sendable, Equatable, Codable {
         case "rate_limited", "ratelimited", "429":
             self = .rateLimited(retryAfter: try c.decodeIfPresent(Int.self, forKey: .retryAfter) ?? 1)
         case "latency": self = .latency(ms: try c.decode(Int.self, forKey: .ms))
+        case "drop_after": self = .dropAfterHandling
+        case "wrong_shape": self = .wrongShapeAfterHandling
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c,
-                debugDescription: "fault type must be status, drop, rate_limited or latency")
+                debugDescription: "fault type must be status, drop, rate_limited, latency, drop_after or wrong_shape")
         }
     }
 
@@ -308,6 +314,8 @@ public enum Fault: Sendable, Equatable, Codable {
         case .drop: try c.encode("drop", forKey: .type)
         case .rateLimited(let r): try c.encode("rate_limited", forKey: .type); try c.encode(r, forKey: .retryAfter)
         case .latency(let ms): try c.encode("latency", forKey: .type); try c.encode(ms, forKey: .ms)
+        case .dropAfterHandling: try c.encode("drop_after", forKey: .type)
+        case .wrongShapeAfterHandling: try c.encode("wrong_shape", forKey: .type)
         }
     }
 
@@ -317,6 +325,8 @@ public enum Fault: Sendable, Equatable, Codable {
         case .drop: "drop"
         case .rateLimited(let r): "rate_limited \(r)"
         case .latency(let ms): "latency \(ms)ms"
+        case .dropAfterHandling: "drop_after"
+        case .wrongShapeAfterHandling: "wrong_shape"
         }
     }
 }

@@ -74,7 +74,8 @@ public struct Executor: Sendable {
         let (status, avatar) = await (statusOutcome, avatarOutcome)
         let outcomes = [status, avatar].compactMap { $0 }
         var report = ApplyReport(outcomes: outcomes, convergenceProblems: [], verificationError: nil)
-        guard !report.applied.isEmpty else { return report }
+        let unknown = outcomes.contains { if case .failed(let f) = $0.result { f.kind == .outcomeUnknown } else { false } }
+        guard !report.applied.isEmpty || unknown else { return report }
         await verify(plan, report: &report, now: now)
         return report
     }
@@ -91,7 +92,7 @@ public struct Executor: Sendable {
             }
             return ResourceOutcome(change: change, result: .applied)
         } catch {
-            return ResourceOutcome(change: change, result: .failed(String(describing: error)))
+            return ResourceOutcome(change: change, result: .failed(Self.failure(error)))
         }
     }
 
@@ -116,8 +117,49 @@ public struct Executor: Sendable {
             }
             return ResourceOutcome(change: change, result: .applied)
         } catch {
-            return ResourceOutcome(change: change, result: .failed(String(describing: error)))
+            return ResourceOutcome(change: change, result: .failed(Self.failure(error)))
         }
+    }
+
+    /// A write's error, typed: refused, not authorized, local, or with an unknown outcome.
+    static func failure(_ error: any Error) -> WriteFailure {
+        switch error {
+        case let error as PachcaAPIError:
+            switch error {
+            case .unauthorized, .forbidden, .missingToken:
+                return WriteFailure(.authorization, error.description)
+            case .transport(.cannotConnect, _, _, _), .invalidURL, .insecureURL, .apiError, .unexpectedStatus,
+                 .rateLimitDeadline:
+                return WriteFailure(.refused, error.description)
+            case .transport, .gaveUp, .decoding:
+                return WriteFailure(.outcomeUnknown, error.description)
+            }
+        case let error as ApplyError:
+            return WriteFailure(.local, error.description)
+        default:
+            return WriteFailure(.outcomeUnknown, "unexpected error (\(type(of: error)))")
+        }
+    }
+
+    /// A write whose answer was lost: the re-read live state tells whether it landed.
+    private func settle(_ outcome: ResourceOutcome, plan: Plan, live: LiveState, now: Date) -> ResourceOutcome {
+        guard case .failed(let failure) = outcome.result, failure.kind == .outcomeUnknown else { return outcome }
+        let change = outcome.change
+        let landed: Bool
+        switch (change.resource, change.action) {
+        case (.status, .delete): landed = live.effectiveStatus(at: now) == nil
+        case (.status, _):
+            guard let wanted = plan.desired.status.value, let got = live.effectiveStatus(at: now) else { landed = false; break }
+            landed = wanted.isSemanticallyEqual(to: got)
+        case (.avatar, .delete): landed = live.avatarURL == nil
+        case (.avatar, _): landed = live.avatarURL != nil && live.avatarURL != change.avatarBeforeURL
+        }
+        if landed {
+            return ResourceOutcome(change: change, result: .applied,
+                                   note: "the API's answer was lost (\(failure.message)); the re-read profile shows it applied")
+        }
+        return ResourceOutcome(change: change, result: .failed(WriteFailure(
+            .refused, "\(failure.message); the re-read profile shows it was not applied")))
     }
 
     /// Re-reads live state; anything applied that still differs is a convergence problem.
@@ -126,9 +168,12 @@ public struct Executor: Sendable {
         do {
             live = try await LiveReader(client: client, subject: subject).read()
         } catch {
-            report.verificationError = "could not re-read live state to verify: \(error)"
+            report.verificationError = "could not re-read live state to verify: \(Self.failure(error).message)"
             return
         }
+        report.outcomes = report.outcomes.map { settle($0, plan: plan, live: live, now: now()) }
+        // An upload known only from a changed URL proves nothing about its bytes: no state record.
+        let uploadUnproven = report.outcomes.contains { $0.change.resource == .avatar && $0.note != nil }
         let applied = report.applied
         if let change = applied.first(where: { $0.resource == .status }) {
             let liveStatus = live.effectiveStatus(at: now())
@@ -163,11 +208,12 @@ public struct Executor: Sendable {
                         field: "avatar", sent: change.avatarAfter?.declaredPath ?? "image", received: "no avatar"))
                     return
                 }
+                if uploadUnproven { return }
                 // Remember the upload under the URL a later GET shows, so the next plan proves
                 // identity from the record without downloading.
                 let record = StateRecord(avatar: .init(sha256: file.sha256, imageURL: liveURL, uploadedAt: now()))
                 do { try stateStore.save(record) } catch {
-                    report.verificationError = "avatar uploaded, but the state record \(stateStore.path) could not be written: \(error)"
+                    report.verificationError = "avatar uploaded, but the state record \(stateStore.path) could not be written (\(FileProblem.describe(error, path: stateStore.path))); the next plan proves the avatar by other evidence"
                 }
             }
         }

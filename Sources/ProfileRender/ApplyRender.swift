@@ -5,8 +5,11 @@ import ProfileCore
 public enum ApplyText {
     public static func render(_ report: ApplyReport, plan: Plan, color: Bool) -> String {
         var lines: [String] = [""]
-        for change in report.applied {
-            lines.append("Applied: \(change.resource.rawValue) (\(change.action.rawValue)).")
+        for outcome in report.outcomes {
+            guard case .applied = outcome.result else { continue }
+            let change = outcome.change
+            lines.append("Applied: \(change.resource.rawValue) (\(change.action.rawValue))"
+                         + (outcome.note.map { ": \($0)." } ?? "."))
         }
         for (change, message) in report.failed {
             lines.append("Not applied: \(change.resource.rawValue) (\(change.action.rawValue)): \(message)")
@@ -27,7 +30,7 @@ public enum ApplyText {
         } else if !report.convergenceProblems.isEmpty {
             return "Apply did not converge: the API changed what was sent in a way this tool does not know."
         } else if !report.applied.isEmpty {
-            return "Apply not verified: run plan to see the live state."
+            return "Applied, but not fully verified: run plan to see the live state."
         } else {
             return "Apply failed: nothing was changed."
         }

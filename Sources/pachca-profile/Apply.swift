@@ -91,6 +91,8 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
                 Output.stdout(ApplyText.render(report, plan: plan, color: color), terminator: "")
             }
             Output.appendToStepSummary(ApplyMarkdown.render(report, plan: plan))
+            // A write refused for the token's rights exits 3, as on a read (SPEC §4).
+            if report.authorizationFailed { throw ExitCode.authentication }
             if !report.succeeded { throw ExitCode.failure }
         }
     }
