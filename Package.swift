@@ -45,6 +45,8 @@ let package = Package(
             name: "PachcaAPITests",
             dependencies: ["PachcaAPI", "PachcaEmulator", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "PachcaEmulatorTests", dependencies: ["PachcaEmulator"]),
+        // The edge against the emulator in-process (port 0), without the binary.
+        .testTarget(name: "ProfileApplyTests", dependencies: ["ProfileApply", "ProfileCore", "PachcaAPI", "PachcaEmulator"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PachcaEmulator"]),
     ],
     swiftLanguageModes: [.v6]
