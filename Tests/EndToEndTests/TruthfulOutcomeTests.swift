@@ -6,49 +6,49 @@ import Testing
 /// (issue 9, item 7); a write refused for the token's rights exits 3.
 @Suite struct TruthfulOutcomeTests {
     @Test func writesWhoseAnswersAreGarbledAreReportedAsTheProfileShowsThem() async throws {
-        let h = try await Harness.start()
-        try h.write("me.png", bytes: Harness.png(variant: 9))
-        try h.write("me.yaml", ReconcileTests.statusOnly + "\navatar: me.png\n")
-        await h.emulator.injectFault(.wrongShapeAfterHandling, method: "PUT", path: "/profile/status")
-        await h.emulator.injectFault(.wrongShapeAfterHandling, method: "PUT", path: "/profile/avatar")
-        let r = try await h.run(["apply", "--auto-approve", "me.yaml"])
-        #expect(r.exitCode == 0, "\(r.stdout)\(r.stderr)")
-        #expect(r.stdout.contains("Applied: status (create): the API's answer was lost (PUT /profile/status: unexpected response body: wrong type at 'data'); the re-read profile shows it applied."),
-                "\(r.stdout)")
-        #expect(r.stdout.contains("Applied: avatar (create): the API's answer was lost"))
-        #expect(!r.stdout.contains("nothing was changed"))
-        #expect(!r.stdout.contains("NSError") && !r.stdout.contains("DecodingError"))
-        #expect(await h.emulator.currentStatus()?.title == "Working")
-        #expect(!FileManager.default.fileExists(atPath: h.path(".me.state.json")), "an unproven upload is not recorded")
-        await h.stop()
+        try await Harness.with { h in
+            try h.write("me.png", bytes: Harness.png(variant: 9))
+            try h.write("me.yaml", ReconcileTests.statusOnly + "\navatar: me.png\n")
+            await h.emulator.injectFault(.wrongShapeAfterHandling, method: "PUT", path: "/profile/status")
+            await h.emulator.injectFault(.wrongShapeAfterHandling, method: "PUT", path: "/profile/avatar")
+            let r = try await h.run(["apply", "--auto-approve", "me.yaml"])
+            #expect(r.exitCode == 0, "\(r.stdout)\(r.stderr)")
+            #expect(r.stdout.contains("Applied: status (create): the API's answer was lost (PUT /profile/status: unexpected response body: wrong type at 'data'); the re-read profile shows it applied."),
+                    "\(r.stdout)")
+            #expect(r.stdout.contains("Applied: avatar (create): the API's answer was lost"))
+            #expect(!r.stdout.contains("nothing was changed"))
+            #expect(!r.stdout.contains("NSError") && !r.stdout.contains("DecodingError"))
+            #expect(await h.emulator.currentStatus()?.title == "Working")
+            #expect(!FileManager.default.fileExists(atPath: h.path(".me.state.json")), "an unproven upload is not recorded")
+        }
     }
 
     @Test func deletesWhoseConnectionsDroppedAreReportedAsMade() async throws {
-        let h = try await Harness.start()
-        try await h.emulator.setStatus(SeedStatus(emoji: "🔥", title: "Busy"))
-        await h.emulator.setAvatar(bytes: Harness.png())
-        try h.write("none.yaml", "status: null\navatar: null\n")
-        // Every attempt lands, and every answer is lost: retries run out.
-        await h.emulator.injectFault(.dropAfterHandling, method: "DELETE", path: "/profile/status", count: 10)
-        await h.emulator.injectFault(.dropAfterHandling, method: "DELETE", path: "/profile/avatar", count: 10)
-        let r = try await h.run(["apply", "--auto-approve", "--json", "none.yaml"], env: ["PACHCA_TIMEOUT": "2"])
-        let json = try Harness.json(r.stdout)
-        #expect((json["applied"] as? [[String: Any]])?.count == 2, "\(r.stdout)\(r.stderr)")
-        #expect((json["failed"] as? [Any])?.isEmpty == true)
-        #expect(r.exitCode == 0)
-        #expect(await h.emulator.currentStatus() == nil)
-        #expect(await h.emulator.avatarURL() == nil)
-        await h.stop()
+        try await Harness.with { h in
+            try await h.emulator.setStatus(SeedStatus(emoji: "🔥", title: "Busy"))
+            await h.emulator.setAvatar(bytes: Harness.png())
+            try h.write("none.yaml", "status: null\navatar: null\n")
+            // Every attempt lands, and every answer is lost: retries run out.
+            await h.emulator.injectFault(.dropAfterHandling, method: "DELETE", path: "/profile/status", count: 10)
+            await h.emulator.injectFault(.dropAfterHandling, method: "DELETE", path: "/profile/avatar", count: 10)
+            let r = try await h.run(["apply", "--auto-approve", "--json", "none.yaml"], env: ["PACHCA_TIMEOUT": "2"])
+            let json = try Harness.json(r.stdout)
+            #expect((json["applied"] as? [[String: Any]])?.count == 2, "\(r.stdout)\(r.stderr)")
+            #expect((json["failed"] as? [Any])?.isEmpty == true)
+            #expect(r.exitCode == 0)
+            #expect(await h.emulator.currentStatus() == nil)
+            #expect(await h.emulator.avatarURL() == nil)
+        }
     }
 
     @Test func aWriteRefusedForTheTokensRightsExitsThree() async throws {
-        let h = try await Harness.start()
-        try h.write("me.yaml", ReconcileTests.statusOnly)
-        await h.emulator.injectFault(.status(403), method: "PUT", path: "/profile/status")
-        let r = try await h.run(["apply", "--auto-approve", "me.yaml"])
-        #expect(r.exitCode == 3, "\(r.stdout)\(r.stderr)")
-        #expect(r.stdout.contains("Not applied: status (create): the token"))
-        #expect(r.stdout.contains("Apply failed: nothing was changed."))
-        await h.stop()
+        try await Harness.with { h in
+            try h.write("me.yaml", ReconcileTests.statusOnly)
+            await h.emulator.injectFault(.status(403), method: "PUT", path: "/profile/status")
+            let r = try await h.run(["apply", "--auto-approve", "me.yaml"])
+            #expect(r.exitCode == 3, "\(r.stdout)\(r.stderr)")
+            #expect(r.stdout.contains("Not applied: status (create): the token"))
+            #expect(r.stdout.contains("Apply failed: nothing was changed."))
+        }
     }
 }

@@ -24,6 +24,21 @@ struct Harness {
         return Harness(emulator: emulator, directory: directory, token: token)
     }
 
+    /// Runs `body` with a started harness, then stops it and awaits that, whether `body`
+    /// returned or threw (no `defer { Task { … } }` that outlives the test).
+    static func with<T>(token: String = defaultToken, configure: (inout EmulatorConfiguration) -> Void = { _ in },
+                        _ body: (Harness) async throws -> T) async throws -> T {
+        let h = try await start(token: token, configure: configure)
+        do {
+            let result = try await body(h)
+            await h.stop()
+            return result
+        } catch {
+            await h.stop()
+            throw error
+        }
+    }
+
     func stop() async {
         await emulator.stop()
         try? FileManager.default.removeItem(at: directory)
