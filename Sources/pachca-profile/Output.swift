@@ -66,9 +66,9 @@ enum ErrorKind: String, Encodable {
 
     var exitCode: ExitCode {
         switch self {
-        case .usage: ExitStatus.usage
-        case .authentication: ExitStatus.authentication
-        default: ExitStatus.failure
+        case .usage: ExitCode.usage
+        case .authentication: ExitCode.authentication
+        default: ExitCode.failure
         }
     }
 }

@@ -10,7 +10,7 @@ extension ExitCode {
     static let usage = ExitCode.validationFailure  // 64
 }
 
-/// Kept as a name for the statuses while other code moves to the `ExitCode` extension.
+/// The old name of the statuses, for code written before the `ExitCode` extension.
 typealias ExitStatus = ExitCode
 
 @main
