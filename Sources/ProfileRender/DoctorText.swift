@@ -1,0 +1,22 @@
+import Foundation
+import ProfileCore
+
+/// The human view of `doctor`: one line per check, the scopes once the token was read.
+public enum DoctorText {
+    public static func render(_ r: DoctorReport) -> String {
+        var lines = r.checks.map { "\($0.ok ? "ok  " : "FAIL") \($0.name.rawValue): \($0.message)" }
+        if r.tokenValid {
+            for scope in r.scopes {
+                let mark = scope.granted == true ? "ok  " : (scope.required ? "FAIL" : "--  ")
+                lines.append("  \(mark) \(scope.name)\(scope.required ? "" : " (optional)"): \(scope.neededFor)")
+            }
+        }
+        if let skew = r.clockSkewSeconds {
+            lines.append("\(abs(skew) <= DoctorReport.clockSkewWarning ? "ok  " : "WARN") clock skew: \(skew) s")
+        }
+        for problem in r.problems where !r.checks.contains(where: { !$0.ok && $0.message == problem }) {
+            lines.append("problem: \(problem)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
