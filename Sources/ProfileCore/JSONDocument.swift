@@ -46,7 +46,7 @@ public enum JSONDocument {
     public static func describe(_ error: any Error) -> String {
         func field(_ path: [any CodingKey]) -> String {
             let names = path.map { $0.intValue.map { "[\($0)]" } ?? snakeCase($0.stringValue) }
-            return names.isEmpty ? "the document" : names.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+            return names.isEmpty ? "the document" : names.joined(separator: ".").replacing(".[", with: "[")
         }
         switch error as? DecodingError {
         case .keyNotFound(let key, let context)?:

@@ -121,5 +121,9 @@ import Testing
         #expect(json["failed_check"] as? String == "connection")
         #expect(json["reachable"] as? Bool == false)
         #expect(json["token_valid"] as? Bool == false)
+        if SchemaValidator.available {
+            let problems = try SchemaValidator.problems([("doctor", "unreachable", r.stdout)])
+            #expect(problems.isEmpty, "\(problems)")
+        }
     }
 }
