@@ -87,15 +87,27 @@ struct CLIError: Error, CustomStringConvertible {
     static func authentication(_ message: String) -> CLIError { CLIError(kind: .authentication, description: message) }
     static func usage(_ message: String) -> CLIError { CLIError(kind: .usage, description: message) }
 
+    /// An API failure, with what to do about it where that is not obvious.
     static func from(_ error: PachcaAPIError) -> CLIError {
         let kind: ErrorKind
+        var hint = ""
         switch error {
-        case .missingToken, .unauthorized, .forbidden: kind = .authentication
+        case .unauthorized:
+            kind = .authentication
+            hint = "; check PACHCA_TOKEN, --token-file or --token"
+        case .missingToken, .forbidden: kind = .authentication
         case .invalidURL, .insecureURL: kind = .configuration
-        case .transport, .gaveUp, .rateLimitDeadline: kind = .network
-        case .apiError, .unexpectedStatus, .decoding: kind = .api
+        case .transport, .gaveUp:
+            kind = .network
+            hint = "; check the connection and the API URL (`pachca-profile doctor` checks them in order)"
+        case .rateLimitDeadline: kind = .network
+        case .apiError, .unexpectedStatus, .decoding:
+            kind = .api
+            if error.httpStatus == 404 {
+                hint = "; is there a Pachca API at this URL? check --api-url or PACHCA_API_URL (`pachca-profile doctor` tells)"
+            }
         }
-        return CLIError(kind: kind, description: error.description)
+        return CLIError(kind: kind, description: error.description + hint)
     }
 
     /// Any error a command meets, as a CLIError; keeps the token out (our errors never carry it).

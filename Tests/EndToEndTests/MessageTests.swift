@@ -113,6 +113,16 @@ import Testing
         }
     }
 
+    @Test func aWrongAPIPathSaysWhatToCheck() async throws {
+        try await Harness.with { h in
+            try h.write("me.yaml", ReconcileTests.statusOnly)
+            let r = try await h.run(["plan", "me.yaml"], env: ["PACHCA_API_URL": h.emulator.baseURL.absoluteString + "/wrong"])
+            #expect(r.exitCode == 1)
+            #expect(r.stderr.contains("(404)"), "\(r.stderr)")
+            #expect(r.stderr.contains("is there a Pachca API at this URL? check --api-url or PACHCA_API_URL"))
+        }
+    }
+
     @Test func unreachableAPIFailsAtTheConnection() async throws {
         let r = try await runProfileTool(["doctor", "--json"], env: ["PACHCA_API_URL": "http://127.0.0.1:9/api", "PACHCA_TOKEN": "t-0123456789abcdef",
                                                                     "PACHCA_TIMEOUT": "1"], timeout: 60)
