@@ -45,51 +45,25 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
         try await reportingErrors {
             let now = Date()
             let client = try global.makeClient()
-            // A saved plan for another API is refused before any request.
-            let saved = try planFile.map { path in
-                let plan = try SavedPlan.load(path)
-                try SavedPlan.checkAPI(plan, path: path, client: client)
-                return plan
-            }
-            // With no prompt in between, the scope check overlaps the live reads: one round trip
-            // fewer. It is still awaited before the first write.
-            let tokenInfo = (autoApprove || planFile != nil)
-                ? Task { try await client.tokenInfo().info } : nil
-            let plan: Plan
-            let profilePath: String
-            if let planFile, let saved {
-                // Refused before any write when made for another owner or person, or stale.
-                plan = try await SavedPlan.checkCurrent(saved, path: planFile, client: client,
-                                                        now: now, tokenInfo: tokenInfo)
-                profilePath = plan.file
+            let (run, plan) = if let planFile {
+                try await ApplyRun.savedPlan(planFile, client: client, stateOverride: state, now: now)
             } else {
-                let path = file!
-                let desired = try DesiredStateLoading.load(path, now: now, noColor: global.noColor)
-                plan = try await Planner(client: client).plan(
-                    desired: desired, stateStore: StateStore(profilePath: path, override: state), now: now)
-                profilePath = path
+                try await ApplyRun.planned(try DesiredStateLoading.load(file!, now: now, noColor: global.noColor),
+                                           client: client, stateOverride: state, prefetchScopes: autoApprove, now: now)
             }
             let color = global.colorEnabledOnStdout
-
             if !plan.hasChanges {
-                if json { Output.stdout(try ApplyJSON.render(plan: plan, report: nil)) }
-                else { Output.stdout(PlanText.render(plan, color: color), terminator: "") }
+                Output.stdout(json ? try ApplyJSON.render(plan: plan, report: nil) : PlanText.render(plan, color: color),
+                              terminator: json ? "\n" : "")
                 return
             }
             if !json { Output.stdout(PlanText.render(plan, color: color), terminator: "") }
             if planFile == nil && !autoApprove && !confirm() {
                 throw CLIError(kind: .cancelled, description: "apply cancelled; nothing was written")
             }
-
-            let executor = Executor(client: client, stateStore: StateStore(profilePath: profilePath, override: state))
-            try await executor.preflight(plan, prefetched: tokenInfo)
-            let report = await executor.apply(plan)
-
-            if json {
-                Output.stdout(try ApplyJSON.render(plan: plan, report: report))
-            } else {
-                Output.stdout(ApplyText.render(report, plan: plan, color: color), terminator: "")
-            }
+            let report = try await run.execute(plan)
+            Output.stdout(json ? try ApplyJSON.render(plan: plan, report: report) : ApplyText.render(report, plan: plan, color: color),
+                          terminator: json ? "\n" : "")
             Output.appendToStepSummary(ApplyMarkdown.render(report, plan: plan))
             // A write refused for the token's rights exits 3, as on a read (SPEC §4).
             if report.authorizationFailed { throw ExitCode.authentication }

@@ -1,0 +1,42 @@
+import Foundation
+import PachcaAPI
+import ProfileCore
+
+/// `apply`'s steps, so that the command only parses, asks, renders and picks the exit code:
+/// get a plan (saved and checked, or computed now), then execute it.
+public struct ApplyRun: Sendable {
+    public let client: PachcaClient
+    public let stateOverride: String?
+    /// A token-info read started alongside the live reads when no prompt stands between plan
+    /// and writes (one round trip fewer); still awaited before the first write.
+    let tokenInfo: Task<WireTokenInfo, any Error>?
+
+    /// A plan saved by `plan --out`: refused for another API before any request, for another
+    /// token owner or person, or when stale — all before any write.
+    public static func savedPlan(_ path: String, client: PachcaClient, stateOverride: String?,
+                                 now: Date) async throws -> (ApplyRun, Plan) {
+        let saved = try SavedPlan.load(path)
+        try SavedPlan.checkAPI(saved, path: path, client: client)
+        let run = ApplyRun(client: client, stateOverride: stateOverride, tokenInfo: Task { try await client.tokenInfo().info })
+        let plan = try await SavedPlan.checkCurrent(saved, path: path, client: client, now: now, tokenInfo: run.tokenInfo)
+        return (run, plan)
+    }
+
+    /// A desired-state file planned against live state now.
+    public static func planned(_ desired: DesiredState, client: PachcaClient, stateOverride: String?,
+                               prefetchScopes: Bool, now: Date) async throws -> (ApplyRun, Plan) {
+        let run = ApplyRun(client: client, stateOverride: stateOverride,
+                           tokenInfo: prefetchScopes ? Task { try await client.tokenInfo().info } : nil)
+        let plan = try await Planner(client: client).plan(
+            desired: desired, stateStore: StateStore(profilePath: desired.file, override: stateOverride), now: now)
+        return (run, plan)
+    }
+
+    /// Checks the scopes the plan needs, then writes, re-reads and verifies.
+    public func execute(_ plan: Plan) async throws -> ApplyReport {
+        let executor = Executor(client: client, subject: plan.subject,
+                                stateStore: StateStore(profilePath: plan.file, override: stateOverride))
+        try await executor.preflight(plan, prefetched: tokenInfo)
+        return await executor.apply(plan)
+    }
+}
