@@ -33,8 +33,11 @@ public enum SavedPlan {
     }
 
     /// The binding of a run: its API, its token's owner, and the person a plan is about.
-    public static func binding(client: PachcaClient, plan: Plan) async throws -> PlanBinding {
-        let info = try await client.tokenInfo().info
+    /// `tokenInfo` may already be in flight (read alongside the live state).
+    public static func binding(client: PachcaClient, plan: Plan,
+                               tokenInfo: Task<WireTokenInfo, any Error>? = nil) async throws -> PlanBinding {
+        let info: WireTokenInfo
+        if let tokenInfo { info = try await tokenInfo.value } else { info = try await client.tokenInfo().info }
         return PlanBinding(apiURL: client.configuration.baseURL.absoluteString,
                            tokenOwnerID: info.userID ?? plan.owner.id, subjectIDs: [plan.owner.id])
     }
@@ -43,8 +46,8 @@ public enum SavedPlan {
                             currentDirectory: String = FileManager.default.currentDirectoryPath) throws(Failure) {
         var bound = plan
         bound.binding = binding
-        let folder = directory(of: absolute(path, in: currentDirectory))
-        let portable = bound.rebasingPaths { relativePath(of: absolute($0, in: currentDirectory), from: folder) }
+        let folder = LocalPath.directory(of: LocalPath.absolute(path, in: currentDirectory))
+        let portable = bound.rebasingPaths { LocalPath.relative(of: LocalPath.absolute($0, in: currentDirectory), from: folder) }
         do {
             try PlanFile.encode(portable).write(to: URL(fileURLWithPath: path))
         } catch {
@@ -64,7 +67,7 @@ public enum SavedPlan {
         }
         let plan: Plan
         do { plan = try PlanFile.decode(Data(bytes)) } catch { throw .invalid(path: path, error) }
-        let folder = directory(of: path)
+        let folder = LocalPath.directory(of: path)
         return plan.rebasingPaths { stored in
             stored.hasPrefix("/") || folder.isEmpty || folder == "." ? stored : folder + "/" + stored
         }
@@ -111,33 +114,13 @@ public enum SavedPlan {
         if !wrongAPI.isEmpty { throw .otherAccount(path: path, mismatches: wrongAPI) }
         return planned
     }
-
-    static func absolute(_ path: String, in directory: String) -> String {
-        path.hasPrefix("/") ? path : directory + "/" + path
-    }
-
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    /// `relativePath(of: "/a/profiles/me.yaml", from: "/a/out")` → `../profiles/me.yaml`.
-    public static func relativePath(of path: String, from base: String) -> String {
-        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
-        let from = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
-        var common = 0
-        while common < min(target.count, from.count) && target[common] == from[common] { common += 1 }
-        let ups = Array(repeating: "..", count: from.count - common)
-        let parts = ups + target[common...]
-        return parts.isEmpty ? "." : parts.joined(separator: "/")
-    }
 }
 
 /// File errors in our words: never Foundation's "The operation could not be completed".
 /// Decided by looking at the path, so it works whatever error type the write threw.
 public enum FileProblem {
     public static func describe(_ error: any Error, path: String) -> String {
-        let folder = SavedPlan.directory(of: path)
+        let folder = LocalPath.directory(of: path)
         switch kind(folder) {
         case .missing: return "the folder \(folder) does not exist (create it first)"
         case .file: return "\(folder) is not a folder"

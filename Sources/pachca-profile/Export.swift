@@ -35,7 +35,7 @@ struct ExportCommand: AsyncParsableCommand {
                     }
                     let base = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
                         ?? FileManager.default.currentDirectoryPath
-                    avatarLine = "avatar: \(ExportYAML.quote(relativePath(of: avatarOut, from: base)))"
+                    avatarLine = "avatar: \(ExportYAML.quote(LocalPath.relative(of: avatarOut, from: base)))"
                 } else {
                     avatarLine = "avatar: null"
                 }
@@ -49,15 +49,6 @@ struct ExportCommand: AsyncParsableCommand {
                 Output.stdout(text, terminator: "")
             }
         }
-    }
-
-    private func relativePath(of path: String, from base: String) -> String {
-        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
-        let from = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
-        var common = 0
-        while common < min(target.count, from.count) && target[common] == from[common] { common += 1 }
-        let ups = Array(repeating: "..", count: from.count - common)
-        return (ups + target[common...]).joined(separator: "/")
     }
 }
 

@@ -34,11 +34,9 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
             let tokenInfo = out == nil ? nil : Task { try await client.tokenInfo().info }
             let plan = try await Planner(client: client).plan(
                 desired: desired, stateStore: StateStore(profilePath: file, override: state), now: now)
-            if let out, let tokenInfo {
-                let info = try await tokenInfo.value
-                let binding = PlanBinding(apiURL: client.configuration.baseURL.absoluteString,
-                                          tokenOwnerID: info.userID ?? plan.owner.id, subjectIDs: [plan.owner.id])
-                try SavedPlan.save(plan, binding: binding, to: out)
+            if let out {
+                try SavedPlan.save(plan, binding: try await SavedPlan.binding(client: client, plan: plan, tokenInfo: tokenInfo),
+                                   to: out)
             }
             if output.json {
                 Output.stdout(try PlanJSON.render(plan))
