@@ -4,7 +4,7 @@ import Testing
 
 /// The contract scripts rely on (SPEC §2, §9): saved plans bound to their account, every
 /// `--json` document complete and valid against `docs/schemas/`.
-@Suite struct ContractTests {
+@Suite(.stopsHarnesses) struct ContractTests {
     static let otherToken = "other-token-7c1d93aa52e04f18"
 
     static func otherWorkspace(_ c: inout EmulatorConfiguration) {
@@ -50,8 +50,6 @@ import Testing
         #expect(error["exit_code"] as? Int == 1)
         #expect(await first.writes().isEmpty)
         #expect(await second.writes().isEmpty)
-        await first.stop()
-        await second.stop()
     }
 
     @Test func savedPlanAppliedFromAnotherDirectoryIsNotStale() async throws {
@@ -70,7 +68,6 @@ import Testing
         #expect(apply.exitCode == 0, "\(apply.stdout)\(apply.stderr)")
         #expect(await h.writes().sorted() == ["PUT /profile/avatar", "PUT /profile/status"])
         #expect(FileManager.default.fileExists(atPath: h.path("profiles/.me.state.json")), "the state record beside the profile")
-        await h.stop()
     }
 
     @Test(.enabled(if: SchemaValidator.available || SchemaValidator.isCI,
@@ -123,7 +120,6 @@ import Testing
         await h.emulator.revokeToken(h.token)
         collect("doctor", "token rejected", try await h.run(["doctor", "--json"]), exit: 3)
         collect("error", "token rejected", try await h.run(["show", "--json"]), exit: 3)
-        await h.stop()
 
         let problems = try SchemaValidator.problems(documents)
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")

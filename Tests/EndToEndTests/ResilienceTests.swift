@@ -3,10 +3,9 @@ import PachcaEmulator
 import Testing
 
 /// Retries, auth failures and secrecy, end to end (SPEC §3, §4, §6).
-@Suite struct ResilienceTests {
+@Suite(.stopsHarnesses) struct ResilienceTests {
     @Test func rateLimitedCallWaitsForRetryAfter() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(.rateLimited(retryAfter: 1), method: "GET", path: "/profile/status", count: 1)
         let plan = try await h.run(["plan", "me.yaml"])
@@ -21,7 +20,6 @@ import Testing
 
     @Test func transientFailuresAreRetried() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(.status(502), method: "GET", path: "/profile", count: 2)
         await h.emulator.injectFault(.drop, method: "GET", path: "/profile/status", count: 1)
@@ -35,7 +33,6 @@ import Testing
 
     @Test func persistentServerErrorGivesUpWithinTheDeadline() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(.status(503), method: "GET", path: "/profile", count: 1000)
         let started = Date()
@@ -50,7 +47,6 @@ import Testing
 
     @Test func unknownTokenIsExit3BeforeAnyWrite() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         for args in [["plan", "me.yaml"], ["apply", "--auto-approve", "me.yaml"], ["doctor"]] {
             let r = try await h.run(args, env: ["PACHCA_TOKEN": "not-a-known-token-123456"])
@@ -64,7 +60,6 @@ import Testing
 
     @Test func missingWriteScopeFailsBeforeAnyWrite() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         await h.emulator.setTokenScopes(token: h.token, scopes: ["profile:read", "profile_status:read", "profile_status:write"])
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
@@ -81,7 +76,6 @@ import Testing
 
     @Test func plainHTTPToARemoteHostIsRefused() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let r = try await h.run(["plan", "--api-url", "http://api.example.invalid/api/shared/v1", "me.yaml"])
         #expect(r.exitCode == 1)
@@ -91,7 +85,6 @@ import Testing
     @Test func theTokenAppearsNowhere() async throws {
         let secret = "SECRET-tok-9f8e7d6c5b4a39281706"
         let h = try await Harness.start(token: secret)
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
         try h.write("token.txt", secret + "\n")
@@ -124,7 +117,6 @@ import Testing
     /// (port 1) cannot be reached, so the plan only succeeds through the proxy.
     @Test func proxyEnvironmentIsHonoured() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let proxy = "http://127.0.0.1:\(h.emulator.baseURL.port!)"
         let r = try await h.run(["plan", "me.yaml"], env: [

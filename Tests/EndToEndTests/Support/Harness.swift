@@ -21,7 +21,9 @@ struct Harness {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pachca-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return Harness(emulator: emulator, directory: directory, token: token)
+        let harness = Harness(emulator: emulator, directory: directory, token: token)
+        await StartedHarnesses.current?.add(harness)
+        return harness
     }
 
     /// Runs `body` with a started harness, then stops it and awaits that, whether `body`
