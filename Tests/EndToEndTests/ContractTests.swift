@@ -1,10 +1,11 @@
 import Foundation
 import PachcaEmulator
 import Testing
+import TestTeardown
 
 /// The contract scripts rely on (SPEC §2, §9): saved plans bound to their account, every
 /// `--json` document complete and valid against `docs/schemas/`.
-@Suite(.stopsHarnesses) struct ContractTests {
+@Suite(.awaitsTeardown) struct ContractTests {
     static let otherToken = "other-token-7c1d93aa52e04f18"
 
     static func otherWorkspace(_ c: inout EmulatorConfiguration) {

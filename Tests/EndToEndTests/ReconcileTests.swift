@@ -4,10 +4,11 @@ import FoundationNetworking
 #endif
 import PachcaEmulator
 import Testing
+import TestTeardown
 
 /// plan and apply end to end: the built binary against the emulator over loopback HTTP,
 /// with the emulator's journal as the oracle for which calls were made (SPEC §2–§6).
-@Suite(.stopsHarnesses) struct ReconcileTests {
+@Suite(.awaitsTeardown) struct ReconcileTests {
     static let vacation = """
         version: 1
         status:

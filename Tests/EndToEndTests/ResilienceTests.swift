@@ -1,9 +1,10 @@
 import Foundation
 import PachcaEmulator
 import Testing
+import TestTeardown
 
 /// Retries, auth failures and secrecy, end to end (SPEC §3, §4, §6).
-@Suite(.stopsHarnesses) struct ResilienceTests {
+@Suite(.awaitsTeardown) struct ResilienceTests {
     @Test func rateLimitedCallWaitsForRetryAfter() async throws {
         let h = try await Harness.start()
         try h.write("me.yaml", ReconcileTests.statusOnly)

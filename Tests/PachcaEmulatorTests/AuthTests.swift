@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestTeardown
 @testable import PachcaEmulator
 
-@Suite(.stopsEmulators) struct AuthTests {
+@Suite(.awaitsTeardown) struct AuthTests {
     @Test func missingTokenIs401InvalidToken() async throws {
         let e = try await startEmulator()
         let w = try await send("GET", api(e, "/profile"), token: nil)

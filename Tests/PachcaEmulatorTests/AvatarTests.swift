@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestTeardown
 @testable import PachcaEmulator
 
-@Suite(.enabled(if: curlAvailable), .stopsEmulators) struct AvatarTests {
+@Suite(.enabled(if: curlAvailable), .awaitsTeardown) struct AvatarTests {
     func upload(_ e: Emulator, file: URL, field: String = "image", token: String = demoToken) async throws -> Wire {
         try await curl(["-X", "PUT", "-H", "Authorization: Bearer \(token)", "-F", "\(field)=@\(file.path)",
                   api(e, "/profile/avatar").absoluteString]).wire
@@ -85,7 +86,7 @@ import Testing
     }
 }
 
-@Suite(.stopsEmulators) struct FaultAndJournalTests {
+@Suite(.awaitsTeardown) struct FaultAndJournalTests {
     @Test func journalCountsEveryCallIncludingRejectedOnes() async throws {
         let e = try await startEmulator()
         _ = try await send("GET", api(e, "/profile"))

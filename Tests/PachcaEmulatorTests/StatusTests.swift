@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestTeardown
 @testable import PachcaEmulator
 
-@Suite(.stopsEmulators) struct StatusTests {
+@Suite(.awaitsTeardown) struct StatusTests {
     @Test func noStatusIsABareNullWithoutWrapper() async throws {
         let e = try await startEmulator()
         let w = try await send("GET", api(e, "/profile/status"))

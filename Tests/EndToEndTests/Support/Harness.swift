@@ -1,4 +1,5 @@
 import Foundation
+import TestTeardown
 import PachcaEmulator
 
 /// One emulator on port 0 plus a temporary folder of profiles, for driving the built
@@ -22,7 +23,7 @@ struct Harness {
             .appendingPathComponent("pachca-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let harness = Harness(emulator: emulator, directory: directory, token: token)
-        await StartedHarnesses.current?.add(harness)
+        await TeardownRegistry.register { await harness.stop() }
         return harness
     }
 
