@@ -26,7 +26,7 @@ let package = Package(
         // Edge: reads live state, decides avatar identity, executes plans.
         .target(name: "ProfileApply", dependencies: ["ProfileCore", "PachcaAPI"]),
         // Pure renderers: Plan/diagnostics → String.
-        .target(name: "ProfileRender", dependencies: ["ProfileCore"]),
+        .target(name: "ProfileRender", dependencies: ["ProfileCore", "ProfileYAML"]),
         .executableTarget(
             name: "pachca-profile",
             dependencies: [

@@ -32,6 +32,8 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
     public var latencyMilliseconds: Int
     /// Faults armed at start.
     public var faults: [FaultRule]
+    /// A malicious server's habits (Hostile.swift); none by default.
+    public var hostile = HostileBehaviour()
 
     public init(
         tokens: [TokenGrant] = [TokenGrant(token: EmulatorConfiguration.demoToken, scopes: EmulatorConfiguration.allProfileScopes)],
@@ -61,7 +63,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case tokens, user, status, avatar, customProperties, avatarURLNaming = "avatarUrlNaming"
-        case rateLimitPerSecond, statusLinger, echoEmojiWithoutVariationSelectors, echoTitleTrimmed, latencyMilliseconds, faults
+        case rateLimitPerSecond, statusLinger, echoEmojiWithoutVariationSelectors, echoTitleTrimmed, latencyMilliseconds, faults, hostile
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,6 +81,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
         echoTitleTrimmed = try c.decodeIfPresent(Bool.self, forKey: .echoTitleTrimmed) ?? false
         latencyMilliseconds = try c.decodeIfPresent(Int.self, forKey: .latencyMilliseconds) ?? 0
         faults = try c.decodeIfPresent([FaultRule].self, forKey: .faults) ?? []
+        hostile = try c.decodeIfPresent(HostileBehaviour.self, forKey: .hostile) ?? HostileBehaviour()
     }
 
     /// Decodes a seed file: all keys optional, camelCase or snake_case.

@@ -254,6 +254,7 @@ private struct Handler: HTTPHandler {
                               body: Data(#"{"data":["not","the","expected","shape"]}"#.utf8))
             }
         }
+        reply = await emulator.core.hostile(reply!, authorization: request.headers[.authorization])
         entry.status = reply!.drop ? 0 : reply!.status
         entry.uploadedFileName = reply!.uploadedFileName
         await emulator.core.record(entry)

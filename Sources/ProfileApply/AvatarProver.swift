@@ -35,9 +35,29 @@ public struct StateStore: Sendable {
         path = url.deletingLastPathComponent().appendingPathComponent(".\(name).state.json").path
     }
 
+    /// A record larger than this is not one of ours.
+    public static let maxBytes = 1 << 20
+
     /// A missing or unreadable record is no evidence, not an error.
-    public func load() -> StateRecord? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    public func load() -> StateRecord? { loadReporting().record }
+
+    /// The record, or why it was not used (a warning for the plan): a symlink, an oversized
+    /// or corrupt file. A missing record needs no words.
+    public func loadReporting() -> (record: StateRecord?, warning: String?) {
+        let ignored = "ignored; the avatar will be proven another way (file name or content)"
+        switch SafeFile.read(path, maxBytes: Self.maxBytes, followSymlinks: false) {
+        case .missing: return (nil, nil)
+        case .symlink: return (nil, "state record \(path) is a symbolic link: \(ignored)")
+        case .notRegularFile: return (nil, "state record \(path) is not a regular file: \(ignored)")
+        case .tooLarge(let size): return (nil, "state record \(path) is \(size) bytes, more than \(Self.maxBytes): \(ignored)")
+        case .unreadable(let reason): return (nil, "state record \(path) cannot be read (\(reason)): \(ignored)")
+        case .contents(let bytes):
+            guard let record = Self.decode(Data(bytes)) else { return (nil, "state record \(path) is corrupt: \(ignored)") }
+            return (record, nil)
+        }
+    }
+
+    static func decode(_ data: Data) -> StateRecord? {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .custom { decoder in
             let text = try decoder.singleValueContainer().decode(String.self)
@@ -57,11 +77,8 @@ public struct StateStore: Sendable {
             try container.encode(Timestamp.canonical(date))
         }
         let data = try encoder.encode(record) + Data("\n".utf8)
-        // Write-then-rename so a crash never leaves half a record.
-        let temp = path + ".tmp"
-        try data.write(to: URL(fileURLWithPath: temp))
-        guard rename(temp, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        // A unique temp file, fsync, rename: a crash never leaves half a record, a planted
+        // symlink is never followed, two runs never share a temp file (SafeFile).
+        try SafeFile.write(text: String(decoding: data, as: UTF8.self), to: path, refuseSymlink: true)
     }
 }

@@ -13,7 +13,11 @@ public struct Planner: Sendable {
 
     public func plan(desired: DesiredState, stateStore: StateStore, now: Date) async throws -> Plan {
         let live = try await LiveReader(client: client, subject: subject).read()
-        let assessment = await AvatarProver(client: client).assess(desired: desired, live: live, record: stateStore.load())
-        return Differ.plan(desired: desired, live: live, avatar: assessment, now: now, subject: subject)
+        // The record matters only for a managed avatar; then a broken one is worth a warning.
+        let (record, recordWarning) = desired.avatar.value == nil ? (nil, nil) : stateStore.loadReporting()
+        let assessment = await AvatarProver(client: client).assess(desired: desired, live: live, record: record)
+        var plan = Differ.plan(desired: desired, live: live, avatar: assessment, now: now, subject: subject)
+        if let recordWarning { plan.warnings.append(recordWarning) }
+        return plan
     }
 }

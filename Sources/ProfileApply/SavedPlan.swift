@@ -49,21 +49,25 @@ public enum SavedPlan {
         let folder = LocalPath.directory(of: LocalPath.absolute(path, in: currentDirectory))
         let portable = bound.rebasingPaths { LocalPath.relative(of: LocalPath.absolute($0, in: currentDirectory), from: folder) }
         do {
-            try PlanFile.encode(portable).write(to: URL(fileURLWithPath: path))
+            // Atomic and redacted (SafeFile): a half-written plan never exists.
+            try SafeFile.write(text: String(decoding: try PlanFile.encode(portable), as: UTF8.self), to: path)
         } catch {
             throw .unwritable(path: path, reason: FileProblem.describe(error, path: path))
         }
     }
 
+    /// A saved plan is read under this size bound, checked before reading.
+    public static let maxPlanBytes = 16 << 20
+
     /// Reads a saved plan; its paths come back relative to the current directory.
     public static func load(_ path: String) throws(Failure) -> Plan {
         let bytes: [UInt8]
-        switch LocalFileSystem().readFile(atPath: path, maxBytes: 16 * 1024 * 1024) {
+        switch SafeFile.read(path, maxBytes: maxPlanBytes) {
         case .contents(let b): bytes = b
-        case .notFound: throw .unreadable(path: path, reason: "no such file")
-        case .notRegularFile: throw .unreadable(path: path, reason: "not a regular file")
+        case .missing: throw .unreadable(path: path, reason: "no such file")
+        case .symlink, .notRegularFile: throw .unreadable(path: path, reason: "not a regular file")
         case .unreadable(let reason): throw .unreadable(path: path, reason: reason)
-        case .tooLarge(let size): throw .unreadable(path: path, reason: "\(size) bytes, too large for a plan")
+        case .tooLarge(let size): throw .unreadable(path: path, reason: "\(size) bytes, more than a plan can be (\(maxPlanBytes))")
         }
         let plan: Plan
         do { plan = try PlanFile.decode(Data(bytes)) } catch { throw .invalid(path: path, error) }

@@ -1,7 +1,9 @@
 import Foundation
 import ProfileCore
+import ProfileYAML
 
 /// The human report of an apply: what was applied, what was not, what did not converge.
+/// Messages may carry server text: shown inert, one line each (issue 10).
 public enum ApplyText {
     public static func render(_ report: ApplyReport, plan: Plan, color: Bool) -> String {
         var lines: [String] = [""]
@@ -9,22 +11,22 @@ public enum ApplyText {
             guard case .applied = outcome.result else { continue }
             let change = outcome.change
             lines.append("Applied: \(change.resource.rawValue) (\(change.action.rawValue))"
-                         + (outcome.note.map { ": \($0)." } ?? "."))
+                         + (outcome.note.map { ": \(InertText.line($0))." } ?? "."))
         }
         for (change, message) in report.failed {
-            lines.append("Not applied: \(change.resource.rawValue) (\(change.action.rawValue)): \(message)")
+            lines.append("Not applied: \(change.resource.rawValue) (\(change.action.rawValue)): \(InertText.line(message))")
         }
         for problem in report.convergenceProblems {
-            lines.append("Did not converge: \(problem.message)")
+            lines.append("Did not converge: \(InertText.line(problem.message))")
         }
-        if let error = report.verificationError { lines.append("Not verified: \(error)") }
+        if let error = report.verificationError { lines.append("Not verified: \(InertText.line(error))") }
         lines.append(verdict(report, plan: plan))
         return lines.joined(separator: "\n") + "\n"
     }
 
     public static func verdict(_ report: ApplyReport, plan: Plan) -> String {
         if report.succeeded {
-            return "Apply complete! Verified: profile matches \(plan.file)."
+            return "Apply complete! Verified: profile matches \(InertText.line(plan.file))."
         } else if !report.failed.isEmpty && !report.applied.isEmpty {
             return "Apply incomplete: run apply again to finish the job."
         } else if !report.convergenceProblems.isEmpty {
@@ -68,7 +70,7 @@ public enum ApplyJSON {
 /// Markdown for `$GITHUB_STEP_SUMMARY` after an apply: what was applied, what failed.
 public enum ApplyMarkdown {
     public static func render(_ report: ApplyReport, plan: Plan) -> String {
-        var md = "### pachca-profile apply: `\(plan.file)`\n\n"
+        var md = "### pachca-profile apply: `\(InertText.line(plan.file))`\n\n"
         md += "\(PlanText.header(plan))\n\n"
         md += "| resource | action | outcome |\n|---|---|---|\n"
         for change in report.applied {

@@ -1,5 +1,6 @@
 import Foundation
 import ProfileCore
+import ProfileYAML
 
 /// The human view of a plan, Terraform-like, rendered from the same `Plan` as the JSON.
 public enum PlanText {
@@ -15,7 +16,7 @@ public enum PlanText {
         }
         if !plan.warnings.isEmpty {
             if !plan.changes.isEmpty || plan.avatarAssessment != nil { lines.append("") }
-            for warning in plan.warnings { lines.append(paint.yellow("Warning: ") + warning) }
+            for warning in plan.warnings { lines.append(paint.yellow("Warning: ") + InertText.line(warning)) }
         }
         if lines.last != "" { lines.append("") }
         lines.append(summary(plan))
@@ -25,11 +26,12 @@ public enum PlanText {
     public static func header(_ plan: Plan) -> String {
         let owner = plan.owner
         let who = owner.displayName.isEmpty ? "@\(owner.nickname)" : "\(owner.displayName) (@\(owner.nickname))"
-        return "Profile: \(who), id \(owner.id) — \(plan.file)"
+        // Names come from the server: inert on one line (issue 10).
+        return InertText.line("Profile: \(who), id \(owner.id) — \(plan.file)")
     }
 
     public static func summary(_ plan: Plan) -> String {
-        if !plan.hasChanges { return "No changes. Profile matches \(plan.file)." }
+        if !plan.hasChanges { return "No changes. Profile matches \(InertText.line(plan.file))." }
         let c = plan.counts
         return "Plan: \(c.create) to create, \(c.update) to change, \(c.delete) to delete."
     }
@@ -60,9 +62,9 @@ public enum PlanText {
             return lines
         case .avatar:
             var lines = [title]
-            if let before = change.avatarBeforeURL { lines.append("      \(paint.red("-")) image_url: \(before)") }
+            if let before = change.avatarBeforeURL { lines.append("      \(paint.red("-")) image_url: \(InertText.line(before))") }
             if let after = change.avatarAfter {
-                lines.append("      \(paint.green("+")) file: \(after.declaredPath) (sha256 \(after.sha256.prefix(12))…, \(after.byteCount) bytes)")
+                lines.append("      \(paint.green("+")) file: \(InertText.line(after.declaredPath)) (sha256 \(after.sha256.prefix(12))…, \(after.byteCount) bytes)")
             }
             if let evidence = change.avatarEvidence, change.action == .update {
                 lines.append("        evidence: \(evidence.explanation)")
@@ -76,14 +78,14 @@ public enum PlanText {
     }
 
     static func quote(_ value: String, _ field: StatusField) -> String {
-        field == .isAway ? value : "\"\(value.replacingOccurrences(of: "\"", with: "\\\""))\""
+        field == .isAway ? value : "\"\(InertText.line(value.replacingOccurrences(of: "\"", with: "\\\"")))\""
     }
 }
 
 /// Markdown for `$GITHUB_STEP_SUMMARY` under GitHub Actions.
 public enum PlanMarkdown {
     public static func render(_ plan: Plan) -> String {
-        var md = "### pachca-profile plan: `\(plan.file)`\n\n"
+        var md = "### pachca-profile plan: `\(InertText.line(plan.file))`\n\n"
         md += "\(PlanText.header(plan))\n\n"
         if plan.hasChanges {
             md += "| resource | action | field | before | after |\n|---|---|---|---|---|\n"
@@ -103,7 +105,7 @@ public enum PlanMarkdown {
             }
             md += "\n"
         }
-        for warning in plan.warnings { md += "> ⚠️ \(warning)\n" }
+        for warning in plan.warnings { md += "> ⚠️ \(InertText.line(warning))\n" }
         md += "\n**\(PlanText.summary(plan))**\n"
         return md
     }
@@ -117,7 +119,7 @@ public enum PlanMarkdown {
 
     static func cell(_ value: String?) -> String {
         guard let value else { return "—" }
-        return "`" + value.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
+        return "`" + InertText.line(value).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
     }
 }
 

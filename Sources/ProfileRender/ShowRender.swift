@@ -1,27 +1,30 @@
 import Foundation
 import ProfileCore
+import ProfileYAML
 
 /// The human view of `show`.
 public enum ShowText {
     public static func render(_ view: ProfileView) -> String {
         let owner = ProfileOwner(id: view.id, firstName: view.firstName ?? "", lastName: view.lastName ?? "",
                                  nickname: view.nickname ?? "", isBot: view.isBot)
-        var lines = ["Profile: \(owner.displayName) (@\(owner.nickname)), id \(owner.id)\(owner.isBot ? ", bot" : "")"]
-        if let email = view.email, !email.isEmpty { lines.append("Email:   \(email)") }
-        lines.append("Avatar:  \(view.imageURL ?? "none")")
+        // Server text (names, status, properties, URLs) is shown inert, one line each (issue 10).
+        let inert = InertText.line
+        var lines = ["Profile: \(inert(owner.displayName)) (@\(inert(owner.nickname))), id \(owner.id)\(owner.isBot ? ", bot" : "")"]
+        if let email = view.email, !email.isEmpty { lines.append("Email:   \(inert(email))") }
+        lines.append("Avatar:  \(inert(view.imageURL ?? "none"))")
         if let status = view.status {
-            lines.append("Status:  \(status.emoji) \(status.title)\(view.statusExpired ? " (expired; the API still returns it)" : "")")
+            lines.append("Status:  \(inert(status.emoji)) \(inert(status.title))\(view.statusExpired ? " (expired; the API still returns it)" : "")")
             lines.append("  is_away:      \(status.isAway)")
-            if let message = status.awayMessage { lines.append("  away_message: \(message)") }
+            if let message = status.awayMessage { lines.append("  away_message: \(inert(message))") }
             lines.append("  expires_at:   \(status.expiresAt.map(Timestamp.canonical) ?? "never")")
         } else {
             lines.append("Status:  none")
         }
         if let note = view.customPropertiesNote {
-            lines.append("Custom properties: not shown: \(note)")
+            lines.append("Custom properties: not shown: \(inert(note))")
         } else if let properties = view.customProperties, !properties.isEmpty {
             lines.append("Custom properties:")
-            for property in properties { lines.append("  \(property.name): \(property.value)") }
+            for property in properties { lines.append("  \(inert(property.name)): \(inert(property.value))") }
         } else {
             lines.append("Custom properties: none")
         }

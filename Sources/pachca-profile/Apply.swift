@@ -4,6 +4,7 @@ import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
 struct ApplyCommand: AsyncParsableCommand, JSONReporting {
     static let configuration = CommandConfiguration(
@@ -45,11 +46,15 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
         try await reportingErrors {
             let now = Date()
             let client = try global.makeClient()
+            // One apply per profile at a time (the state record's lock, issue 10): taken before live
+            // state is (re-)read, so a concurrent apply's writes make this plan stale or re-planned.
+            let lock: @Sendable (StateStore) async throws -> StateLock = { try await StateLocking.acquire($0) }
             let (run, plan) = if let planFile {
-                try await ApplyRun.savedPlan(planFile, client: client, stateOverride: state, now: now)
+                try await ApplyRun.savedPlan(planFile, client: client, stateOverride: state, now: now, lock: lock)
             } else {
                 try await ApplyRun.planned(try DesiredStateLoading.load(file!, now: now, noColor: global.noColor),
-                                           client: client, stateOverride: state, prefetchScopes: autoApprove, now: now)
+                                           client: client, stateOverride: state, prefetchScopes: autoApprove, now: now,
+                                           lock: lock)
             }
             let color = global.colorEnabledOnStdout
             if !plan.hasChanges {
@@ -65,6 +70,7 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
             Output.stdout(json ? try ApplyJSON.render(plan: plan, report: report) : ApplyText.render(report, plan: plan, color: color),
                           terminator: json ? "\n" : "")
             Output.appendToStepSummary(ApplyMarkdown.render(report, plan: plan))
+            withExtendedLifetime(run) {}  // the lock is held until everything is written
             // A write refused for the token's rights exits 3, as on a read (SPEC §4).
             if report.authorizationFailed { throw ExitCode.authentication }
             if !report.succeeded { throw ExitCode.failure }

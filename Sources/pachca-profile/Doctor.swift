@@ -4,6 +4,7 @@ import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
 /// `doctor [FILE...]`: checks in order and stops at the first cause (URL → connection → API at
 /// that URL → token → scopes), then the clock. Scopes are judged against what the given files

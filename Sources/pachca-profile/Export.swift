@@ -26,60 +26,31 @@ struct ExportCommand: AsyncParsableCommand {
         try await reportingErrors {
             let client = try global.makeClient()
             let live = try await LiveReader(client: client).read()
-            var avatarLine: String?
+            var avatar = DesiredStateExport.Avatar.unmanaged
             if let avatarOut {
                 if let urlString = live.avatarURL, let url = URL(string: urlString) {
                     let bytes = try await client.fetchPublicImage(url, maxBytes: AvatarProver.maxServedImageBytes)
-                    do { try bytes.write(to: URL(fileURLWithPath: avatarOut)) } catch {
+                    do { try SafeFile.write(bytes: Array(bytes), to: avatarOut) } catch {
                         throw CLIError(kind: .file, description: "cannot write avatar to \(avatarOut): \(FileProblem.describe(error, path: avatarOut))")
                     }
                     let base = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
                         ?? FileManager.default.currentDirectoryPath
-                    avatarLine = "avatar: \(ExportYAML.quote(LocalPath.relative(of: avatarOut, from: base)))"
+                    avatar = .path(LocalPath.relative(of: avatarOut, from: base))
                 } else {
-                    avatarLine = "avatar: null"
+                    avatar = .none
                 }
             }
-            let text = ExportYAML.render(live: live, avatarLine: avatarLine, now: Date())
+            let text: String
+            do { text = try DesiredStateExport.render(live: live, avatar: avatar, now: Date()) } catch {
+                throw CLIError.failure("cannot write the profile as YAML: \(error)")
+            }
             if let output {
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
+                do { try SafeFile.write(text: text, to: output) } catch {
                     throw CLIError(kind: .file, description: "cannot write \(output): \(FileProblem.describe(error, path: output))")
                 }
             } else {
                 Output.stdout(text, terminator: "")
             }
         }
-    }
-}
-
-/// Writes a desired-state file. Strings are double-quoted with JSON escapes, which YAML reads
-/// back unchanged, so what `plan` re-reads is exactly what was exported.
-enum ExportYAML {
-    static func render(live: LiveState, avatarLine: String?, now: Date) -> String {
-        let owner = live.owner
-        var lines = [
-            "# Exported from Pachca: \(owner.displayName) (@\(owner.nickname)), id \(owner.id)",
-            "version: 1",
-        ]
-        if let status = live.effectiveStatus(at: now) {
-            lines.append("status:")
-            lines.append("  emoji: \(quote(status.emoji))")
-            lines.append("  title: \(quote(status.title))")
-            lines.append("  is_away: \(status.isAway)")
-            if let message = status.awayMessage { lines.append("  away_message: \(quote(message))") }
-            if let expiresAt = status.expiresAt {
-                lines.append("  expires_at: \(Timestamp.canonical(expiresAt))")
-            }
-        } else {
-            lines.append("status: null")
-        }
-        if let avatarLine { lines.append(avatarLine) }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    static func quote(_ text: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 }

@@ -26,19 +26,9 @@ struct GlobalOptions: ParsableArguments {
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
     }
 
-    /// Flag, then file, then environment (SPEC §3).
+    /// Flag, then file, then environment (SPEC §3); checked and registered for redaction.
     func resolveToken(environment: [String: String]) throws -> APIToken? {
-        if let token, !token.isEmpty { return APIToken(token) }
-        if let tokenFile {
-            guard let data = FileManager.default.contents(atPath: tokenFile) else {
-                throw CLIError.failure("cannot read token file \(tokenFile)")
-            }
-            let raw = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !raw.isEmpty else { throw CLIError.authentication("token file \(tokenFile) is empty") }
-            return APIToken(raw)
-        }
-        if let env = environment["PACHCA_TOKEN"], !env.isEmpty { return APIToken(env) }
-        return nil
+        try TokenSource.resolve(flag: token, file: tokenFile, environment: environment)
     }
 
     /// The one client for this run. `PachcaClient.init` refuses a malformed URL and plain

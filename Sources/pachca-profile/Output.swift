@@ -4,15 +4,21 @@ import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
-/// Human output to stdout, diagnostics to stderr (SPEC §2). Written through FileHandle:
-/// Swift 6 does not allow touching the global C `stdout` from concurrent code.
+/// Human output to stdout, diagnostics to stderr (SPEC §2), all through `OutputSink`.
+/// Written through FileHandle: Swift 6 does not allow touching the global C `stdout` from
+/// concurrent code.
 enum Output {
     static func stdout(_ text: String, terminator: String = "\n") {
-        FileHandle.standardOutput.write(Data((text + terminator).utf8))
+        FileHandle.standardOutput.write(Data(OutputSink.forTerminal(text + terminator, isTerminal: isTerminal(fd: 1)).utf8))
     }
     static func stderr(_ text: String, terminator: String = "\n") {
-        FileHandle.standardError.write(Data((text + terminator).utf8))
+        FileHandle.standardError.write(Data(OutputSink.forTerminal(text + terminator, isTerminal: isTerminal(fd: 2)).utf8))
+    }
+    /// GitHub Actions workflow commands we mean to emit (`::error file=…::…`).
+    static func workflowCommands(_ text: String) {
+        FileHandle.standardOutput.write(Data(OutputSink.forTerminal(text, isTerminal: false, workflowCommands: true).utf8))
     }
     static func isTerminal(fd: Int32) -> Bool { isatty(fd) == 1 }
 
@@ -35,7 +41,10 @@ enum Output {
                 }
             }
         }
-        return DiagnosticPrinter.text(diagnostics, sources: sources, showSource: showSource,
+        // A file name is shown on one line whatever bytes it holds (a newline cannot fake a finding).
+        let shown = diagnostics.map { d -> Diagnostic in var d = d; d.file = InertText.line(d.file); return d }
+        let shownSources = Dictionary(sources.map { (InertText.line($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        return DiagnosticPrinter.text(shown, sources: shownSources, showSource: showSource,
                                       useColor: colorEnabled(fd: 2, noColorFlag: noColorFlag))
     }
 
@@ -45,7 +54,7 @@ enum Output {
         guard isGitHubActions, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty,
               let handle = FileHandle(forWritingAtPath: path) else { return }
         handle.seekToEndOfFile()
-        handle.write(Data((markdown + "\n").utf8))
+        handle.write(Data(OutputSink.forFile(markdown + "\n").utf8))
         try? handle.close()
     }
 }
@@ -189,7 +198,8 @@ extension Output {
 
     /// Reports a failure: `error: …` on stderr, and under `--json` the error document on stdout.
     static func report(_ failure: CLIError, json: Bool) {
-        stderr("error: \(failure.description)")
+        // Server text is shown inert, on one line (issue 10); the JSON encoder escapes it itself.
+        stderr("error: \(InertText.line(failure.description))")
         if json, let text = try? JSONDocument.encode(ErrorDocument(failure)) { stdout(text) }
     }
 }

@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
 import ProfileCore
+#if canImport(Glibc)
+import Glibc
+private let systemExit = Glibc.exit
+#elseif canImport(Darwin)
+import Darwin
+private let systemExit = Darwin.exit
+#endif
 
 /// Exit statuses of SPEC §4, as `ExitCode` values (`success` 0 and `failure` 1 come with it). They differ from the official `@pachca/cli`
 /// (2 = usage, 4 = not found).
@@ -24,12 +31,18 @@ struct PachcaProfile: AsyncParsableCommand {
         subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, ShowCommand.self, DoctorCommand.self]
     )
 
-    /// Like ArgumentParser's, but every failure under `--json` also prints the error document on
-    /// stdout (SPEC §2), usage errors included.
+    /// As ArgumentParser's own `main`, but every message, its usage errors included, leaves
+    /// through the output sink, with the token known to it from the start (issue 10), and every
+    /// failure under `--json` also prints the error document on stdout (SPEC §2).
     static func main() async {
+        CommandLineSafety.registerSecrets(CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
         let arguments = Array(CommandLine.arguments.dropFirst())
         // Before the command is parsed, `--json` anywhere before a `--` counts.
         let jsonRequested = arguments.prefix { $0 != "--" }.contains("--json")
+        if let problem = CommandLineSafety.invalidUTF8Argument() {
+            Output.report(.usage(problem), json: jsonRequested)
+            systemExit(ExitCode.usage.rawValue)
+        }
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(arguments)
@@ -51,10 +64,10 @@ struct PachcaProfile: AsyncParsableCommand {
         switch error {
         case let exit as ExitCode:
             // The command printed its own document or text already.
-            Self.exit(withError: exit)
+            systemExit(exit.rawValue)
         case let failure as CLIError:
             Output.report(failure, json: json)
-            Self.exit(withError: failure.exitCode)
+            systemExit(failure.exitCode.rawValue)
         default:
             let code = exitCode(for: error)
             if json && code != .success {
@@ -62,7 +75,11 @@ struct PachcaProfile: AsyncParsableCommand {
                 let document = ErrorDocument(kind: kind, message: message(for: error), exitCode: code.rawValue)
                 if let text = try? JSONDocument.encode(document) { Output.stdout(text) }
             }
-            Self.exit(withError: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success { Output.stdout(message) } else { Output.stderr(message) }
+            }
+            systemExit(code.rawValue)
         }
     }
 }

@@ -4,6 +4,7 @@ import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
 struct ShowCommand: AsyncParsableCommand, JSONReporting {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,7 @@ struct ShowCommand: AsyncParsableCommand, JSONReporting {
         try await reportingErrors {
             let view = try await ProfileViewer.read(client: try global.makeClient(), now: Date())
             Output.stdout(output.json ? try ShowJSON.render(view) : ShowText.render(view))
+            // each line is ours; server text in it is inert (ShowText)
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import ProfileApply
 import ProfileCore
 import ProfileRender
+import ProfileYAML
 
 /// `pachca-profile validate FILE...`: checks files only, no network. Exit 0 when every file
 /// is valid (warnings do not fail), 1 otherwise, 64 for usage errors.
@@ -30,7 +31,7 @@ struct Validate: AsyncParsableCommand, JSONReporting {
             let all = reports.flatMap(\.diagnostics)
             let text = Output.diagnosticsText(all, noColorFlag: color.noColor)
             if !text.isEmpty { Output.stderr(text, terminator: "") }
-            if Output.isGitHubActions { Output.stdout(DiagnosticPrinter.githubCommands(all), terminator: "") }
+            if Output.isGitHubActions { Output.workflowCommands(DiagnosticPrinter.githubCommands(all)) }
             for report in reports { Output.stdout(Self.summary(report)) }
         }
         if reports.contains(where: { !$0.valid }) { throw ExitCode.failure }
@@ -44,6 +45,7 @@ struct Validate: AsyncParsableCommand, JSONReporting {
         if errors > 0 { counts.append("\(errors) error\(errors == 1 ? "" : "s")") }
         if warnings > 0 { counts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
         let verdict = report.valid ? "valid" : "invalid"
-        return counts.isEmpty ? "\(report.file): \(verdict)" : "\(report.file): \(verdict) (\(counts.joined(separator: ", ")))"
+        let file = InertText.line(report.file)  // a file name is shown on one line, whatever it holds
+        return counts.isEmpty ? "\(file): \(verdict)" : "\(file): \(verdict) (\(counts.joined(separator: ", ")))"
     }
 }

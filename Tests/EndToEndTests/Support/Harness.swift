@@ -1,6 +1,7 @@
 import Foundation
 import TestTeardown
 import PachcaEmulator
+import Testing
 
 /// One emulator on port 0 plus a temporary folder of profiles, for driving the built
 /// `pachca-profile` binary over real HTTP. The emulator's journal is the test oracle.
@@ -52,8 +53,15 @@ struct Harness {
     }
 
     /// Runs `pachca-profile` in the harness folder with the emulator's URL and token.
+    /// Every run is also checked for the token (issue 10): no test may see it printed.
     func run(_ arguments: [String], env extra: [String: String] = [:], stdin: String? = nil) async throws -> RunResult {
-        try await runProfileTool(arguments, env: environment.merging(extra) { _, new in new }, stdin: stdin, cwd: directory)
+        let result = try await runProfileTool(arguments, env: environment.merging(extra) { _, new in new }, stdin: stdin, cwd: directory)
+        for secret in [token, extra["PACHCA_TOKEN"]].compactMap({ $0 }) where secret.count >= 8 {
+            if result.stdout.contains(secret) || result.stderr.contains(secret) {
+                Issue.record("the token was printed by \(arguments)")
+            }
+        }
+        return result
     }
 
     @discardableResult

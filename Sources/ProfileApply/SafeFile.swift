@@ -1,0 +1,177 @@
+import Foundation
+import PachcaAPI
+#if canImport(Glibc)
+import Glibc
+private let systemRead = Glibc.read
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+private let systemRead = Darwin.read
+private let systemWrite = Darwin.write
+#endif
+
+/// Files the tool writes (state records, saved plans, exports) and reads back, safe against
+/// what a repository may ship and against concurrent runs (issue 10):
+/// - a write goes to a fresh temporary file in the same folder, created with
+///   `O_CREAT|O_EXCL|O_NOFOLLOW` under an unpredictable name (a planted symlink is never
+///   followed, two runs never share a temp file), is `fsync`ed, then `rename`d over the target;
+/// - a read is size-bounded by `fstat` before a byte is read, and can refuse a symlink;
+/// - text passes the redaction sink on its way to disk.
+public enum SafeFile {
+    public enum WriteError: Error, CustomStringConvertible, Equatable {
+        case symlink(String)
+        case failed(String, operation: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .symlink(let path): "\(path) is a symbolic link: refusing to write through it (remove it, or choose another path)"
+            case .failed(let path, let operation, let reason): "cannot write \(path): \(operation): \(reason)"
+            }
+        }
+    }
+
+    public enum ReadResult: Equatable {
+        case contents([UInt8])
+        case missing
+        case symlink
+        case notRegularFile
+        case tooLarge(size: Int)
+        case unreadable(String)
+    }
+
+    /// Writes text (redacted) atomically. `refuseSymlink`: fail when the target is a symlink
+    /// (otherwise the rename replaces the link itself, never what it points to).
+    public static func write(text: String, to path: String, refuseSymlink: Bool = false, mode: mode_t = 0o644) throws {
+        try write(bytes: Array(SecretRedactor.shared.redact(text).utf8), to: path, refuseSymlink: refuseSymlink, mode: mode)
+    }
+
+    public static func write(bytes: [UInt8], to path: String, refuseSymlink: Bool = false, mode: mode_t = 0o644) throws {
+        if refuseSymlink, isSymlink(path) { throw WriteError.symlink(path) }
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let base = url.lastPathComponent
+        var temp = ""
+        var fd: Int32 = -1
+        for _ in 0..<16 {
+            temp = folder + (folder.hasSuffix("/") ? "" : "/") + ".\(base).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw failure(path, "create a temporary file", errno) }
+        var written = 0
+        let ok: Bool = bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let n = systemWrite(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                written += n
+            }
+            return true
+        }
+        let code = errno
+        guard ok || bytes.isEmpty, fsync(fd) == 0 else {
+            close(fd); unlink(temp)
+            throw failure(path, "write", ok ? errno : code)
+        }
+        close(fd)
+        if refuseSymlink, isSymlink(path) { unlink(temp); throw WriteError.symlink(path) }
+        guard rename(temp, path) == 0 else {
+            let code = errno
+            unlink(temp)
+            throw failure(path, "rename", code)
+        }
+        // The rename itself must survive a crash: sync the folder entry too (best effort).
+        let dir = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dir >= 0 { _ = fsync(dir); close(dir) }
+    }
+
+    /// Reads a whole regular file of at most `maxBytes`, the size checked by `fstat` first.
+    public static func read(_ path: String, maxBytes: Int, followSymlinks: Bool = true) -> ReadResult {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followSymlinks ? 0 : O_NOFOLLOW))
+        guard fd >= 0 else {
+            let code = errno
+            switch code {
+            case ENOENT, ENOTDIR: return .missing
+            case ELOOP: return followSymlinks ? .unreadable("too many symbolic links") : .symlink
+            default: return .unreadable(String(cString: strerror(code)))
+            }
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return .unreadable(String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return .notRegularFile }
+        if Int(info.st_size) > maxBytes { return .tooLarge(size: Int(info.st_size)) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return .unreadable(String(cString: strerror(errno))) }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count > maxBytes { return .tooLarge(size: bytes.count) }  // it grew after fstat
+        }
+        return .contents(bytes)
+    }
+
+    public static func isSymlink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
+
+    static func failure(_ path: String, _ operation: String, _ code: Int32) -> WriteError {
+        .failed(path, operation: operation, reason: String(cString: strerror(code)))
+    }
+}
+
+/// An advisory lock (`flock`) on `<state record>.lock`, held for a whole `apply`, so two runs
+/// on one profile take turns instead of racing. The lock file stays (deleting it would let a
+/// third run lock a different inode); it is empty and safe to ignore in git.
+public final class StateLock: @unchecked Sendable {
+    public enum LockError: Error, CustomStringConvertible {
+        case timedOut(path: String, seconds: Double)
+        case cannotOpen(path: String, reason: String)
+        public var description: String {
+            switch self {
+            case .timedOut(let path, let seconds):
+                "another apply of this profile still holds \(path) after \(Self.seconds(seconds)); nothing was written (try again when it has finished)"
+            case .cannotOpen(let path, let reason): "cannot lock \(path): \(reason)"
+            }
+        }
+        static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : "\(s) s" }
+    }
+
+    /// How long a second apply waits by default (`PACHCA_LOCK_TIMEOUT` overrides).
+    public static let defaultTimeout: Double = 120
+
+    private let fd: Int32
+    public let path: String
+
+    private init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+    deinit { flock(fd, LOCK_UN); close(fd) }
+
+    /// Takes the lock, waiting at most `timeout` seconds; `onWait` is called once if it must wait.
+    public static func acquire(statePath: String, timeout: Double, onWait: (String) -> Void) async throws -> StateLock {
+        let path = statePath + ".lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw LockError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+        let started = Date()
+        var told = false
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw LockError.cannotOpen(path: path, reason: reason)
+            }
+            if Date().timeIntervalSince(started) >= timeout {
+                close(fd)
+                throw LockError.timedOut(path: path, seconds: timeout)
+            }
+            if !told {
+                onWait("waiting for another apply of this profile to finish (lock \(path), at most \(LockError.seconds(timeout)))")
+                told = true
+            }
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return StateLock(fd: fd, path: path)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import ProfileYAML
+
+/// The live profile as a desired-state file (`export`). Written through libyaml's emitter, so
+/// server text is data in every case: planned again, the file shows no changes.
+public enum DesiredStateExport {
+    /// What to say about the avatar: leave it out (unmanaged), `null`, or a path.
+    public enum Avatar: Sendable, Equatable {
+        case unmanaged
+        case none
+        case path(String)
+    }
+
+    public static func render(live: LiveState, avatar: Avatar, now: Date) throws -> String {
+        let owner = live.owner
+        var pairs = [YAMLEmitPair("version", .plain("1"))]
+        if let status = live.effectiveStatus(at: now) {
+            var fields = [
+                YAMLEmitPair("emoji", .string(status.emoji)),
+                YAMLEmitPair("title", .string(status.title)),
+                YAMLEmitPair("is_away", .plain(status.isAway ? "true" : "false")),
+            ]
+            if let message = status.awayMessage { fields.append(YAMLEmitPair("away_message", .string(message))) }
+            if let expiresAt = status.expiresAt {
+                fields.append(YAMLEmitPair("expires_at", .plain(Timestamp.canonical(expiresAt))))
+            }
+            pairs.append(YAMLEmitPair("status", .mapping(fields)))
+        } else {
+            pairs.append(YAMLEmitPair("status", .null))
+        }
+        switch avatar {
+        case .unmanaged: break
+        case .none: pairs.append(YAMLEmitPair("avatar", .null))
+        case .path(let path): pairs.append(YAMLEmitPair("avatar", .string(path)))
+        }
+        let comment = "Exported from Pachca: \(owner.displayName) (@\(owner.nickname)), id \(owner.id)"
+        return try YAMLEmitter.emit(.mapping(pairs), comments: [comment])
+    }
+}

@@ -1,0 +1,55 @@
+import PachcaAPI
+import ProfileYAML
+
+/// What the command line itself could leak or hide, handled before parsing.
+enum CommandLineSafety {
+    /// The token may sit in `--token VALUE`, `--token=VALUE` or `PACHCA_TOKEN`: the sink must
+    /// know it before any message (a usage error included) is printed.
+    static func registerSecrets(_ arguments: [String], environment: [String: String]) {
+        if let env = environment["PACHCA_TOKEN"] { SecretRedactor.shared.register(secret: env) }
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--token", index + 1 < arguments.count {
+                SecretRedactor.shared.register(secret: arguments[index + 1])
+            } else if argument.hasPrefix("--token=") {
+                SecretRedactor.shared.register(secret: String(argument.dropFirst("--token=".count)))
+            }
+        }
+    }
+
+    /// Swift decodes argv with replacement characters, so a file name that is not UTF-8 would
+    /// otherwise be opened under another name and reported as "no such file". Say what it is,
+    /// its bytes shown escaped.
+    static func invalidUTF8Argument() -> String? {
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            let length = strlenOf(pointer)
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: length)
+            if String(validating: bytes, as: UTF8.self) == nil {
+                return "argument '\(escaped(Array(bytes)))' is not valid UTF-8: pachca-profile needs UTF-8 file names (rename it)"
+            }
+        }
+        return nil
+    }
+
+    static func strlenOf(_ p: UnsafeMutablePointer<CChar>) -> Int {
+        var n = 0
+        while p[n] != 0 { n += 1 }
+        return n
+    }
+
+    /// Valid UTF-8 stays as it is (controls made visible); each other byte becomes `\xHH`.
+    static func escaped(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            var decoded: String?
+            for length in 1...4 where i + length <= bytes.count {
+                if let text = String(validating: bytes[i..<(i + length)], as: UTF8.self) { decoded = text; i += length; break }
+            }
+            if let decoded { out += InertText.line(decoded) } else {
+                out += "\\x" + String(bytes[i], radix: 16, uppercase: true); i += 1
+            }
+        }
+        return out
+    }
+}

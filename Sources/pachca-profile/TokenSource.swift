@@ -1,0 +1,98 @@
+import Foundation
+import PachcaAPI
+#if canImport(Glibc)
+import Glibc
+private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+import Darwin
+private let systemRead = Darwin.read
+#endif
+
+/// Where the token comes from (SPEC §3: flag, then file, then environment), checked so that
+/// it can never leak or be silently mangled: every candidate is registered with the output
+/// sink before anything else happens, a token file is read under a size bound, and a token
+/// an HTTP header cannot carry is refused with exit 3, saying why without printing it.
+enum TokenSource {
+    /// A token file larger than this is not a token.
+    static let maxTokenFileBytes = 16 * 1024
+
+    static func resolve(flag: String?, file: String?, environment: [String: String]) throws -> APIToken? {
+        for candidate in [flag, environment["PACHCA_TOKEN"]] { if let candidate { SecretRedactor.shared.register(secret: candidate) } }
+        if let flag, !trimmed(flag).isEmpty { return try checked(trimmed(flag), from: "--token") }
+        if let file {
+            let text = try read(tokenFile: file)
+            SecretRedactor.shared.register(secret: text)
+            let token = trimmed(text)
+            guard !token.isEmpty else { throw CLIError.authentication("token file \(file) is empty") }
+            return try checked(token, from: "token file \(file)")
+        }
+        if let env = environment["PACHCA_TOKEN"], !trimmed(env).isEmpty { return try checked(trimmed(env), from: "PACHCA_TOKEN") }
+        return nil
+    }
+
+    /// Surrounding white space (a file's trailing newline, a pasted space) is not part of a token.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSurroundingSpace($0) }),
+              let last = scalars.lastIndex(where: { !isSurroundingSpace($0) }) else { return "" }
+        return String(scalars[first...last])
+    }
+
+    static func isSurroundingSpace(_ s: Unicode.Scalar) -> Bool { s == " " || s == "\t" || s == "\n" || s == "\r" }
+
+    /// Only visible ASCII can travel in an `Authorization` header; anything else inside the
+    /// token (a CR/LF would end the header) is refused rather than sent mangled or dropped.
+    static func checked(_ token: String, from source: String) throws -> APIToken {
+        for (offset, scalar) in token.unicodeScalars.enumerated() where !(0x21...0x7E).contains(scalar.value) {
+            let kind = scalar == " " || scalar == "\t" ? "white space"
+                : (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) ? "a control character"
+                : scalar.properties.isWhitespace ? "white space"
+                : "a character that is not visible ASCII"
+            throw CLIError.authentication(
+                "the token from \(source) contains \(kind) at character \(offset + 1) (not shown); an HTTP header cannot carry it")
+        }
+        return APIToken(token)
+    }
+
+    /// Reads a token file: exit 3 when it is missing, not a regular file or too large; a
+    /// warning (as ssh gives for a key) when others can read or change it.
+    static func read(tokenFile path: String) throws -> String {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            switch code {
+            case ENOENT, ENOTDIR: throw CLIError.authentication("token file \(path) does not exist")
+            case EACCES, EPERM: throw CLIError.authentication("token file \(path) cannot be read: permission denied")
+            default: throw CLIError.authentication("token file \(path) cannot be read: \(String(cString: strerror(code)))")
+            }
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw CLIError.authentication("token file \(path) cannot be read") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw CLIError.authentication("token file \(path) is not a regular file")
+        }
+        guard Int(info.st_size) <= maxTokenFileBytes else {
+            throw CLIError.authentication("token file \(path) is \(info.st_size) bytes: too large for a token (at most \(maxTokenFileBytes))")
+        }
+        if info.st_mode & 0o077 != 0 {
+            let mode = String(info.st_mode & 0o777, radix: 8)
+            Output.stderr("warning: token file \(path) is accessible by others (mode 0\(mode)); run: chmod 600 \(path)")
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while bytes.count <= maxTokenFileBytes {
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; throw CLIError.authentication("token file \(path) cannot be read") }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        guard bytes.count <= maxTokenFileBytes else {
+            throw CLIError.authentication("token file \(path) is too large for a token (at most \(maxTokenFileBytes) bytes)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CLIError.authentication("token file \(path) is not UTF-8 text")
+        }
+        return text
+    }
+}
