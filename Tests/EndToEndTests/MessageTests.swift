@@ -24,6 +24,10 @@ import Testing
             #expect(flag.exitCode == 64)
             #expect(flag.stderr.contains("--timeout must be a positive number of seconds"))
             #expect(await h.apiCalls().isEmpty)
+            let lock = try await h.run(["apply", "--auto-approve", "me.yaml"], env: ["PACHCA_LOCK_TIMEOUT": "later"])
+            #expect(lock.exitCode == 64)
+            #expect(lock.stderr == "error: PACHCA_LOCK_TIMEOUT must be a number of seconds (got 'later')\n")
+            #expect(await h.writes().isEmpty)
         }
     }
 
