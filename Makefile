@@ -11,9 +11,9 @@ comma := ,
 build:
 	$(SWIFT) build
 
-# Static Swift stdlib and Foundation: half the start-up time (see BENCHMARKS.md). Linking
-# URLSession statically needs libcurl's development link (apt-get install libcurl4-openssl-dev).
-RELEASE_FLAGS ?= -c release $(if $(shell pkg-config --exists libcurl 2>/dev/null && echo y),--static-swift-stdlib)
+# Static Swift stdlib and FoundationEssentials: half the start-up time (see BENCHMARKS.md).
+# Every build needs libcurl4-openssl-dev (the CCurl target; .ci/run installs it).
+RELEASE_FLAGS ?= -c release --static-swift-stdlib
 
 release:
 	$(SWIFT) build $(RELEASE_FLAGS)

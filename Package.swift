@@ -17,12 +17,16 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CYaml", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+        // libcurl through a C shim for its variadic setopt/getinfo (the HTTP client's engine).
+        // Headers only: the library is opened with dlopen on first use (see Sources/CCurl/shim.h),
+        // so no pkg-config `-lcurl` loads it and its TLS/Kerberos/LDAP tree into every run.
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // YAML events → node tree with marks. No knowledge of the profile format.
         .target(name: "ProfileYAML", dependencies: ["CYaml"]),
         // The pure core: desired state, live state, diff, plan. No I/O (effects are injected).
         .target(name: "ProfileCore", dependencies: ["ProfileYAML"]),
-        // The one HTTP client for the Pachca API (URLSession), retry policy, wire types.
-        .target(name: "PachcaAPI"),
+        // The one HTTP client for the Pachca API (libcurl), retry policy, wire types.
+        .target(name: "PachcaAPI", dependencies: ["CCurl"]),
         // Edge: reads live state, decides avatar identity, executes plans.
         .target(name: "ProfileApply", dependencies: ["ProfileCore", "PachcaAPI"]),
         // Pure renderers: Plan/diagnostics → String.

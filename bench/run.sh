@@ -20,24 +20,16 @@ while [ $# -gt 0 ]; do
     *) echo "usage: bench/run.sh [--latency-ms N] [--runs N]" >&2; exit 64 ;;
   esac
 done
-# libcurl (URLSession on Linux, and curl) would otherwise send loopback traffic to a proxy.
+# curl would otherwise send loopback traffic to a proxy (pachca-profile never does).
 export NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1
 
 command_line="make bench"
 [ "$latency" != 50 ] || [ "$runs" != 15 ] && command_line="BENCH_LATENCY_MS=$latency BENCH_RUNS=$runs make bench"
 
-# The shipped build (make release): Swift stdlib and Foundation linked statically, which halves
-# start-up time (the dynamic linker dominated it). Linking URLSession statically needs the
-# libcurl development link (libcurl4-openssl-dev); without it, fall back to a dynamic build.
+# The shipped build (make release): Swift stdlib and FoundationEssentials linked statically,
+# which halves start-up time (the dynamic linker dominated it). The CCurl target needs
+# libcurl4-openssl-dev for any build; .ci/run installs it.
 static_flags=(--static-swift-stdlib)
-if ! pkg-config --exists libcurl 2>/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "bench: installing libcurl4-openssl-dev (for --static-swift-stdlib)" >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >&2 \
-      || { apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >&2; } || true
-  fi
-  pkg-config --exists libcurl 2>/dev/null || { static_flags=(); echo "bench: no libcurl dev link; dynamic build" >&2; }
-fi
 build_s=""
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
   echo "bench: swift build -c release ${static_flags[*]} --scratch-path $scratch" >&2

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Everything the client needs; the CLI builds it from flags and environment (SPEC §3).
 public struct ClientConfiguration: Sendable {
@@ -6,13 +10,20 @@ public struct ClientConfiguration: Sendable {
 
     public var baseURL: URL
     public var token: APIToken?
-    /// Seconds per request attempt.
+    /// Seconds per request attempt (fractions count: 0.5 is 500 ms).
     public var timeout: Double
     public var retry: RetryPolicy
-    /// Receives one line per attempt (`GET /profile → 200 (attempt 1, 34 ms)`); never the
-    /// token, headers or bodies.
+    /// Receives one line per attempt (`GET /profile → 200 (attempt 1, 34 ms, connection reused)`);
+    /// never the token, headers or bodies.
     public var trace: (@Sendable (String) -> Void)?
+    /// Receives `retrying GET /profile in 2.0 s (503)…` before each wait (the CLI shows it
+    /// only on a terminal).
+    public var retryNotice: (@Sendable (String) -> Void)?
     public var userAgent: String
+    /// CA bundle file and folder for TLS verification (verification itself is always on);
+    /// nil keeps libcurl's system default.
+    public var caBundle: String?
+    public var caDirectory: String?
 
     public init(
         baseURL: URL = ClientConfiguration.defaultBaseURL,
@@ -20,7 +31,8 @@ public struct ClientConfiguration: Sendable {
         timeout: Double = 30,
         retry: RetryPolicy = .standard,
         trace: (@Sendable (String) -> Void)? = nil,
-        userAgent: String = "pachca-profile"
+        userAgent: String = "pachca-profile",
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) {
         self.baseURL = baseURL
         self.token = token
@@ -28,6 +40,10 @@ public struct ClientConfiguration: Sendable {
         self.retry = retry
         self.trace = trace
         self.userAgent = userAgent
+        // As the curl tool reads them (libcurl itself does not look at the environment for CAs).
+        self.caBundle = [environment["CURL_CA_BUNDLE"], environment["SSL_CERT_FILE"]]
+            .compactMap { $0 }.first { !$0.isEmpty }
+        self.caDirectory = environment["SSL_CERT_DIR"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// True for `localhost`, 127.0.0.0/8 and `::1`.

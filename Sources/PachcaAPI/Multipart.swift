@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `multipart/form-data` with file parts (RFC 7578), written by hand: the avatar upload
 /// needs one part, and the emulator's parser is tested against this encoder.
@@ -13,7 +17,7 @@ public struct MultipartFormData: Sendable {
     public init(field: String, fileName: String, mimeType: String, content: Data,
                 boundary: String? = nil) {
         var chosen = boundary ?? Self.randomBoundary()
-        while boundary == nil, content.range(of: Data(chosen.utf8)) != nil {
+        while boundary == nil, content.firstRange(of: Data(chosen.utf8)) != nil {
             chosen = Self.randomBoundary()
         }
         self.boundary = chosen
@@ -30,15 +34,19 @@ public struct MultipartFormData: Sendable {
 
     static func randomBoundary() -> String {
         var rng = SystemRandomNumberGenerator()
-        let hex = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }
+        let digits = Array("0123456789abcdef")
+        let hex = (0..<16).map { _ -> String in
+            let byte = UInt8.random(in: 0...255, using: &rng)
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0xf)]])
+        }
         return "pachca-profile-" + hex.joined()
     }
 
     /// Quoted-string value as browsers write it (WHATWG): `"` and CR/LF percent-encoded.
     static func quoted(_ s: String) -> String {
-        s.replacingOccurrences(of: "\"", with: "%22")
-            .replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
+        s.replacing("\"", with: "%22")
+            .replacing("\r", with: "%0D")
+            .replacing("\n", with: "%0A")
     }
 
     static func headerSafe(_ s: String) -> String {

@@ -1,44 +1,63 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
-/// What went wrong below HTTP, in our own words (URLSession on Linux prints only codes).
-public enum TransportFailure: Error, Sendable, Equatable, CustomStringConvertible {
-    case timedOut
-    case cannotConnect
-    case connectionLost
-    case badResponse
-    case tooLarge(limit: Int)
-    case other(code: Int)
-
-    /// Maps a URLSession error code (`URLError.Code.rawValue`).
-    public init(urlErrorCode code: Int) {
-        switch code {
-        case -1001: self = .timedOut
-        case -1003, -1004, -1006: self = .cannotConnect  // cannot find host, cannot connect, DNS
-        case -1005, -1020: self = .connectionLost  // connection lost, not connected
-        case -1011, -1017: self = .badResponse  // bad server response, cannot parse response
-        default: self = .other(code: code)
-        }
+/// What went wrong below HTTP, in words: which host (and proxy) and libcurl's cause.
+public struct TransportFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The host (or the proxy's) name did not resolve.
+        case dns
+        /// Refused, unreachable, or the proxy would not open a tunnel.
+        case connect
+        /// TLS handshake or certificate verification failed.
+        case tls
+        case timedOut
+        /// The connection closed or reset before the whole response arrived.
+        case dropped
+        /// The response body passed the bound (counted after decompression).
+        case tooLarge
+        /// Not HTTP, or a content encoding that does not decode.
+        case badResponse
+        case other
     }
 
-    /// Timeouts, refused and dropped connections are worth another try; the rest are not.
-    /// On Linux a connection closed before any reply surfaces as "bad response" (-1011,
-    /// libcurl's empty reply), so that is retried too: every call made is idempotent.
+    public var kind: Kind
+    /// The cause in words: `connection refused`, `timed out after 500 ms`.
+    public var cause: String
+    /// `api.pachca.com:443`.
+    public var host: String
+    /// `proxy.corp:3128` when the attempt went through a proxy.
+    public var proxy: String?
+    /// True when it failed before the request was sent (resolve, connect, tunnel, TLS).
+    public var beforeRequest: Bool
+
+    public init(kind: Kind, cause: String, host: String, proxy: String? = nil, beforeRequest: Bool = false) {
+        self.kind = kind
+        self.cause = cause
+        self.host = host
+        self.proxy = proxy
+        self.beforeRequest = beforeRequest
+    }
+
+    /// Timeouts, refused and dropped connections and DNS hiccups are worth another try
+    /// (every call made is idempotent); a certificate, a bound or a garbled reply are not.
     var isRetryable: Bool {
-        switch self {
-        case .timedOut, .cannotConnect, .connectionLost, .badResponse: return true
-        case .tooLarge, .other: return false
+        switch kind {
+        case .dns, .connect, .timedOut, .dropped: return true
+        case .tls: return beforeRequest && !cause.contains("certificate")
+        case .tooLarge, .badResponse, .other: return false
         }
     }
 
+    var via: String { proxy.map { " through proxy \($0)" } ?? "" }
+
+    /// `cannot connect to api.pachca.com:443 through proxy proxy.corp:3128: connection refused`
+    /// or `api.pachca.com:443: timed out after 500 ms`.
     public var description: String {
-        switch self {
-        case .timedOut: return "request timed out"
-        case .cannotConnect: return "cannot connect to the server"
-        case .connectionLost: return "connection dropped before a response arrived"
-        case .badResponse: return "the server closed the connection without a valid response"
-        case .tooLarge(let limit): return "response larger than \(limit) bytes"
-        case .other(let code): return "network error (code \(code))"
-        }
+        if beforeRequest { return "cannot connect to \(host)\(via): \(cause)" }
+        return "\(host)\(via): \(cause)"
     }
 }
 
@@ -50,6 +69,8 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     /// `http://` to a host that is not loopback: the token would travel in clear.
     case insecureURL(String)
     case missingToken
+    /// libcurl (loaded at run time) is not installed or not usable; dlopen's reason.
+    case libcurlUnavailable(String)
     /// 401. The body, when it had the `OAuthError` shape.
     case unauthorized(WireOAuthError?)
     /// 403. `missingScope` comes from the error text, else from the endpoint's known scope.
@@ -58,12 +79,14 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     case apiError(status: Int, WireApiError, method: String, path: String)
     /// A status the client did not expect, with the start of the body.
     case unexpectedStatus(Int, bodySnippet: String, method: String, path: String)
-    /// No HTTP response at all (after any retries).
-    case transport(TransportFailure, method: String, path: String, attempts: Int)
+    /// A 3xx: redirects are never followed (the token stays with the API host).
+    case redirect(status: Int, location: String?, method: String, path: String)
+    /// No HTTP response at all (after any retries); `elapsed` seconds since the first attempt.
+    case transport(TransportFailure, method: String, path: String, attempts: Int, elapsed: Double)
     /// A 429 asked to wait longer than the overall deadline leaves.
     case rateLimitDeadline(retryAfter: Double, remaining: Double, method: String, path: String)
-    /// Retryable failures (5xx, timeouts, drops) persisted past the retry budget.
-    case gaveUp(attempts: Int, last: String, method: String, path: String)
+    /// Retryable failures (5xx) persisted past the retry budget or the deadline.
+    case gaveUp(attempts: Int, elapsed: Double, last: String, method: String, path: String)
     /// A 2xx body that does not have the expected shape.
     case decoding(method: String, path: String, String)
 
@@ -84,6 +107,9 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
                 + " (use https://, or http:// only to a loopback host)"
         case .missingToken:
             return "no API token: set PACHCA_TOKEN, or pass --token-file or --token"
+        case .libcurlUnavailable(let reason):
+            return "cannot load libcurl, which talks to the API (\(reason)); install it"
+                + " (Debian/Ubuntu: apt-get install libcurl4)"
         case .unauthorized(let body):
             return "the API rejected the token (401\(Self.detail(body)))"
         case .forbidden(let body, let scope):
@@ -102,14 +128,20 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unexpectedStatus(let status, let snippet, let method, let path):
             let tail = snippet.isEmpty ? "" : ": \(snippet)"
             return "\(method) \(path): unexpected HTTP status \(status)\(tail)"
-        case .transport(let failure, let method, let path, let attempts):
-            let tries = attempts > 1 ? " (after \(attempts) attempts)" : ""
-            return "\(method) \(path): \(failure)\(tries)"
+        case .redirect(let status, let location, let method, let path):
+            let target = location.map { " to \($0)" } ?? ""
+            return "\(method) \(path): the server answered a redirect (\(status))\(target);"
+                + " redirects are not followed (check the API URL)"
+        case .transport(let failure, let method, let path, let attempts, let elapsed):
+            let took = elapsed < 1 ? "\(Int((elapsed * 1000).rounded())) ms" : Self.seconds(elapsed)
+            let tally = "(after \(attempts) attempt\(attempts == 1 ? "" : "s"), \(took))"
+            if failure.beforeRequest { return "\(failure) \(tally)" }
+            return "\(method) \(path) to \(failure) \(tally)"
         case .rateLimitDeadline(let retryAfter, let remaining, let method, let path):
-            return "\(method) \(path): rate limited; the API asks to wait \(Self.seconds(retryAfter))"
+            return "\(method) \(path): rate limited (429); the next try is due in \(Self.seconds(retryAfter))"
                 + " but only \(Self.seconds(max(0, remaining))) remain before the deadline, giving up now"
-        case .gaveUp(let attempts, let last, let method, let path):
-            return "\(method) \(path): giving up after \(attempts) attempts (last: \(last))"
+        case .gaveUp(let attempts, let elapsed, let last, let method, let path):
+            return "\(method) \(path): giving up after \(attempts) attempts, \(Self.seconds(elapsed)) (last: \(last))"
         case .decoding(let method, let path, let detail):
             return "\(method) \(path): unexpected response body: \(detail)"
         }
@@ -121,8 +153,11 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         return " \(body.error)"
     }
 
+    /// `2 s`, `0.5 s`, `6.1 s` (one decimal unless whole).
     static func seconds(_ value: Double) -> String {
-        if value == value.rounded() { return "\(Int(value)) s" }
-        return String(format: "%.1f s", value)
+        guard value.isFinite else { return "∞ s" }
+        let tenths = Int((max(0, value) * 10).rounded())
+        if tenths % 10 == 0 { return "\(tenths / 10) s" }
+        return "\(tenths / 10).\(tenths % 10) s"
     }
 }

@@ -1,18 +1,22 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
 #endif
 
-/// The one client for the Pachca API: every command makes its calls through it. It owns one
-/// URLSession (keep-alive reuse, several connections per host), the bearer token, the retry
-/// policy of SPEC §6 and the shared 429 pause.
+/// The one client for the Pachca API: every command makes its calls through it. Transfers go
+/// through libcurl (`CurlEngine`: keep-alive reuse, HTTP/2 when offered); the client owns the
+/// bearer token, the retry policy of SPEC §6 and the shared 429 pause.
 public final class PachcaClient: Sendable {
     public let configuration: ClientConfiguration
-    /// The base URL as a string without a trailing slash; paths are appended to it.
+    /// The base URL as a string without a trailing slash, scheme in lower case; paths are appended to it.
     let base: String
-    let origin: Origin
-    let session: URLSession
+    let endpoint: Endpoint
     let gate = RateLimitGate()
+    let engine: CurlEngine
+
+    /// API response bodies are bounded: no answer of the profile endpoints comes near this.
+    public static let maxResponseBytes = 4 * 1024 * 1024
 
     /// Throws `insecureURL` for `http://` to a non-loopback host and `invalidURL` for
     /// anything that is not an absolute http(s) URL — before any connection is made.
@@ -28,31 +32,15 @@ public final class PachcaClient: Sendable {
         if scheme == "http", !ClientConfiguration.isLoopback(host: host) {
             throw PachcaAPIError.insecureURL(shown)
         }
-        var trimmed = shown
+        guard configuration.timeout.isFinite, configuration.timeout > 0 else {
+            throw PachcaAPIError.invalidURL(shown, reason: "the timeout must be a positive number of seconds")
+        }
+        var trimmed = scheme + shown.dropFirst(scheme.count)
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         self.base = trimmed
-        self.origin = Origin(scheme: scheme, host: host.lowercased(), port: url.port)
-        var configuration = configuration
-        // Linux URLSession truncates a fractional timeout to whole seconds (0.5 → fires at
-        // once), so round up instead.
-        configuration.timeout = max(1, configuration.timeout.rounded(.up))
+        self.endpoint = Endpoint(scheme: scheme, host: host, port: url.port)
         self.configuration = configuration
-
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.httpMaximumConnectionsPerHost = 6
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        sessionConfiguration.urlCache = nil
-        sessionConfiguration.httpShouldSetCookies = false
-        sessionConfiguration.httpCookieAcceptPolicy = .never
-        sessionConfiguration.timeoutIntervalForRequest = configuration.timeout
-        sessionConfiguration.httpAdditionalHeaders = ["User-Agent": configuration.userAgent]
-        self.session = URLSession(
-            configuration: sessionConfiguration, delegate: RedirectGuard(apiOrigin: origin),
-            delegateQueue: nil)
-    }
-
-    deinit {
-        session.finishTasksAndInvalidate()
+        self.engine = try CurlEngine.shared.get()
     }
 
     // MARK: - Endpoints
@@ -60,15 +48,15 @@ public final class PachcaClient: Sendable {
     /// `GET /profile` (or `/users/{id}`).
     public func profile(_ subject: APISubject) async throws -> WireUser {
         let path = subject.profilePath
-        let (data, _) = try await call("GET", path, scope: subject.profileReadScope)
-        return try decodeData(WireUser.self, data, "GET", path)
+        let response = try await call("GET", path, scope: subject.profileReadScope)
+        return try decodeData(WireUser.self, response.body, "GET", path)
     }
 
     /// `GET …/status`. A bare `null` body (no status set) and `{"data":null}` give nil.
     public func status(_ subject: APISubject) async throws -> WireUserStatus? {
         let path = subject.statusPath
-        let (data, _) = try await call("GET", path, scope: subject.statusReadScope)
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let data = try await call("GET", path, scope: subject.statusReadScope).body
+        let text = String(decoding: data, as: UTF8.self).trimmingWhitespace()
         if text.isEmpty || text == "null" { return nil }
         return try decode(OptionalDataEnvelope<WireUserStatus>.self, data, "GET", path).data
     }
@@ -79,9 +67,9 @@ public final class PachcaClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(update)
-        let (data, _) = try await call(
+        let response = try await call(
             "PUT", path, body: body, contentType: "application/json", scope: subject.statusWriteScope)
-        return try decodeData(WireUserStatus.self, data, "PUT", path)
+        return try decodeData(WireUserStatus.self, response.body, "PUT", path)
     }
 
     /// `DELETE …/status`.
@@ -96,9 +84,9 @@ public final class PachcaClient: Sendable {
     {
         let path = subject.avatarPath
         let form = MultipartFormData(field: "image", fileName: fileName, mimeType: mimeType, content: image)
-        let (data, _) = try await call(
+        let response = try await call(
             "PUT", path, body: form.body, contentType: form.contentType, scope: subject.avatarWriteScope)
-        return try decodeData(WireAvatarData.self, data, "PUT", path).imageURL
+        return try decodeData(WireAvatarData.self, response.body, "PUT", path).imageURL
     }
 
     /// `DELETE …/avatar`.
@@ -109,145 +97,145 @@ public final class PachcaClient: Sendable {
     /// `GET /oauth/token/info`, with the server's `Date` header (for clock skew).
     public func tokenInfo() async throws -> (info: WireTokenInfo, serverDate: Date?) {
         let path = "/oauth/token/info"
-        let (data, response) = try await call("GET", path, scope: nil)
-        let info = try decodeData(WireTokenInfo.self, data, "GET", path)
-        let date = response.value(forHTTPHeaderField: "Date").flatMap(HTTPDate.parse)
-        return (info, date)
+        let response = try await call("GET", path, scope: nil)
+        let info = try decodeData(WireTokenInfo.self, response.body, "GET", path)
+        return (info, response.header("Date").flatMap(HTTPDate.parse))
     }
 
     /// `GET /custom_properties?entity_type=…` (needs `custom_properties:read`).
     public func customProperties(entityType: String = "User") async throws -> [WireCustomPropertyDefinition] {
-        let escaped = entityType.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? entityType
+        let escaped = String(entityType.unicodeScalars.filter { $0.isASCII && $0.properties.isAlphabetic })
         let path = "/custom_properties?entity_type=\(escaped)"
-        let (data, _) = try await call("GET", path, scope: "custom_properties:read")
-        return try decodeData([WireCustomPropertyDefinition].self, data, "GET", path)
+        let response = try await call("GET", path, scope: "custom_properties:read")
+        return try decodeData([WireCustomPropertyDefinition].self, response.body, "GET", path)
     }
 
     /// Downloads an `image_url`. Never sends the token (it goes only to the API host), stops
-    /// reading past `maxBytes`, and retries like any other call.
+    /// reading at `maxBytes` (counted after decompression), and retries like any other call.
     public func fetchPublicImage(_ url: URL, maxBytes: Int) async throws -> Data {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-            url.host != nil
+            let host = url.host, !host.isEmpty
         else {
             throw PachcaAPIError.invalidURL(url.absoluteString, reason: "not an http(s) image URL")
         }
         // Shown without its query: a signed URL's query is a credential of its own.
-        var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        components?.query = nil
-        components?.fragment = nil
-        let shown = components?.string ?? "image"
-        var request = URLRequest(url: url)
-        request.httpMethod = "GET"
-        request.timeoutInterval = configuration.timeout
-        request.setValue(configuration.userAgent, forHTTPHeaderField: "User-Agent")
-        let timeout = configuration.timeout
-        let prepared = request
-        let (data, _) = try await withRetries(method: "GET", path: shown, scope: nil, isAPI: false) {
-            try await CappedDownload.run(prepared, maxBytes: maxBytes, timeout: timeout)
+        var shown = url.absoluteString
+        if let cut = shown.firstIndex(where: { $0 == "?" || $0 == "#" }) { shown = String(shown[..<cut]) }
+        let target = Endpoint(scheme: scheme, host: host, port: url.port)
+        let address = url.absoluteString
+        let response = try await withRetries(method: "GET", path: shown, scope: nil, isAPI: false, endpoint: target) {
+            timeoutMS in
+            CurlRequest(method: "GET", url: address, timeoutMS: timeoutMS, maxResponseBytes: maxBytes,
+                        bypassProxy: target.isLoopback, userAgent: self.configuration.userAgent,
+                        caBundle: self.configuration.caBundle, caDirectory: self.configuration.caDirectory)
         }
-        return data
+        return response.body
     }
 
     // MARK: - Requests
 
     /// One API call with auth, retries and error mapping. Returns only 2xx responses.
     func call(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil,
-              scope: String?) async throws -> (Data, HTTPURLResponse)
+              scope: String?) async throws -> CurlResponse
     {
         guard let token = configuration.token, !token.isEmpty else { throw PachcaAPIError.missingToken }
-        guard let url = URL(string: base + path) else {
-            throw PachcaAPIError.invalidURL(base + path, reason: "cannot form the request URL")
-        }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = configuration.timeout
-        request.setValue("Bearer \(token.raw.trimmingCharacters(in: .whitespacesAndNewlines))",
-                         forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
-        let session = self.session
-        let prepared = request
-        return try await withRetries(method: method, path: path, scope: scope, isAPI: true) {
-            if let body {
-                let (data, response) = try await session.upload(for: prepared, from: body)
-                return (data, try Self.http(response))
-            }
-            let (data, response) = try await session.data(for: prepared)
-            return (data, try Self.http(response))
+        var headers = [
+            "Authorization: Bearer \(token.raw.trimmingWhitespace())",
+            "Accept: application/json",
+        ]
+        if let contentType { headers.append("Content-Type: \(contentType)") }
+        let lines = headers
+        let url = base + path
+        let endpoint = self.endpoint
+        return try await withRetries(method: method, path: path, scope: scope, isAPI: true, endpoint: endpoint) {
+            timeoutMS in
+            CurlRequest(method: method, url: url, headers: lines, body: body, timeoutMS: timeoutMS,
+                        maxResponseBytes: Self.maxResponseBytes, bypassProxy: endpoint.isLoopback,
+                        userAgent: self.configuration.userAgent, caBundle: self.configuration.caBundle,
+                        caDirectory: self.configuration.caDirectory)
         }
     }
 
-    static func http(_ response: URLResponse) throws -> HTTPURLResponse {
-        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-        return http
-    }
-
-    /// The retry loop of SPEC §6 around `attempt`.
+    /// The retry loop of SPEC §6 around one request. Each attempt's timeout is the configured
+    /// one or what is left of the deadline, whichever is shorter: the deadline holds inside
+    /// attempts too.
     func withRetries(
-        method: String, path: String, scope: String?, isAPI: Bool,
-        attempt send: @Sendable () async throws -> (Data, HTTPURLResponse)
-    ) async throws -> (Data, HTTPURLResponse) {
+        method: String, path: String, scope: String?, isAPI: Bool, endpoint: Endpoint,
+        request: @Sendable (_ timeoutMS: Int) -> CurlRequest
+    ) async throws -> CurlResponse {
         let policy = configuration.retry
-        let deadline = policy.now() + policy.overallDeadline
+        let started = policy.now()
+        let deadline = started + policy.overallDeadline
         var attempts = 0
         var transientRetries = 0
+        var rateLimitRetries = 0
+        func elapsed() -> Double { policy.now() - started }
 
         while true {
             try await waitForRateLimitPause(policy: policy, deadline: deadline, method: method, path: path)
             attempts += 1
-            let started = policy.now()
-            let outcome: Result<(Data, HTTPURLResponse), TransportFailure>
+            let attemptStarted = policy.now()
+            let budget = min(configuration.timeout, deadline - attemptStarted)
+            let timeoutMS = max(1, Int((budget * 1000).rounded(.up)))
+            let outcome: Result<CurlResponse, TransportFailure>
             do {
-                outcome = .success(try await send())
-            } catch let error as PachcaAPIError {
-                throw error
-            } catch {
-                if error is CancellationError || Task.isCancelled { throw CancellationError() }
-                outcome = .failure(Self.transportFailure(error))
+                outcome = .success(try await engine.perform(request(timeoutMS)))
+            } catch let error as CurlError {
+                outcome = .failure(Self.failure(error, endpoint: endpoint, timeoutMS: timeoutMS))
             }
-            let elapsedMS = Int(((policy.now() - started) * 1000).rounded())
+            let elapsedMS = Int(((policy.now() - attemptStarted) * 1000).rounded())
 
             switch outcome {
             case .failure(let failure):
-                trace("\(method) \(path) → \(failure) (attempt \(attempts), \(elapsedMS) ms)")
+                trace("\(method) \(path) → \(failure.cause) (attempt \(attempts), \(elapsedMS) ms)")
                 guard failure.isRetryable, transientRetries < policy.maxTransientRetries else {
-                    throw PachcaAPIError.transport(failure, method: method, path: path, attempts: attempts)
+                    throw PachcaAPIError.transport(failure, method: method, path: path, attempts: attempts, elapsed: elapsed())
                 }
                 transientRetries += 1
                 let delay = policy.backoff(retry: transientRetries)
                 guard policy.now() + delay < deadline else {
-                    throw PachcaAPIError.transport(failure, method: method, path: path, attempts: attempts)
+                    throw PachcaAPIError.transport(failure, method: method, path: path, attempts: attempts, elapsed: elapsed())
                 }
+                notice(method, path, delay, failure.cause)
                 try await policy.sleep(delay)
 
-            case .success(let (data, response)):
-                let status = response.statusCode
-                trace("\(method) \(path) → \(status) (attempt \(attempts), \(elapsedMS) ms)")
+            case .success(let response):
+                let status = response.status
+                let connection = response.reusedConnection ? "connection reused" : "new connection"
+                trace("\(method) \(path) → \(status) (attempt \(attempts), \(elapsedMS) ms, \(connection))")
                 switch status {
                 case 200..<300:
-                    return (data, response)
+                    return response
                 case 429:
-                    let wait = Self.retryAfter(response) ?? 1
+                    // Never sooner than the server asks (1 s when it does not say), nor sooner than
+                    // the backoff step: a `Retry-After` of 0 or negative must not become a busy loop.
+                    rateLimitRetries += 1
+                    let wait = max(Self.retryAfter(response) ?? 1, policy.backoff(retry: rateLimitRetries))
                     let remaining = deadline - policy.now()
-                    if wait > remaining {
+                    if wait >= remaining {
                         throw PachcaAPIError.rateLimitDeadline(
                             retryAfter: wait, remaining: remaining, method: method, path: path)
                     }
+                    notice(method, path, wait, "429")
                     await gate.pause(until: policy.now() + wait)
                 case 500..<600:
                     let last = "HTTP \(status)"
                     guard transientRetries < policy.maxTransientRetries else {
-                        throw PachcaAPIError.gaveUp(attempts: attempts, last: last, method: method, path: path)
+                        throw PachcaAPIError.gaveUp(attempts: attempts, elapsed: elapsed(), last: last, method: method, path: path)
                     }
                     transientRetries += 1
                     // A 503 may say how long to stay away; never come back sooner.
                     let delay = max(policy.backoff(retry: transientRetries), Self.retryAfter(response) ?? 0)
                     guard policy.now() + delay < deadline else {
-                        throw PachcaAPIError.gaveUp(attempts: attempts, last: last, method: method, path: path)
+                        throw PachcaAPIError.gaveUp(attempts: attempts, elapsed: elapsed(), last: last, method: method, path: path)
                     }
+                    notice(method, path, delay, String(status))
                     try await policy.sleep(delay)
+                case 300..<400:
+                    throw PachcaAPIError.redirect(status: status, location: Self.redirectTarget(response.header("Location")),
+                                                  method: method, path: path)
                 default:
-                    throw mapFailure(status: status, data: data, method: method, path: path,
+                    throw mapFailure(status: status, data: response.body, method: method, path: path,
                                      scope: scope, isAPI: isAPI)
                 }
             }
@@ -272,6 +260,19 @@ public final class PachcaClient: Sendable {
 
     private func trace(_ line: String) {
         configuration.trace?(line)
+    }
+
+    /// `retrying GET /profile in 2.0 s (503)…`, for a person watching a terminal.
+    private func notice(_ method: String, _ path: String, _ delay: Double, _ reason: String) {
+        let tenths = Int((delay * 10).rounded())
+        configuration.retryNotice?("retrying \(method) \(path) in \(tenths / 10).\(tenths % 10) s (\(reason))…")
+    }
+
+    /// The host (and port) a `Location` names, never its path or query (which may carry secrets).
+    static func redirectTarget(_ location: String?) -> String? {
+        guard let location, !location.isEmpty else { return nil }
+        guard let url = URL(string: location), let host = url.host, !host.isEmpty else { return "another path on the same host" }
+        return url.port.map { "\(host):\($0)" } ?? host
     }
 
     func mapFailure(status: Int, data: Data, method: String, path: String, scope: String?,
@@ -303,10 +304,10 @@ public final class PachcaClient: Sendable {
 
     /// Replaces any echo of the token in a server body, before anything reads it.
     func scrub(_ data: Data) -> Data {
-        guard let raw = configuration.token?.raw, !raw.isEmpty,
-            let text = String(data: data, encoding: .utf8), text.contains(raw)
-        else { return data }
-        return Data(text.replacingOccurrences(of: raw, with: "<redacted>").utf8)
+        guard let raw = configuration.token?.raw, !raw.isEmpty else { return data }
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.contains(raw) else { return data }
+        return Data(text.replacing(raw, with: "<redacted>").utf8)
     }
 
     static func snippet(_ data: Data) -> String {
@@ -325,22 +326,14 @@ public final class PachcaClient: Sendable {
         }
     }
 
-    /// `Retry-After` as seconds (delta-seconds or an HTTP-date); nil when absent or unreadable.
-    static func retryAfter(_ response: HTTPURLResponse) -> Double? {
-        guard let value = response.value(forHTTPHeaderField: "Retry-After")?
-            .trimmingCharacters(in: .whitespaces), !value.isEmpty
+    /// `Retry-After` as seconds (delta-seconds or an HTTP-date); nil when absent, unreadable
+    /// or not a finite number.
+    static func retryAfter(_ response: CurlResponse) -> Double? {
+        guard let value = response.header("Retry-After")?.trimmingWhitespace(), !value.isEmpty
         else { return nil }
-        if let seconds = Double(value), seconds.isFinite { return max(0, seconds) }
+        if let seconds = Double(value) { return seconds.isFinite ? max(0, seconds) : nil }
         if let date = HTTPDate.parse(value) { return max(0, date.timeIntervalSinceNow) }
         return nil
-    }
-
-    static func transportFailure(_ error: any Error) -> TransportFailure {
-        if let error = error as? CappedDownload.TooLarge { return .tooLarge(limit: error.limit) }
-        if let error = error as? URLError { return TransportFailure(urlErrorCode: error.code.rawValue) }
-        let ns = error as NSError
-        if ns.domain == NSURLErrorDomain { return TransportFailure(urlErrorCode: ns.code) }
-        return .other(code: ns.code)
     }
 
     // MARK: - Decoding
@@ -393,52 +386,30 @@ struct OptionalDataEnvelope<T: Decodable>: Decodable {
     }
 }
 
-/// Scheme, host and port of the API; the token is sent to this origin only.
-struct Origin: Sendable, Equatable {
-    var scheme: String
-    var host: String
-    var port: Int?
-
-    init(scheme: String, host: String, port: Int?) {
-        self.scheme = scheme
-        self.host = host
-        self.port = port ?? (scheme == "https" ? 443 : 80)
-    }
-
-    init?(_ url: URL?) {
-        guard let url, let scheme = url.scheme?.lowercased(), let host = url.host else { return nil }
-        self.init(scheme: scheme, host: host.lowercased(), port: url.port)
-    }
-}
-
-/// Strips the `Authorization` header from a redirect that leaves the API origin, so the
-/// token is never handed to another host.
-final class RedirectGuard: NSObject, URLSessionTaskDelegate, Sendable {
-    let apiOrigin: Origin
-    init(apiOrigin: Origin) { self.apiOrigin = apiOrigin }
-
-    func urlSession(_ session: URLSession, task: URLSessionTask,
-                    willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest,
-                    completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        var next = request
-        if Origin(request.url) != apiOrigin {
-            next.setValue(nil, forHTTPHeaderField: "Authorization")
-        }
-        completionHandler(next)
-    }
-}
-
-/// HTTP-date (RFC 9110 IMF-fixdate), as in `Date` and `Retry-After`.
+/// HTTP-date (RFC 9110 IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`), as in `Date` and
+/// `Retry-After`. Parsed by hand: no locale or calendar machinery for one fixed format.
 enum HTTPDate {
+    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
     static func parse(_ value: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            formatter.dateFormat = format
-            if let date = formatter.date(from: value) { return date }
-        }
-        return nil
+        let parts = value.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
+              let month = months.firstIndex(of: parts[2].lowercased()).map({ $0 + 1 })
+        else { return nil }
+        let clock = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard clock.count == 3, (1...31).contains(day), (0...23).contains(clock[0]), (0...59).contains(clock[1]),
+              (0...60).contains(clock[2]) else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return Date(timeIntervalSince1970: Double(days * 86_400 + clock[0] * 3600 + clock[1] * 60 + clock[2]))
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How the client retries (SPEC §6). A value with injected clock, sleep and jitter, so tests
 /// run retries without real waiting.
@@ -48,8 +52,8 @@ public struct RetryPolicy: Sendable {
 
     /// The wait before transient retry number `retry` (1-based).
     public func backoff(retry: Int) -> Double {
-        let exponent = Double(max(0, retry - 1))
-        let full = min(maxDelay, baseDelay * pow(2, exponent))
+        let doublings = min(max(0, retry - 1), 62)
+        let full = min(maxDelay, baseDelay * Double(UInt64(1) << UInt64(doublings)))
         let j = min(1, max(0, jitter()))
         return full / 2 + j * full / 2
     }

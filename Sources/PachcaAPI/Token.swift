@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A bearer token that cannot leak through printing: `description`, `debugDescription` and
 /// string interpolation all give `<redacted>`. Only the client reads `raw`, to build the header.
@@ -14,7 +18,7 @@ public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebug
     // `dump()` and Mirror-based printers would otherwise show the stored property.
     public var customMirror: Mirror { Mirror(self, children: [:]) }
     /// True when the token is empty after trimming whitespace (treated as no token).
-    public var isEmpty: Bool { raw.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+    public var isEmpty: Bool { raw.trimmingWhitespace().isEmpty }
 }
 
 /// Whose profile a call reads or writes. `.me` is the token's owner; `.user(id:)` is for the
@@ -55,4 +59,16 @@ public enum APISubject: Sendable, Hashable, CustomStringConvertible {
     var statusReadScope: String { self == .me ? "profile_status:read" : "user_status:read" }
     var statusWriteScope: String { self == .me ? "profile_status:write" : "user_status:write" }
     var avatarWriteScope: String { self == .me ? "profile_avatar:write" : "user_avatar:write" }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing white space and newlines (`FoundationEssentials` has no
+    /// `trimmingCharacters(in:)`).
+    public func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace || $0.isNewline }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
 }

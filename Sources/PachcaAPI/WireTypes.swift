@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 // Wire types mirror the OpenAPI schemas. They decode tolerantly (only identifiers are
 // required) because the live API may add, drop or null fields; the core interprets them.
@@ -329,7 +333,7 @@ public enum WireTimestamp {
     /// so a formatted instant never lands after the one given).
     public static func format(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
         let seconds = date.timeIntervalSince1970
         let wholeSeconds = seconds.rounded(.down)
         var millis = Int(((seconds - wholeSeconds) * 1000).rounded(.down))
@@ -347,12 +351,11 @@ public enum WireTimestamp {
 
     /// Parses ISO-8601 with `Z` or a numeric offset, fractional seconds optional.
     public static func parse(_ string: String) -> Date? {
-        let trimmed = string.trimmingCharacters(in: .whitespaces)
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: trimmed) { return date }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        return plain.date(from: trimmed)
+        let trimmed = string.trimmingWhitespace()
+        guard let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(trimmed))
+            ?? (try? Date.ISO8601FormatStyle().parse(trimmed)) else { return nil }
+        // The style adds the fraction in binary steps (.123 → .1230001); whole microseconds
+        // give back the instant written.
+        return Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
     }
 }

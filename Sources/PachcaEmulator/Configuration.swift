@@ -282,8 +282,10 @@ public enum Fault: Sendable, Equatable, Codable {
     case status(Int)
     /// Close the connection without sending a response.
     case drop
-    /// Answer 429 with this `Retry-After` (seconds).
+    /// Answer 429 with this `Retry-After` (seconds; 0 and negative are sent as they are).
     case rateLimited(retryAfter: Int)
+    /// Answer 429 with this exact `Retry-After` text (`soon`, `1e400`, …).
+    case rateLimitedText(retryAfter: String)
     /// Wait this long, then handle the request normally.
     case latency(ms: Int)
     /// Handle the request (a write lands), then close the connection without a response.
@@ -291,7 +293,19 @@ public enum Fault: Sendable, Equatable, Codable {
     /// Handle the request (a write lands), then answer 200 with a body of the wrong shape.
     case wrongShapeAfterHandling
 
-    enum CodingKeys: String, CodingKey { case type, status, retryAfter, ms }
+    // Hostile servers (each bounded by the client in time and size):
+    /// 200 with a 1 MB `Content-Length`, then one byte every `ms` milliseconds.
+    case trickle(ms: Int)
+    /// Reads the request and never answers (until the client goes away).
+    case hang
+    /// 200 with `Content-Length: bytes`, streamed.
+    case hugeBody(bytes: Int)
+    /// 200 with chunked data that never ends.
+    case endlessChunks
+    /// 200 with `Content-Encoding: gzip`: about 2 MB on the wire, several hundred MB inflated.
+    case gzipBomb
+
+    enum CodingKeys: String, CodingKey { case type, status, retryAfter, ms, bytes }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -300,13 +314,22 @@ public enum Fault: Sendable, Equatable, Codable {
         case "status": self = .status(try c.decode(Int.self, forKey: .status))
         case "drop": self = .drop
         case "rate_limited", "ratelimited", "429":
-            self = .rateLimited(retryAfter: try c.decodeIfPresent(Int.self, forKey: .retryAfter) ?? 1)
+            if let text = try? c.decodeIfPresent(String.self, forKey: .retryAfter) {
+                self = .rateLimitedText(retryAfter: text)
+            } else {
+                self = .rateLimited(retryAfter: try c.decodeIfPresent(Int.self, forKey: .retryAfter) ?? 1)
+            }
         case "latency": self = .latency(ms: try c.decode(Int.self, forKey: .ms))
+        case "trickle": self = .trickle(ms: try c.decodeIfPresent(Int.self, forKey: .ms) ?? 2000)
+        case "hang": self = .hang
+        case "huge_body": self = .hugeBody(bytes: try c.decodeIfPresent(Int.self, forKey: .bytes) ?? 2 << 30)
+        case "endless_chunks": self = .endlessChunks
+        case "gzip_bomb": self = .gzipBomb
         case "drop_after": self = .dropAfterHandling
         case "wrong_shape": self = .wrongShapeAfterHandling
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c,
-                debugDescription: "fault type must be status, drop, rate_limited, latency, drop_after or wrong_shape")
+                debugDescription: "fault type must be status, drop, rate_limited, latency, trickle, hang, huge_body, endless_chunks, gzip_bomb, drop_after or wrong_shape")
         }
     }
 
@@ -316,7 +339,13 @@ public enum Fault: Sendable, Equatable, Codable {
         case .status(let s): try c.encode("status", forKey: .type); try c.encode(s, forKey: .status)
         case .drop: try c.encode("drop", forKey: .type)
         case .rateLimited(let r): try c.encode("rate_limited", forKey: .type); try c.encode(r, forKey: .retryAfter)
+        case .rateLimitedText(let r): try c.encode("rate_limited", forKey: .type); try c.encode(r, forKey: .retryAfter)
         case .latency(let ms): try c.encode("latency", forKey: .type); try c.encode(ms, forKey: .ms)
+        case .trickle(let ms): try c.encode("trickle", forKey: .type); try c.encode(ms, forKey: .ms)
+        case .hang: try c.encode("hang", forKey: .type)
+        case .hugeBody(let bytes): try c.encode("huge_body", forKey: .type); try c.encode(bytes, forKey: .bytes)
+        case .endlessChunks: try c.encode("endless_chunks", forKey: .type)
+        case .gzipBomb: try c.encode("gzip_bomb", forKey: .type)
         case .dropAfterHandling: try c.encode("drop_after", forKey: .type)
         case .wrongShapeAfterHandling: try c.encode("wrong_shape", forKey: .type)
         }
@@ -327,7 +356,13 @@ public enum Fault: Sendable, Equatable, Codable {
         case .status(let s): "status \(s)"
         case .drop: "drop"
         case .rateLimited(let r): "rate_limited \(r)"
+        case .rateLimitedText(let r): "rate_limited \(r)"
         case .latency(let ms): "latency \(ms)ms"
+        case .trickle(let ms): "trickle \(ms)ms"
+        case .hang: "hang"
+        case .hugeBody(let bytes): "huge_body \(bytes)"
+        case .endlessChunks: "endless_chunks"
+        case .gzipBomb: "gzip_bomb"
         case .dropAfterHandling: "drop_after"
         case .wrongShapeAfterHandling: "wrong_shape"
         }

@@ -6,6 +6,8 @@ struct Reply: Sendable {
     var headers: [(String, String)] = []
     var body: Data = Data()
     var drop = false
+    /// A body produced while it is sent (hostile faults); `body` is ignored when set.
+    var stream: StreamedBody?
     /// For the journal: the file name of an accepted or refused `image` part.
     var uploadedFileName: String?
 

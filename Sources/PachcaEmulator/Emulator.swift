@@ -192,8 +192,11 @@ private struct Handler: HTTPHandler {
         var headers = HTTPHeaders()
         headers[.date] = WireTime.httpDate(emulator.clock.now())
         for (k, v) in reply.headers { headers[HTTPHeader(k)] = v }
-        return HTTPResponse(statusCode: HTTPStatusCode(reply.status, phrase: Self.phrase(reply.status)),
-                            headers: headers, body: reply.body)
+        let status = HTTPStatusCode(reply.status, phrase: Self.phrase(reply.status))
+        if let stream = reply.stream {
+            return HTTPResponse(statusCode: status, headers: headers, body: stream.sequence)
+        }
+        return HTTPResponse(statusCode: status, headers: headers, body: reply.body)
     }
 
     static func phrase(_ code: Int) -> String {
@@ -231,6 +234,7 @@ private struct Handler: HTTPHandler {
         var entry = JournalEntry(time: arrived, method: method, path: request.path, apiPath: apiPath,
                                  query: Self.rawQuery(request), status: 0,
                                  hadAuthorization: request.headers[.authorization] != nil)
+        entry.requestBodyLength = body.count
         if contentType?.lowercased().hasPrefix("application/json") == true || (method == "PUT" && apiPath == "/profile/status") {
             entry.requestBody = String(decoding: body.prefix(16_384), as: UTF8.self)
         }
@@ -275,12 +279,31 @@ private struct Handler: HTTPHandler {
         case .drop:
             return Reply(status: 0, drop: true)
         case .rateLimited(let retryAfter):
-            return ErrorItem.apiError(429, [ErrorItem(key: "rate_limit", value: nil,
-                message: "Rate limit exceeded, retry after \(retryAfter) s", code: "rate_limit")],
-                headers: [("Retry-After", String(max(0, retryAfter)))])
+            return rateLimited(String(retryAfter))
+        case .rateLimitedText(let retryAfter):
+            return rateLimited(retryAfter)
         case .status(let code):
             return faultReply(code)
+        case .hang:
+            // Until the client goes away (the connection task is cancelled) or ten minutes pass.
+            try? await Task.sleep(nanoseconds: 600_000_000_000)
+            return Reply(status: 0, drop: true)
+        case .trickle(let ms):
+            return Reply(status: 200, headers: [("Content-Type", "application/json")], stream: .trickle(ms: ms, total: 1_000_000))
+        case .hugeBody(let bytes):
+            return Reply(status: 200, headers: [("Content-Type", "application/json")], stream: .filler(total: bytes))
+        case .endlessChunks:
+            return Reply(status: 200, headers: [("Content-Type", "application/json")], stream: .filler(total: nil))
+        case .gzipBomb:
+            return Reply(status: 200, headers: [("Content-Type", "application/json"), ("Content-Encoding", "gzip")],
+                         stream: .gzipBomb)
         }
+    }
+
+    static func rateLimited(_ retryAfter: String) -> Reply {
+        ErrorItem.apiError(429, [ErrorItem(key: "rate_limit", value: nil,
+            message: "Rate limit exceeded, retry after \(retryAfter) s", code: "rate_limit")],
+            headers: [("Retry-After", retryAfter)])
     }
 
     /// 500 looks like the API's own error; 502/503/504 look like a proxy's HTML page, as in production.

@@ -21,6 +21,8 @@ public struct JournalEntry: Sendable, Equatable {
     public var requestBody: String?
     /// For avatar uploads: the file name of the `image` part.
     public var uploadedFileName: String?
+    /// Bytes of request body received (any content type), so tests can see a resend carried it whole.
+    public var requestBodyLength: Int = 0
 
     public init(time: Date, method: String, path: String, apiPath: String?, query: String, status: Int,
                 hadAuthorization: Bool, fault: String? = nil, requestBody: String? = nil, uploadedFileName: String? = nil) {
@@ -48,6 +50,7 @@ public struct JournalEntry: Sendable, Equatable {
             ("fault", .optional(fault)),
             ("request_body", .optional(requestBody)),
             ("uploaded_file_name", .optional(uploadedFileName)),
+            ("request_body_length", .int(requestBodyLength)),
         ])
     }
 

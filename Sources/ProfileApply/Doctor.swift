@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileCore
 
@@ -62,10 +66,10 @@ public enum Doctor {
     /// Places a failed token read at the first check it disproves.
     static func failed(at error: PachcaAPIError, url: String, report: inout DoctorReport) -> DoctorReport.Verdict {
         switch error {
-        case .transport, .rateLimitDeadline:
+        case .transport, .rateLimitDeadline, .libcurlUnavailable:
             report.fail(.connection, error.description)
             return .failure
-        case .gaveUp, .apiError, .decoding, .unexpectedStatus:
+        case .gaveUp, .apiError, .decoding, .unexpectedStatus, .redirect:
             report.reachable = true
             report.pass(.connection, "the host answered")
             if error.httpStatus == 404 {

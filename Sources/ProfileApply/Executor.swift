@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileCore
 
@@ -128,7 +132,10 @@ public struct Executor: Sendable {
             switch error {
             case .unauthorized, .forbidden, .missingToken:
                 return WriteFailure(.authorization, error.description)
-            case .transport(.cannotConnect, _, _, _), .invalidURL, .insecureURL, .apiError, .unexpectedStatus,
+            case .transport(let failure, _, _, _, _) where [.dns, .connect, .tls].contains(failure.kind):
+                // No connection was made: the request was never sent.
+                return WriteFailure(.refused, error.description)
+            case .invalidURL, .insecureURL, .libcurlUnavailable, .apiError, .unexpectedStatus, .redirect,
                  .rateLimitDeadline:
                 return WriteFailure(.refused, error.description)
             case .transport, .gaveUp, .decoding:

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileCore
 
@@ -19,18 +23,11 @@ public struct LiveReader: Sendable {
     /// The two reads as the API answered them, for `show`, which prints more than `LiveState` holds.
     public func readWire() async throws -> (user: WireUser, status: WireUserStatus?) {
         let apiSubject = subject.apiSubject
-        async let profile = settled { try await client.profile(apiSubject) }
-        async let status = settled { try await client.status(apiSubject) }
-        let (profileResult, statusResult) = await (profile, status)
-        return (try profileResult.get(), try statusResult.get())
+        // When one read fails the other is cancelled: the client removes its transfer at once.
+        async let profile = client.profile(apiSubject)
+        async let status = client.status(apiSubject)
+        return try await (profile, status)
     }
-}
-
-/// Runs `operation` to completion and returns its outcome instead of throwing. Concurrent reads
-/// go through this so that one failing never cancels the other: cancelling an in-flight
-/// URLSession task on Linux can leave its `await` suspended forever.
-public func settled<T: Sendable>(_ operation: @Sendable () async throws -> T) async -> Result<T, any Error> {
-    do { return .success(try await operation()) } catch { return .failure(error) }
 }
 
 extension Subject {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileCore
 
@@ -7,9 +11,9 @@ import ProfileCore
 public enum ProfileViewer {
     public static func read(client: PachcaClient, now: Date) async throws -> ProfileView {
         async let definitionsRead = customPropertyDefinitions(client)
-        async let liveRead = settled { try await LiveReader(client: client).readWire() }
-        let ((definitions, note), live) = await (definitionsRead, liveRead)
-        let (user, wireStatus) = try live.get()
+        async let liveRead = LiveReader(client: client).readWire()
+        let (user, wireStatus) = try await liveRead
+        let (definitions, note) = await definitionsRead
         let status = wireStatus.map { StatusFields($0) }
         let names = Dictionary((definitions ?? []).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let properties = (user.customProperties ?? []).map {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -85,15 +89,11 @@ public enum SavedPlan {
         let planned = try checkAPI(plan, path: path, client: client)
         let apiURL = client.configuration.baseURL.absoluteString
 
-        async let liveRead = settled { try await LiveReader(client: client, subject: plan.subject).read() }
+        // When one read fails the other is cancelled (the client removes its transfer at once).
+        async let liveRead = LiveReader(client: client, subject: plan.subject).read()
         let info: WireTokenInfo
-        do {
-            if let tokenInfo { info = try await tokenInfo.value } else { info = try await client.tokenInfo().info }
-        } catch {
-            _ = await liveRead
-            throw error
-        }
-        let live = try await liveRead.get()
+        if let tokenInfo { info = try await tokenInfo.value } else { info = try await client.tokenInfo().info }
+        let live = try await liveRead
         let current = PlanBinding(apiURL: apiURL, tokenOwnerID: info.userID ?? live.owner.id, subjectIDs: [live.owner.id])
         let mismatches = PlanBinding.mismatches(planned: planned, current: current)
         if !mismatches.isEmpty { throw Failure.otherAccount(path: path, mismatches: mismatches) }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Why a write failed, typed: the exit status and the report depend on it.
 public struct WriteFailure: Sendable, Equatable, Error {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileYAML
 
 /// The outcome of decoding one file: the desired state (nil iff any error) and every finding.
@@ -373,7 +377,7 @@ enum TokenKey {
 enum Suggest {
     /// The known key nearest to a misspelt one, if it is near enough to be a typo.
     static func nearest(to key: String, among known: [String]) -> String? {
-        let lowered = key.lowercased().replacingOccurrences(of: "-", with: "_")
+        let lowered = key.lowercased().replacing("-", with: "_")
         var best: (String, Int)?
         for candidate in known {
             let d = distance(Array(lowered.unicodeScalars), Array(candidate.unicodeScalars))
@@ -422,7 +426,7 @@ extension YAMLNode {
 extension String {
     /// Evidence stays short even when the value is a whole paragraph.
     var truncatedForMessage: String {
-        let oneLine = replacingOccurrences(of: "\n", with: "\\n")
+        let oneLine = replacing("\n", with: "\\n")
         return oneLine.count > 40 ? String(oneLine.prefix(37)) + "…" : oneLine
     }
 }

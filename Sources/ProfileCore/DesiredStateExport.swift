@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileYAML
 
 /// The live profile as a desired-state file (`export`). Written through libyaml's emitter, so

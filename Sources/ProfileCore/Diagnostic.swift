@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A finding about a desired-state file: where it is and what is wrong.
 /// Findings are values collected by the loader and printed by a separate sink

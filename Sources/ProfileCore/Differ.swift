@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// desired state + live state + now → plan. Pure (SPEC §5): reads no clock, file or network;
 /// the avatar's identity is proven at the edge and handed in.

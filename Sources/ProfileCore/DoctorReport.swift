@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What `doctor` found (`docs/schemas/doctor.schema.json`). Checks run in order — URL,
 /// connection, API at that URL, token, scopes — and stop at the first cause; every key is

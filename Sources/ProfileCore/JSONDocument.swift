@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The one JSON policy for every document this tool writes (SPEC §2): `--json` output of every
 /// command, the error document, and the saved plan file. Keys are sorted and snake_case

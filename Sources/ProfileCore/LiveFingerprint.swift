@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The live state a plan was computed against, reduced to normalized semantic fields
 /// (never raw bytes, never a possibly signed URL), so a stale plan can name what changed.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Whose profile a plan is about. Today only `.me` (`/profile…`); the Teams work will add
 /// `.user(id)` (`/users/{id}/…`), which is why it is a value and not a hard-wired path.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Semantic comparison of status fields (SPEC §5): the API may echo a value in another
 /// form than it was sent, so the diff never compares text as text.
@@ -8,10 +12,10 @@ public enum Normalization {
     public static func emojiKey(_ emoji: String) -> String {
         let stripped = String(String.UnicodeScalarView(
             emoji.unicodeScalars.filter { $0.value != 0xFE0E && $0.value != 0xFE0F }))
-        return stripped.precomposedStringWithCanonicalMapping
+        return stripped.canonicallyComposed
     }
 
-    public static func textKey(_ text: String) -> String { text.precomposedStringWithCanonicalMapping }
+    public static func textKey(_ text: String) -> String { text.canonicallyComposed }
 
     /// Absent, null and empty away messages are the same.
     public static func awayMessageKey(_ message: String?) -> String {
@@ -68,4 +72,10 @@ public enum StatusField: String, Sendable, Codable, CaseIterable {
     case isAway = "is_away"
     case awayMessage = "away_message"
     case expiresAt = "expires_at"
+}
+
+extension String {
+    /// Unicode NFC, from the standard library (Foundation's `precomposedStringWithCanonicalMapping`
+    /// is not in `FoundationEssentials`).
+    var canonicallyComposed: String { String(decoding: _nfcCodeUnits, as: UTF8.self) }
 }

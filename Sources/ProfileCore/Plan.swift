@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 public enum Resource: String, Sendable, Codable, CaseIterable { case status, avatar }
 public enum Action: String, Sendable, Codable { case create, update, delete }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `plan --out` / `apply --plan`: the plan as a JSON artifact, and the stale check.
 public enum PlanFile {

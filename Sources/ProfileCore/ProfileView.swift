@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What `show` displays: the live profile, its status and custom properties.
 public struct ProfileView: Sendable, Equatable {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// ISO-8601 timestamps as this format accepts them: a date, a time and an offset, e.g.
 /// `2025-03-10T23:59:59+03:00`, `2025-03-10T20:59:59Z`, `2025-03-10T20:59:59.250Z`.

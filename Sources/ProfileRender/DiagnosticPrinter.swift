@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileCore
 
 /// One file's findings, as `validate --json` reports them.
@@ -67,13 +71,13 @@ public enum DiagnosticPrinter {
     }
 
     static func escapeData(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25")
-            .replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
+        s.replacing("%", with: "%25")
+            .replacing("\r", with: "%0D")
+            .replacing("\n", with: "%0A")
     }
 
     static func escapeProperty(_ s: String) -> String {
-        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+        escapeData(s).replacing(":", with: "%3A").replacing(",", with: "%2C")
     }
 
     /// The 1-based `line` of the file without its line break (LF, CRLF or a lone CR, as libyaml counts).

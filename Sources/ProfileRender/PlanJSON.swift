@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileCore
 
 /// `plan --json` (SPEC §2; `docs/schemas/plan.schema.json`). The one JSON policy: keys sorted

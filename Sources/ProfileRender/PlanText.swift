@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileCore
 import ProfileYAML
 
@@ -78,7 +82,7 @@ public enum PlanText {
     }
 
     static func quote(_ value: String, _ field: StatusField) -> String {
-        field == .isAway ? value : "\"\(InertText.line(value.replacingOccurrences(of: "\"", with: "\\\"")))\""
+        field == .isAway ? value : "\"\(InertText.line(value.replacing("\"", with: "\\\"")))\""
     }
 }
 
@@ -119,7 +123,7 @@ public enum PlanMarkdown {
 
     static func cell(_ value: String?) -> String {
         guard let value else { return "—" }
-        return "`" + InertText.line(value).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'") + "`"
+        return "`" + InertText.line(value).replacing("|", with: "\\|").replacing("`", with: "'") + "`"
     }
 }
 

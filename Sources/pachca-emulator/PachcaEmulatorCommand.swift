@@ -47,7 +47,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-scopes"), help: "Comma-separated scopes for the printed token (default: all profile scopes and custom_properties:read).")
     var tokenScopes: String?
 
-    @Option(name: .customLong("fault"), help: "Arm a fault: \"METHOD PATH KIND [COUNT]\"; KIND is a status (500, 502, 503), drop, 429[=SECONDS] or latency=MS; METHOD may be *. Repeatable.")
+    @Option(name: .customLong("fault"), help: "Arm a fault: \"METHOD PATH KIND [COUNT]\"; KIND is a status (500, 502, 503), drop, 429[=RETRY-AFTER] (any text, e.g. 0, -5, soon), latency=MS, or a hostile server: trickle[=MS], hang, huge-body[=BYTES], endless-chunks, gzip-bomb; METHOD may be *. Repeatable.")
     var faults: [String] = []
 
     func run() async throws {
@@ -111,15 +111,27 @@ struct EmulatorCommand: AsyncParsableCommand {
         if kind == "drop" {
             fault = .drop
         } else if kind == "429" || kind.hasPrefix("429=") {
-            guard let s = kind == "429" ? 1 : Int(kind.dropFirst(4)) else { throw ValidationError("--fault \"\(spec)\": bad 429=SECONDS") }
-            fault = .rateLimited(retryAfter: s)
+            let text = kind == "429" ? "1" : String(kind.dropFirst(4))
+            fault = Int(text).map { .rateLimited(retryAfter: $0) } ?? .rateLimitedText(retryAfter: text)
+        } else if kind == "trickle" || kind.hasPrefix("trickle=") {
+            guard let ms = kind == "trickle" ? 2000 : Int(kind.dropFirst(8)) else { throw ValidationError("--fault \"\(spec)\": bad trickle=MS") }
+            fault = .trickle(ms: ms)
+        } else if kind == "hang" {
+            fault = .hang
+        } else if kind == "huge-body" || kind.hasPrefix("huge-body=") {
+            guard let bytes = kind == "huge-body" ? 2 << 30 : Int(kind.dropFirst(10)) else { throw ValidationError("--fault \"\(spec)\": bad huge-body=BYTES") }
+            fault = .hugeBody(bytes: bytes)
+        } else if kind == "endless-chunks" {
+            fault = .endlessChunks
+        } else if kind == "gzip-bomb" {
+            fault = .gzipBomb
         } else if kind.hasPrefix("latency=") {
             guard let ms = Int(kind.dropFirst(8)) else { throw ValidationError("--fault \"\(spec)\": bad latency=MS") }
             fault = .latency(ms: ms)
         } else if let code = Int(kind), (400...599).contains(code) {
             fault = .status(code)
         } else {
-            throw ValidationError("--fault \"\(spec)\": KIND must be a status code, drop, 429[=SECONDS] or latency=MS")
+            throw ValidationError("--fault \"\(spec)\": KIND must be a status code, drop, 429[=RETRY-AFTER], latency=MS, trickle[=MS], hang, huge-body[=BYTES], endless-chunks or gzip-bomb")
         }
         return FaultRule(fault: fault, method: f[0] == "*" ? nil : f[0], path: f[1], count: count)
     }

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -45,7 +49,7 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
     func run() async throws {
         try await reportingErrors {
             let now = Date()
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: json)
             // One apply per profile at a time (the state record's lock, issue 10): taken before live
             // state is (re-)read, so a concurrent apply's writes make this plan stale or re-planned.
             let lock: @Sendable (StateStore) async throws -> StateLock = { try await StateLocking.acquire($0) }
@@ -79,7 +83,7 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
 
     private func confirm() -> Bool {
         Output.stdout("\nDo you want to apply these changes? Only 'yes' will be accepted: ", terminator: "")
-        return readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) == "yes"
+        return readLine(strippingNewline: true)?.trimmingWhitespace() == "yes"
     }
 }
 

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -28,7 +32,7 @@ struct DoctorCommand: AsyncParsableCommand, JSONReporting {
             var report = DoctorReport(apiURL: global.configuredAPIURL, scopes: DoctorReport.scopes(for: desired))
             let verdict: DoctorReport.Verdict
             do {
-                verdict = await Doctor.diagnose(client: try global.makeClient(), report: &report)
+                verdict = await Doctor.diagnose(client: try global.makeClient(json: output.json), report: &report)
             } catch let error as CLIError where error.kind == .usage {
                 throw error
             } catch let error as CLIError where error.kind == .authentication {

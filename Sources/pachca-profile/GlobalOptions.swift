@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 
 /// Options every subcommand that talks to the API accepts (SPEC §2, §3).
@@ -13,8 +17,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("token"), help: "Bearer token, for one-off use (prefer PACHCA_TOKEN or --token-file).")
     var token: String?
 
-    @Option(name: .customLong("timeout"), help: "Seconds per request (env PACHCA_TIMEOUT; default 30).")
+    @Option(name: .customLong("timeout"), help: "Seconds per request attempt, fractions allowed (env PACHCA_TIMEOUT; default 30).")
     var timeout: Double?
+
+    @Option(name: .customLong("deadline"), help: "Seconds a call may keep retrying before the run gives up on it (env PACHCA_DEADLINE; default 60).")
+    var deadline: Double?
 
     @OptionGroup var color: ColorOption
     var noColor: Bool { color.noColor }
@@ -22,8 +29,32 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Trace each request on stderr (token redacted).")
     var verbose = false
 
+    /// Longest accepted `--timeout`/`--deadline`: a day. `inf` or `1e19` is a usage error,
+    /// not a wait forever (or an overflow in the milliseconds handed to libcurl).
+    static let maxSeconds = 86_400.0
+
     func validate() throws {
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        let environment = ProcessInfo.processInfo.environment
+        try Self.seconds(flag: timeout, "--timeout", env: environment["PACHCA_TIMEOUT"], "PACHCA_TIMEOUT")
+        try Self.seconds(flag: deadline, "--deadline", env: environment["PACHCA_DEADLINE"], "PACHCA_DEADLINE")
+    }
+
+    /// A duration from the flag, else the environment; nil when neither is set.
+    @discardableResult
+    static func seconds(flag: Double?, _ flagName: String, env: String?, _ envName: String) throws -> Double? {
+        let (value, name): (Double?, String)
+        if let flag {
+            (value, name) = (flag, flagName)
+        } else if let env, !env.isEmpty {
+            (value, name) = (Double(env.trimmingWhitespace()), "\(envName)=\(env)")
+        } else {
+            return nil
+        }
+        // At least a millisecond: libcurl reads a 0 ms timeout as "none".
+        guard let value, value.isFinite, value >= 0.001, value <= maxSeconds else {
+            throw ValidationError("\(name): expected a number of seconds between 0.001 and \(Int(maxSeconds))")
+        }
+        return value
     }
 
     /// Flag, then file, then environment (SPEC §3); checked and registered for redaction.
@@ -33,25 +64,24 @@ struct GlobalOptions: ParsableArguments {
 
     /// The one client for this run. `PachcaClient.init` refuses a malformed URL and plain
     /// `http://` to a non-loopback host before any connection.
-    func makeClient() throws -> PachcaClient {
+    /// `json`: the command prints JSON, so no retry notices on stderr either.
+    func makeClient(json: Bool = false) throws -> PachcaClient {
         let environment = ProcessInfo.processInfo.environment
         let url = try parsedAPIURL()
-        var seconds = 30.0
-        if let timeout { seconds = timeout } else if let env = environment["PACHCA_TIMEOUT"], !env.isEmpty {
-            guard let parsed = Double(env), parsed > 0 else {
-                // A usage error, like a bad --timeout (exit 64).
-                throw CLIError.usage("PACHCA_TIMEOUT must be a positive number of seconds (got '\(env)')")
-            }
-            seconds = parsed
-        }
+        let seconds = try Self.seconds(flag: timeout, "--timeout", env: environment["PACHCA_TIMEOUT"], "PACHCA_TIMEOUT") ?? 30
+        let deadlineSeconds = try Self.seconds(flag: deadline, "--deadline", env: environment["PACHCA_DEADLINE"], "PACHCA_DEADLINE")
         let token = try resolveToken(environment: environment)
         if token == nil {
             throw CLIError.authentication("no token: set PACHCA_TOKEN, or pass --token-file PATH")
         }
         var configuration = ClientConfiguration(baseURL: url, token: token)
         configuration.timeout = seconds
+        if let deadlineSeconds { configuration.retry.overallDeadline = deadlineSeconds }
         if verbose {
             configuration.trace = { line in Output.stderr(line) }
+        }
+        if !json && Output.isTerminal(fd: 2) {
+            configuration.retryNotice = { line in Output.stderr(line) }
         }
         do {
             return try PachcaClient(configuration)

@@ -1,25 +1,53 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
 import ProfileYAML
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Human output to stdout, diagnostics to stderr (SPEC §2), all through `OutputSink`.
-/// Written through FileHandle: Swift 6 does not allow touching the global C `stdout` from
-/// concurrent code.
+/// Written with write(2) on the descriptors: Swift 6 does not allow touching the global C
+/// `stdout` from concurrent code (and `FileHandle` is not in FoundationEssentials).
 enum Output {
     static func stdout(_ text: String, terminator: String = "\n") {
-        FileHandle.standardOutput.write(Data(OutputSink.forTerminal(text + terminator, isTerminal: isTerminal(fd: 1)).utf8))
+        write(fd: 1, OutputSink.forTerminal(text + terminator, isTerminal: isTerminal(fd: 1)))
     }
     static func stderr(_ text: String, terminator: String = "\n") {
-        FileHandle.standardError.write(Data(OutputSink.forTerminal(text + terminator, isTerminal: isTerminal(fd: 2)).utf8))
+        write(fd: 2, OutputSink.forTerminal(text + terminator, isTerminal: isTerminal(fd: 2)))
     }
     /// GitHub Actions workflow commands we mean to emit (`::error file=…::…`).
     static func workflowCommands(_ text: String) {
-        FileHandle.standardOutput.write(Data(OutputSink.forTerminal(text, isTerminal: false, workflowCommands: true).utf8))
+        write(fd: 1, OutputSink.forTerminal(text, isTerminal: false, workflowCommands: true))
     }
+
+    /// All of `text`, retrying short writes and EINTR.
+    static func write(fd: Int32, _ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { raw in
+                #if canImport(Glibc)
+                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                #else
+                Darwin.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                #endif
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
     static func isTerminal(fd: Int32) -> Bool { isatty(fd) == 1 }
 
     /// Color only on a terminal, never with NO_COLOR set or --no-color.
@@ -51,11 +79,12 @@ enum Output {
     static var isGitHubActions: Bool { ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" }
 
     static func appendToStepSummary(_ markdown: String) {
-        guard isGitHubActions, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty,
-              let handle = FileHandle(forWritingAtPath: path) else { return }
-        handle.seekToEndOfFile()
-        handle.write(Data(OutputSink.forFile(markdown + "\n").utf8))
-        try? handle.close()
+        guard isGitHubActions, let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty
+        else { return }
+        let fd = open(path, O_WRONLY | O_APPEND)
+        guard fd >= 0 else { return }
+        write(fd: fd, OutputSink.forFile(markdown + "\n"))
+        close(fd)
     }
 }
 
@@ -105,12 +134,12 @@ struct CLIError: Error, CustomStringConvertible {
             kind = .authentication
             hint = "; check PACHCA_TOKEN, --token-file or --token"
         case .missingToken, .forbidden: kind = .authentication
-        case .invalidURL, .insecureURL: kind = .configuration
+        case .invalidURL, .insecureURL, .libcurlUnavailable: kind = .configuration
         case .transport, .gaveUp:
             kind = .network
             hint = "; check the connection and the API URL (`pachca-profile doctor` checks them in order)"
         case .rateLimitDeadline: kind = .network
-        case .apiError, .unexpectedStatus, .decoding:
+        case .apiError, .unexpectedStatus, .decoding, .redirect:
             kind = .api
             if error.httpStatus == 404 {
                 hint = "; is there a Pachca API at this URL? check --api-url or PACHCA_API_URL (`pachca-profile doctor` tells)"

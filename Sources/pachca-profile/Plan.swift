@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -29,7 +33,7 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
         try await reportingErrors {
             let now = Date()
             let desired = try DesiredStateLoading.load(file, now: now, noColor: global.noColor)
-            let client = try global.makeClient()
+            let client = try global.makeClient(json: output.json)
             // The token owner binds a saved plan; read alongside the live state.
             let tokenInfo = out == nil ? nil : Task { try await client.tokenInfo().info }
             let plan = try await Planner(client: client).plan(

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ProfileApply
 
 /// The CLI's side of state-record locking: the wait is bounded (`PACHCA_LOCK_TIMEOUT`

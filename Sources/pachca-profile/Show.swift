@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -17,7 +21,7 @@ struct ShowCommand: AsyncParsableCommand, JSONReporting {
 
     func run() async throws {
         try await reportingErrors {
-            let view = try await ProfileViewer.read(client: try global.makeClient(), now: Date())
+            let view = try await ProfileViewer.read(client: try global.makeClient(json: output.json), now: Date())
             Output.stdout(output.json ? try ShowJSON.render(view) : ShowText.render(view))
             // each line is ours; server text in it is inert (ShowText)
         }

@@ -113,19 +113,4 @@ import TestTeardown
         }
         #expect(rejected.stderr.contains("GET /profile"), "verbose trace present: \(rejected.stderr)")
     }
-    /// CI runners sit behind proxies: URLSession on Linux is libcurl, which honours the proxy
-    /// variables as curl does. The emulator doubles as the proxy: the API host named in the URL
-    /// (port 1) cannot be reached, so the plan only succeeds through the proxy.
-    @Test func proxyEnvironmentIsHonoured() async throws {
-        let h = try await Harness.start()
-        try h.write("me.yaml", ReconcileTests.statusOnly)
-        let proxy = "http://127.0.0.1:\(h.emulator.baseURL.port!)"
-        let r = try await h.run(["plan", "me.yaml"], env: [
-            "http_proxy": proxy, "NO_PROXY": "", "no_proxy": "",
-            "PACHCA_API_URL": "http://localhost:1/api/shared/v1",
-        ])
-        #expect(r.exitCode == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("Plan: 1 to create"))
-        #expect(await h.apiCalls().sorted() == ["GET /profile", "GET /profile/status"])
-    }
 }

@@ -150,7 +150,7 @@ import Testing
         _ = try await makeClient(server.baseURL, trace: sink).status(.me)
         #expect(sink.lines.count == 1)
         let line = try #require(sink.lines.first)
-        #expect(line.range(of: #"^GET /profile/status → 200 \(attempt 1, \d+ ms\)$"#, options: .regularExpression) != nil)
+        #expect(line.range(of: #"^GET /profile/status → 200 \(attempt 1, \d+ ms, (new connection|connection reused)\)$"#, options: .regularExpression) != nil)
     }
 
     @Test func missingTokenFailsWithoutConnecting() async throws {

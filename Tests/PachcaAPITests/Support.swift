@@ -152,6 +152,7 @@ final class RawServer: @unchecked Sendable {
     private let fd: Int32
     private let lock = NSLock()
     private var connections = 0
+    private var stopped = false
     var connectionCount: Int { lock.withLock { connections } }
 
     init(response: @escaping @Sendable (Int) -> Data?) throws {
@@ -180,7 +181,10 @@ final class RawServer: @unchecked Sendable {
         self.fd = fd
         self.port = UInt16(bigEndian: addr.sin_port)
         let thread = Thread { [self] in
-            while true {
+            // The listening socket is closed here, by the accepting thread, never under it: a
+            // descriptor closed elsewhere could be reused by another test's socket meanwhile.
+            defer { close(fd) }
+            while !self.lock.withLock({ self.stopped }) {
                 let client = accept(fd, nil, nil)
                 if client < 0 { return }
                 let index = self.lock.withLock { () -> Int in
@@ -205,9 +209,10 @@ final class RawServer: @unchecked Sendable {
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
+    /// Wakes the accepting thread (shutdown makes a blocked accept fail), which then closes the socket.
     func stop() {
+        lock.withLock { stopped = true }
         shutdown(fd, Int32(SHUT_RDWR))
-        close(fd)
     }
 }
 

@@ -38,7 +38,7 @@ private let session: URLSession = {
     return URLSession(configuration: c)
 }()
 
-/// Sends a request with URLSession (the client stack the tool uses).
+/// Sends a request with URLSession: an independent client, not the tool's libcurl engine.
 func send(_ method: String, _ url: URL, token: String? = demoToken, body: Data? = nil,
           contentType: String? = "application/json") async throws -> Wire {
     var r = URLRequest(url: url)
