@@ -23,10 +23,12 @@ let package = Package(
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // YAML events → node tree with marks. No knowledge of the profile format.
         .target(name: "ProfileYAML", dependencies: ["CYaml"]),
+        // Time without ICU: the one timestamp implementation, TZif zone rules. No dependencies.
+        .target(name: "Timekeeping"),
         // The pure core: desired state, live state, diff, plan. No I/O (effects are injected).
-        .target(name: "ProfileCore", dependencies: ["ProfileYAML"]),
+        .target(name: "ProfileCore", dependencies: ["ProfileYAML", "Timekeeping"]),
         // The one HTTP client for the Pachca API (libcurl), retry policy, wire types.
-        .target(name: "PachcaAPI", dependencies: ["CCurl"]),
+        .target(name: "PachcaAPI", dependencies: ["CCurl", "Timekeeping"]),
         // Edge: reads live state, decides avatar identity, executes plans.
         .target(name: "ProfileApply", dependencies: ["ProfileCore", "PachcaAPI"]),
         // Pure renderers: Plan/diagnostics → String.
@@ -43,11 +45,12 @@ let package = Package(
             name: "pachca-emulator",
             dependencies: ["PachcaEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
         .testTarget(name: "ProfileYAMLTests", dependencies: ["ProfileYAML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProfileCoreTests", dependencies: ["ProfileCore", "ProfileRender"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PachcaAPITests",
-            dependencies: ["PachcaAPI", "PachcaEmulator", .product(name: "FlyingFox", package: "FlyingFox")]),
+            dependencies: ["PachcaAPI", "Timekeeping", "PachcaEmulator", .product(name: "FlyingFox", package: "FlyingFox")]),
         // Awaited teardown for the suites that start servers (a Swift Testing trait).
         .target(name: "TestTeardown", path: "Tests/TestTeardown"),
         .testTarget(name: "PachcaEmulatorTests", dependencies: ["PachcaEmulator", "TestTeardown"]),

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import Timekeeping
 
 // Wire types mirror the OpenAPI schemas. They decode tolerantly (only identifiers are
 // required) because the live API may add, drop or null fields; the core interprets them.
@@ -129,7 +130,7 @@ public struct WireUserStatus: Codable, Sendable, Equatable {
     }
 
     /// `expires_at` as an instant; nil when absent or unparseable.
-    public var expiresAtDate: Date? { expiresAt.flatMap(WireTimestamp.parse) }
+    public var expiresAtDate: Date? { expiresAt.flatMap(Timestamp.parseWire) }
 
     enum CodingKeys: String, CodingKey {
         case emoji, title
@@ -144,7 +145,7 @@ public struct WireUserStatus: Codable, Sendable, Equatable {
         title = try c.decodeIfPresent(String.self, forKey: .title) ?? ""
         expiresAt = try c.decodeIfPresent(String.self, forKey: .expiresAt)
         // The diff depends on it: an unparseable timestamp is an error, never "never expires".
-        if let expiresAt, WireTimestamp.parse(expiresAt) == nil {
+        if let expiresAt, Timestamp.parseWire(expiresAt) == nil {
             throw DecodingError.dataCorruptedError(forKey: .expiresAt, in: c,
                                                    debugDescription: "not an ISO-8601 timestamp")
         }
@@ -190,7 +191,7 @@ public struct WireStatusUpdate: Encodable, Sendable, Equatable {
         var c = outer.nestedContainer(keyedBy: CodingKeys.self, forKey: .status)
         try c.encode(emoji, forKey: .emoji)
         try c.encode(title, forKey: .title)
-        try c.encodeIfPresent(expiresAt.map(WireTimestamp.format), forKey: .expiresAt)
+        try c.encodeIfPresent(expiresAt.map(Timestamp.canonical), forKey: .expiresAt)
         try c.encodeIfPresent(isAway, forKey: .isAway)
         try c.encodeIfPresent(awayMessage, forKey: .awayMessage)
     }
@@ -324,38 +325,5 @@ public struct WireOAuthError: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case error
         case errorDescription = "error_description"
-    }
-}
-
-/// The API's timestamp form: ISO-8601 UTC with milliseconds, `YYYY-MM-DDThh:mm:ss.sssZ`.
-public enum WireTimestamp {
-    /// Formats in UTC with exactly three fractional digits (truncated, never rounded up,
-    /// so a formatted instant never lands after the one given).
-    public static func format(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-        let seconds = date.timeIntervalSince1970
-        let wholeSeconds = seconds.rounded(.down)
-        var millis = Int(((seconds - wholeSeconds) * 1000).rounded(.down))
-        millis = min(max(millis, 0), 999)
-        let c = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second],
-            from: Date(timeIntervalSince1970: wholeSeconds))
-        func pad(_ v: Int?, _ width: Int) -> String {
-            let s = String(v ?? 0)
-            return String(repeating: "0", count: max(0, width - s.count)) + s
-        }
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))T"
-            + "\(pad(c.hour, 2)):\(pad(c.minute, 2)):\(pad(c.second, 2)).\(pad(millis, 3))Z"
-    }
-
-    /// Parses ISO-8601 with `Z` or a numeric offset, fractional seconds optional.
-    public static func parse(_ string: String) -> Date? {
-        let trimmed = string.trimmingWhitespace()
-        guard let date = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(trimmed))
-            ?? (try? Date.ISO8601FormatStyle().parse(trimmed)) else { return nil }
-        // The style adds the fraction in binary steps (.123 → .1230001); whole microseconds
-        // give back the instant written.
-        return Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000_000).rounded() / 1_000_000)
     }
 }

@@ -46,10 +46,10 @@ public struct ApplyRun: Sendable {
     }
 
     /// Checks the scopes the plan needs, then writes, re-reads and verifies.
-    public func execute(_ plan: Plan) async throws -> ApplyReport {
+    public func execute(_ plan: Plan, now: @escaping @Sendable () -> Date = { Date() }) async throws -> ApplyReport {
         let executor = Executor(client: client, subject: plan.subject,
                                 stateStore: StateStore(profilePath: plan.file, override: stateOverride))
         try await executor.preflight(plan, prefetched: tokenInfo)
-        return await executor.apply(plan)
+        return await executor.apply(plan, now: now)
     }
 }

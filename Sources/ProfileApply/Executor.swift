@@ -181,8 +181,27 @@ public struct Executor: Sendable {
         report.outcomes = report.outcomes.map { settle($0, plan: plan, live: live, now: now()) }
         // An upload known only from a changed URL proves nothing about its bytes: no state record.
         let uploadUnproven = report.outcomes.contains { $0.change.resource == .avatar && $0.note != nil }
+        // One read and one write of the state record, whatever was applied.
+        var record = stateStore.load() ?? StateRecord(avatar: nil)
+        var recordChanged = false
+        defer {
+            if recordChanged {
+                do { try stateStore.save(record) } catch {
+                    report.verificationError = "applied, but the state record \(stateStore.path) could not be written (\(FileProblem.describe(error, path: stateStore.path)))"
+                }
+            }
+        }
         let applied = report.applied
         if let change = applied.first(where: { $0.resource == .status }) {
+            let problemsBefore = report.convergenceProblems.count
+            defer {
+                // Remember what was written, so a later plan tells it from a hand-set status (SPEC §10).
+                if report.convergenceProblems.count == problemsBefore {
+                    record.status = plan.desired.status.value.map { StateRecord.AppliedStatus($0, appliedAt: now()) }
+                    if change.action == .delete { record.status = nil }
+                    recordChanged = true
+                }
+            }
             let liveStatus = live.effectiveStatus(at: now())
             switch (change.action, plan.desired.status.value, liveStatus) {
             case (.delete, _, let remaining?):
@@ -207,7 +226,8 @@ public struct Executor: Sendable {
                 if let url = live.avatarURL {
                     report.convergenceProblems.append(ConvergenceProblem(field: "avatar", sent: "DELETE", received: url))
                 } else {
-                    try? stateStore.save(StateRecord(avatar: nil))
+                    record.avatar = nil
+                    recordChanged = true
                 }
             case .create, .update:
                 guard let liveURL = live.avatarURL, let file = change.avatarAfter else {
@@ -218,10 +238,8 @@ public struct Executor: Sendable {
                 if uploadUnproven { return }
                 // Remember the upload under the URL a later GET shows, so the next plan proves
                 // identity from the record without downloading.
-                let record = StateRecord(avatar: .init(sha256: file.sha256, imageURL: liveURL, uploadedAt: now()))
-                do { try stateStore.save(record) } catch {
-                    report.verificationError = "avatar uploaded, but the state record \(stateStore.path) could not be written (\(FileProblem.describe(error, path: stateStore.path))); the next plan proves the avatar by other evidence"
-                }
+                record.avatar = .init(sha256: file.sha256, imageURL: liveURL, uploadedAt: now())
+                recordChanged = true
             }
         }
     }

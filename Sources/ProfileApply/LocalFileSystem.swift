@@ -54,5 +54,5 @@ public struct LocalFileSystem: FileReading {
 
 /// Reads a desired-state file from disk and decodes it for `now` (the edge's one entry point).
 public func loadDesiredState(path: String, now: Date) -> DecodeResult {
-    DesiredStateDecoder.decode(file: path, now: now, files: LocalFileSystem())
+    DesiredStateDecoder.decode(file: path, now: now, files: LocalFileSystem(), zones: SystemTimeZones())
 }

@@ -16,10 +16,31 @@ public struct StateRecord: Sendable, Equatable, Codable {
         }
         enum CodingKeys: String, CodingKey { case sha256; case imageURL = "image_url"; case uploadedAt = "uploaded_at" }
     }
+    /// The status the last `apply` wrote (SPEC §10): a live status equal to it is the tool's
+    /// own, not one a person set by hand. nil after the tool deleted the status.
+    public struct AppliedStatus: Sendable, Equatable, Codable {
+        public var emoji: String
+        public var title: String
+        public var isAway: Bool
+        public var awayMessage: String?
+        public var expiresAt: Date?
+        public var appliedAt: Date
+        public init(_ status: StatusFields, appliedAt: Date) {
+            emoji = status.emoji; title = status.title; isAway = status.isAway
+            awayMessage = status.awayMessage; expiresAt = status.expiresAt; self.appliedAt = appliedAt
+        }
+        public var fields: StatusFields {
+            StatusFields(emoji: emoji, title: title, isAway: isAway, awayMessage: awayMessage, expiresAt: expiresAt)
+        }
+        enum CodingKeys: String, CodingKey {
+            case emoji, title, isAway = "is_away", awayMessage = "away_message", expiresAt = "expires_at", appliedAt = "applied_at"
+        }
+    }
     public var formatVersion: String
     public var avatar: AvatarUpload?
-    public init(avatar: AvatarUpload?) { formatVersion = "1"; self.avatar = avatar }
-    enum CodingKeys: String, CodingKey { case formatVersion = "format_version"; case avatar }
+    public var status: AppliedStatus?
+    public init(avatar: AvatarUpload?, status: AppliedStatus? = nil) { formatVersion = "1"; self.avatar = avatar; self.status = status }
+    enum CodingKeys: String, CodingKey { case formatVersion = "format_version"; case avatar; case status }
 }
 
 /// Proves (or fails to prove) that the live avatar is the file in git, strongest evidence first.

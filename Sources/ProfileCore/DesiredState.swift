@@ -87,11 +87,23 @@ public struct DesiredState: Sendable, Equatable, Codable {
     public var file: String
     public var status: Managed<StatusFields>
     public var avatar: Managed<AvatarFile>
+    /// `timezone`, `schedule` and `on_manual_change` (SPEC §10); nil when the file has none.
+    /// `status` above is the base status, in force outside every window.
+    public var schedule: Schedule?
     /// Timestamps as written in the file (`2025-03-10T23:59:59+03:00`), keyed by their canonical
     /// UTC form: the plan shows what the file says, with UTC beside it.
     public var timestampsAsWritten: [String: String]? = nil
 
-    public init(file: String, status: Managed<StatusFields> = .unmanaged, avatar: Managed<AvatarFile> = .unmanaged) {
-        self.file = file; self.status = status; self.avatar = avatar
+    public init(file: String, status: Managed<StatusFields> = .unmanaged, avatar: Managed<AvatarFile> = .unmanaged,
+                schedule: Schedule? = nil) {
+        self.file = file; self.status = status; self.avatar = avatar; self.schedule = schedule
     }
+
+    /// Every status the file can ask for (base and windows), for telling a hand-set status apart.
+    public var producibleStatuses: [StatusFields] {
+        [status.value].compactMap { $0 } + (schedule?.windows.compactMap(\.status) ?? [])
+    }
+
+    /// What `on_manual_change` says (overwrite when absent).
+    public var manualChangePolicy: ManualChangePolicy { schedule?.onManualChange ?? .overwrite }
 }

@@ -24,14 +24,15 @@ public struct DesiredStateDecoder {
     public static let maxTitleLength = 50
     public static let maxAwayMessageLength = 1024
 
-    public static let topLevelKeys = ["version", "status", "avatar"]
+    public static let topLevelKeys = ["version", "status", "avatar", "timezone", "schedule", "on_manual_change"]
     public static let statusKeys = ["emoji", "title", "is_away", "away_message", "expires_at"]
 
     /// Reads `file` through `files` (bounded by `maxFileBytes`), then decodes it.
-    public static func decode(file: String, now: Date, files: any FileReading) -> DecodeResult {
+    public static func decode(file: String, now: Date, files: any FileReading,
+                              zones: any TimeZoneSource = NoTimeZones()) -> DecodeResult {
         switch files.readFile(atPath: file, maxBytes: maxFileBytes) {
         case .contents(let bytes):
-            return decode(file: file, bytes: bytes, now: now, files: files)
+            return decode(file: file, bytes: bytes, now: now, files: files, zones: zones)
         case let failure:
             let message = switch failure {
             case .notFound: "cannot read the file: no such file"
@@ -44,8 +45,9 @@ public struct DesiredStateDecoder {
         }
     }
 
-    public static func decode(file: String, bytes: [UInt8], now: Date, files: any FileReading) -> DecodeResult {
-        var d = Decoding(file: file, now: now, files: files)
+    public static func decode(file: String, bytes: [UInt8], now: Date, files: any FileReading,
+                              zones: any TimeZoneSource = NoTimeZones()) -> DecodeResult {
+        var d = Decoding(file: file, now: now, files: files, zones: zones)
         let document = YAMLReader.read(bytes)
         for e in document.errors { d.error(e.message, at: e.mark, notes: e.notes) }
         var state = DesiredState(file: file)
@@ -79,16 +81,17 @@ public struct DesiredStateDecoder {
 }
 
 /// One decoding run's working state.
-private struct Decoding {
+struct Decoding {
     let file: String
     let now: Date
     let files: any FileReading
+    let zones: any TimeZoneSource
     var diagnostics: [Diagnostic] = []
     /// Each timestamp as written in the file, by its canonical UTC form (for display).
     var writtenTimestamps: [String: String] = [:]
 
-    init(file: String, now: Date, files: any FileReading) {
-        self.file = file; self.now = now; self.files = files
+    init(file: String, now: Date, files: any FileReading, zones: any TimeZoneSource) {
+        self.file = file; self.now = now; self.files = files; self.zones = zones
     }
 
     // MARK: findings
@@ -121,16 +124,21 @@ private struct Decoding {
             }
             return state
         }
+        var timeKeys: [String: YAMLMappingEntry] = [:]
         for entry in entries {
             guard let key = keyName(entry.key, parentPath: "") else { continue }
             switch key {
             case "version": checkVersion(entry.value)
             case "status": state.status = decodeStatus(entry.value, key: entry.key)
             case "avatar": state.avatar = decodeAvatar(entry.value)
+            case "timezone", "schedule", "on_manual_change": timeKeys[key] = entry
             default: unknownKey(key, at: entry.key.start, path: "", known: DesiredStateDecoder.topLevelKeys)
             }
         }
-        if !state.status.isManaged, !state.avatar.isManaged, !diagnostics.hasErrors { warnNothingManaged() }
+        // After the loop: windows need the zone, whatever order the keys came in.
+        if !timeKeys.isEmpty { state.schedule = decodeSchedule(timeKeys) }
+        let hasWindows = !(state.schedule?.windows.isEmpty ?? true)
+        if !state.status.isManaged, !state.avatar.isManaged, !hasWindows, !diagnostics.hasErrors { warnNothingManaged() }
         return state
     }
 
@@ -184,19 +192,20 @@ private struct Decoding {
         }
     }
 
-    mutating func decodeStatus(_ node: YAMLNode, key: YAMLNode) -> Managed<StatusFields> {
+    /// A status mapping (§1) at `path`: the top-level `status`, or a window's `schedule[i].status`.
+    mutating func decodeStatus(_ node: YAMLNode, key: YAMLNode, path statusPath: String = "status") -> Managed<StatusFields> {
         if node.isPreReported { return .unmanaged }
         if node.resolved == .null { return .none }
         guard let entries = node.mapping else {
-            error("expected a mapping or null (got \(node.describedForMessage))", at: node.start, path: "status")
+            error("expected a mapping or null (got \(node.describedForMessage))", at: node.start, path: statusPath)
             return .unmanaged
         }
         var emoji: String?, title: String?, isAway: Bool?, awayMessage: String?, expiresAt: Date?
         var seen: [String: YAMLNode] = [:]
         for entry in entries {
-            guard let key = keyName(entry.key, parentPath: "status") else { continue }
+            guard let key = keyName(entry.key, parentPath: statusPath) else { continue }
             let v = entry.value
-            let path = "status.\(key)"
+            let path = "\(statusPath).\(key)"
             switch key {
             case "emoji":
                 seen[key] = v
@@ -215,20 +224,20 @@ private struct Decoding {
                 seen[key] = v
                 expiresAt = timestamp(v, path: path)
             default:
-                unknownKey(key, at: entry.key.start, path: "status", known: DesiredStateDecoder.statusKeys)
+                unknownKey(key, at: entry.key.start, path: statusPath, known: DesiredStateDecoder.statusKeys)
             }
         }
         for required in ["emoji", "title"] where seen[required] == nil {
             // At the `status` key: the mapping's own start is the first key's position.
-            error("required key is missing", at: key.start, path: "status.\(required)",
+            error("required key is missing", at: key.start, path: "\(statusPath).\(required)",
                   notes: ["a status needs both emoji and title; write 'status: null' for no status"])
         }
         if let messageNode = seen["away_message"], let text = awayMessage, !text.isEmpty, isAway != true {
-            warning("has no effect unless is_away is true", at: messageNode.start, path: "status.away_message")
+            warning("has no effect unless is_away is true", at: messageNode.start, path: "\(statusPath).away_message")
         }
         if let date = expiresAt, date <= now, let at = seen["expires_at"] {
             warning("already in the past (\(Timestamp.canonical(date))); the status will be treated as none", at: at.start,
-                    path: "status.expires_at")
+                    path: "\(statusPath).expires_at")
         }
         guard let emoji, let title else { return .unmanaged }
         return .value(StatusFields(emoji: emoji, title: title, isAway: isAway ?? false, awayMessage: awayMessage, expiresAt: expiresAt))

@@ -5,16 +5,27 @@ import Foundation
 #endif
 
 /// desired state + live state + now → plan. Pure (SPEC §5): reads no clock, file or network;
-/// the avatar's identity is proven at the edge and handed in.
+/// the avatar's identity is proven at the edge and handed in, as are the zone of a schedule
+/// (`zone`, needed for weekly windows) and the status the last apply wrote (`lastApplied`).
 public enum Differ {
-    public static func plan(desired: DesiredState, live: LiveState, avatar assessment: AvatarAssessment?,
-                            now: Date, subject: Subject = .me) -> Plan {
+    public static func plan(desired file: DesiredState, live: LiveState, avatar assessment: AvatarAssessment?,
+                            now: Date, subject: Subject = .me, zone: ZoneRules? = nil,
+                            lastApplied: StatusFields? = nil) -> Plan {
         var changes: [Change] = []
         var warnings: [String] = []
 
         let liveStatus = live.effectiveStatus(at: now)
 
-        switch desired.status {
+        // The schedule decides the status for this instant; the plan carries that status.
+        let evaluation = ScheduleEvaluator.evaluate(file, at: now, zone: zone)
+        var desired = file
+        desired.status = evaluation.status
+        var nextChangeAt = evaluation.nextChangeAt
+
+        let kept = keptHandSetStatus(file: file, desired: desired.status, live: liveStatus, lastApplied: lastApplied)
+        if let kept, let until = kept.expiresAt, nextChangeAt.map({ until < $0 }) ?? true { nextChangeAt = until }
+
+        switch kept == nil ? desired.status : .unmanaged {
         case .unmanaged:
             break
         case .none:
@@ -52,6 +63,24 @@ public enum Differ {
 
         return Plan(file: desired.file, subject: subject, owner: live.owner, computedAt: now, desired: desired,
                     liveFields: LiveFingerprint.fields(of: live, managing: desired, now: now),
-                    changes: changes, warnings: warnings, avatarAssessment: avatarAssessment)
+                    changes: changes, warnings: warnings, avatarAssessment: avatarAssessment,
+                    nextChangeAt: nextChangeAt, window: evaluation.window?.label, keptStatus: kept.map(StatusSnapshot.init))
+    }
+
+    /// Under `on_manual_change: keep`, a live status is the tool's own when it equals the status
+    /// the last apply wrote or any status the file can produce (whatever its expiry); any
+    /// other live status was set by hand and is kept until it expires or is removed (SPEC §10).
+    static func keptHandSetStatus(file: DesiredState, desired: Managed<StatusFields>, live: LiveStatus?,
+                                  lastApplied: StatusFields?) -> LiveStatus? {
+        guard file.manualChangePolicy == .keep, desired.isManaged, let live else { return nil }
+        if let lastApplied, lastApplied.isSemanticallyEqual(to: live) { return nil }
+        var ignoringExpiry = live
+        ignoringExpiry.expiresAt = nil
+        for candidate in file.producibleStatuses + [desired.value].compactMap({ $0 }) {
+            var c = candidate
+            c.expiresAt = nil
+            if c.isSemanticallyEqual(to: ignoringExpiry) { return nil }
+        }
+        return live
     }
 }

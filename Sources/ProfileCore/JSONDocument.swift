@@ -104,7 +104,8 @@ public enum JSONDocument {
 
     /// The inverse of `snakeCase` for the names this tool uses: `image_url` → `imageURL`.
     public static func camelCase(_ key: String) -> String {
-        guard !key.contains("."), key.contains("_") else { return key }
+        // `_0`: the synthesized key of an unlabeled associated value, not a snake_case name.
+        guard !key.contains("."), !key.hasPrefix("_"), key.contains("_") else { return key }
         let words = key.split(separator: "_", omittingEmptySubsequences: true).map(String.init)
         guard let first = words.first else { return key }
         return first + words.dropFirst().map { acronyms[$0] ?? $0.prefix(1).uppercased() + $0.dropFirst() }

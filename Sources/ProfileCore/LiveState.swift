@@ -36,9 +36,11 @@ public struct LiveState: Sendable, Equatable, Codable {
     public var status: LiveStatus?
     /// `image_url` from the profile; nil when no avatar is set.
     public var avatarURL: String?
+    /// The person's `time_zone` from the profile (an IANA name), for `timezone: profile`.
+    public var timeZone: String?
 
-    public init(owner: ProfileOwner, status: LiveStatus?, avatarURL: String?) {
-        self.owner = owner; self.status = status; self.avatarURL = avatarURL
+    public init(owner: ProfileOwner, status: LiveStatus?, avatarURL: String?, timeZone: String? = nil) {
+        self.owner = owner; self.status = status; self.avatarURL = avatarURL; self.timeZone = timeZone
     }
 
     /// The status that counts at `now`: one whose `expires_at` has passed is no status,

@@ -137,6 +137,13 @@ public struct Plan: Sendable, Equatable, Codable {
     public var warnings: [String]
     /// How the avatar was judged, also when it needs no change (nil when unmanaged).
     public var avatarAssessment: AvatarAssessment?
+    /// The next instant the desired state changes (a window starts or ends, a status expires,
+    /// a kept hand-set status expires); nil when nothing changes (SPEC §10).
+    public var nextChangeAt: Date?
+    /// The schedule window in force at `computedAt` (its label), nil outside every window.
+    public var window: String?
+    /// A status a person set by hand, left alone under `on_manual_change: keep`.
+    public var keptStatus: StatusSnapshot?
     /// Set when the plan is saved (`plan --out`); `apply --plan` checks it.
     public var binding: PlanBinding? = nil
 
@@ -145,12 +152,14 @@ public struct Plan: Sendable, Equatable, Codable {
 
     public init(file: String, subject: Subject, owner: ProfileOwner, computedAt: Date, desired: DesiredState,
                 liveFields: [String: String], changes: [Change], warnings: [String],
-                avatarAssessment: AvatarAssessment?) {
+                avatarAssessment: AvatarAssessment?, nextChangeAt: Date? = nil, window: String? = nil,
+                keptStatus: StatusSnapshot? = nil) {
         self.formatVersion = Plan.currentFormatVersion
         self.file = file; self.subject = subject; self.owner = owner; self.computedAt = computedAt
         self.desired = desired; self.liveFields = liveFields
         self.liveFingerprint = LiveFingerprint.hash(liveFields)
         self.changes = changes; self.warnings = warnings; self.avatarAssessment = avatarAssessment
+        self.nextChangeAt = nextChangeAt; self.window = window; self.keptStatus = keptStatus
     }
 
     public var counts: (create: Int, update: Int, delete: Int) {

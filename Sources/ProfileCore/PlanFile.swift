@@ -50,6 +50,10 @@ public enum PlanFile {
         if case .value(let file) = plan.desired.avatar, avatarFileSHA256 != file.sha256 {
             changed.append("avatar file \(file.declaredPath)")
         }
+        // The schedule moved on: the plan's status is no longer the one the file asks for now.
+        if let next = plan.nextChangeAt, next <= now {
+            changed.append("schedule (the desired status changed at \(Timestamp.canonical(next)))")
+        }
         return changed
     }
 }

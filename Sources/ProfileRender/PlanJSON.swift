@@ -17,7 +17,9 @@ public enum PlanJSON {
             file: plan.file, hasChanges: plan.hasChanges,
             changes: plan.changes.map(ChangeJSON.init), warnings: plan.warnings,
             avatar: plan.avatarAssessment.map { AvatarCheck(inSync: $0.inSync, evidence: $0.evidence.rawValue) },
-            profile: Owner(id: plan.owner.id, name: plan.owner.displayName, nickname: plan.owner.nickname))
+            profile: Owner(id: plan.owner.id, name: plan.owner.displayName, nickname: plan.owner.nickname),
+            nextChangeAt: plan.nextChangeAt.map(Timestamp.canonical), at: Timestamp.canonical(plan.computedAt),
+            window: plan.window, keptStatus: plan.keptStatus)
     }
 
     struct Document: Encodable {
@@ -28,6 +30,13 @@ public enum PlanJSON {
         var warnings: [String]
         @AlwaysPresent var avatar: AvatarCheck?
         var profile: Owner
+        /// SPEC §10, additive: `next_change_at` (UTC or null), `at` (the instant planned for),
+        /// `window` (the schedule window in force or null), `kept_status` (a hand-set status left
+        /// alone under `on_manual_change: keep`, or null; its `expires_at` is until when).
+        @AlwaysPresent var nextChangeAt: String?
+        var at: String
+        @AlwaysPresent var window: String?
+        @AlwaysPresent var keptStatus: StatusSnapshot?
     }
 
     struct AvatarCheck: Encodable { var inSync: Bool; var evidence: String }

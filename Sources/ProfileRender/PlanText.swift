@@ -18,13 +18,28 @@ public enum PlanText {
         if plan.changes.isEmpty, let assessment = plan.avatarAssessment {
             lines.append("  avatar: in sync (\(assessment.evidence.explanation))")
         }
+        if let kept = plan.keptStatus { lines.append(InertText.line(keptLine(kept))) }
         if !plan.warnings.isEmpty {
             if !plan.changes.isEmpty || plan.avatarAssessment != nil { lines.append("") }
             for warning in plan.warnings { lines.append(paint.yellow("Warning: ") + InertText.line(warning)) }
         }
         if lines.last != "" { lines.append("") }
         lines.append(summary(plan))
+        lines.append(nextChangeLine(plan))
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `Next change: 2026-07-15T11:00:00.000Z (lunch ends)`-style line, always present (SPEC §10).
+    public static func nextChangeLine(_ plan: Plan) -> String {
+        guard let next = plan.nextChangeAt else { return "Next change: none." }
+        let window = plan.window.map { " (window in force now: \(InertText.line($0)))" } ?? ""
+        return "Next change: \(Timestamp.canonical(next))\(window)."
+    }
+
+    /// A hand-set status kept under `on_manual_change: keep`, and until when.
+    static func keptLine(_ kept: StatusSnapshot) -> String {
+        let until = kept.expiresAt.map { "until \($0)" } ?? "until it is removed"
+        return "  status: kept, set by hand: \(kept.emoji) \"\(kept.title)\" (\(until); on_manual_change: keep)"
     }
 
     public static func header(_ plan: Plan) -> String {
@@ -35,6 +50,9 @@ public enum PlanText {
     }
 
     public static func summary(_ plan: Plan) -> String {
+        if !plan.hasChanges, plan.keptStatus != nil {
+            return "No changes. A hand-set status is kept; the rest matches \(InertText.line(plan.file))."
+        }
         if !plan.hasChanges { return "No changes. Profile matches \(InertText.line(plan.file))." }
         let c = plan.counts
         return "Plan: \(c.create) to create, \(c.update) to change, \(c.delete) to delete."
@@ -109,8 +127,9 @@ public enum PlanMarkdown {
             }
             md += "\n"
         }
+        if let kept = plan.keptStatus { md += "\(InertText.line(String(PlanText.keptLine(kept).dropFirst(2))))\n\n" }
         for warning in plan.warnings { md += "> ⚠️ \(InertText.line(warning))\n" }
-        md += "\n**\(PlanText.summary(plan))**\n"
+        md += "\n**\(PlanText.summary(plan))**\n\n\(PlanText.nextChangeLine(plan))\n"
         return md
     }
 

@@ -31,6 +31,9 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
     @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
     var state: String?
 
+    @Option(name: .customLong("at"), help: "Evaluate the schedule at this instant instead of now (for rehearsals against the emulator).")
+    var at: PlanInstant?
+
     func validate() throws {
         switch (file, planFile) {
         case (nil, nil): throw ValidationError("give a desired-state FILE or --plan PLANFILE")
@@ -48,7 +51,7 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
 
     func run() async throws {
         try await reportingErrors {
-            let now = Date()
+            let now = at?.date ?? Date()
             let client = try global.makeClient(json: json)
             // One apply per profile at a time (the state record's lock, issue 10): taken before live
             // state is (re-)read, so a concurrent apply's writes make this plan stale or re-planned.
@@ -70,7 +73,9 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
             if planFile == nil && !autoApprove && !confirm() {
                 throw CLIError(kind: .cancelled, description: "apply cancelled; nothing was written")
             }
-            let report = try await run.execute(plan)
+            // Verification judges expiry on the same clock the plan used (`--at` rehearsals).
+            let fixed = at?.date
+            let report = try await run.execute(plan, now: { fixed ?? Date() })
             Output.stdout(json ? try ApplyJSON.render(plan: plan, report: report) : ApplyText.render(report, plan: plan, color: color),
                           terminator: json ? "\n" : "")
             Output.appendToStepSummary(ApplyMarkdown.render(report, plan: plan))

@@ -32,7 +32,7 @@ struct PachcaProfile: AsyncParsableCommand {
         commandName: "pachca-profile",
         abstract: "Keep a Pachca profile's status and avatar equal to a YAML file kept in git.",
         version: version,
-        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, ExportCommand.self, ShowCommand.self, DoctorCommand.self]
+        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, TimelineCommand.self, ExportCommand.self, ShowCommand.self, DoctorCommand.self]
     )
 
     /// As ArgumentParser's own `main`, but every message, its usage errors included, leaves

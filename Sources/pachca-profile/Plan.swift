@@ -29,9 +29,12 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
     @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
     var state: String?
 
+    @Option(name: .customLong("at"), help: "Plan for this instant instead of now (ISO-8601 with offset); reads only.")
+    var at: PlanInstant?
+
     func run() async throws {
         try await reportingErrors {
-            let now = Date()
+            let now = at?.date ?? Date()
             let desired = try DesiredStateLoading.load(file, now: now, noColor: global.noColor)
             let client = try global.makeClient(json: output.json)
             // The token owner binds a saved plan; read alongside the live state.
@@ -51,6 +54,16 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
             if detailedExitcode && plan.hasChanges { throw ExitCode.changesPresent }
         }
     }
+}
+
+/// `--at TIME`: an instant with a date, a time and an offset, parsed like the file's timestamps.
+struct PlanInstant: ExpressibleByArgument {
+    let date: Date
+    init?(argument: String) {
+        guard let date = try? Timestamp.parse(argument) else { return nil }
+        self.date = date
+    }
+    static var defaultValueDescription: String { "now" }
 }
 
 /// Loads a desired-state file for plan/apply: prints its diagnostics on stderr and fails on errors.

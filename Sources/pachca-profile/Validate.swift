@@ -26,7 +26,7 @@ struct Validate: AsyncParsableCommand, JSONReporting {
         let now = Date()
         let fileSystem = LocalFileSystem()
         let reports = files.map { file in
-            FileDiagnostics(file: file, diagnostics: DesiredStateDecoder.decode(file: file, now: now, files: fileSystem).diagnostics)
+            FileDiagnostics(file: file, diagnostics: DesiredStateDecoder.decode(file: file, now: now, files: fileSystem, zones: SystemTimeZones()).diagnostics)
         }
         if output.json {
             // stdout carries exactly one JSON document; nothing else is printed.

@@ -5,6 +5,7 @@ import FoundationNetworking
 import FlyingFox
 import Testing
 @testable import PachcaAPI
+import Timekeeping
 
 @Suite struct ClientTests {
     @Test func sendsBearerTokenAndDecodesProfileAndStatusConcurrently() async throws {
@@ -72,7 +73,7 @@ import Testing
         defer { Task { await server.stop() } }
         let client = try makeClient(server.baseURL)
         _ = try await client.putStatus(.me, WireStatusUpdate(emoji: "🏖️", title: "В отпуске"))
-        let expiry = WireTimestamp.parse("2025-03-10T23:59:59+03:00")!
+        let expiry = Timestamp.parseWire("2025-03-10T23:59:59+03:00")!
         let stored = try await client.putStatus(
             .me, WireStatusUpdate(emoji: "🏖️", title: "t", expiresAt: expiry, isAway: false, awayMessage: "a"))
         #expect(stored.title == "В отпуске")
@@ -166,11 +167,11 @@ import Testing
 
     @Test func wireTimestampRoundTrips() {
         let date = Date(timeIntervalSince1970: 1_741_640_399.123_9)
-        #expect(WireTimestamp.format(date) == "2025-03-10T20:59:59.123Z")
-        #expect(WireTimestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
-        #expect(WireTimestamp.parse("2025-03-10T20:59:59.123Z")?.timeIntervalSince1970 == 1_741_640_399.123)
-        #expect(WireTimestamp.parse("2025-03-10T23:59:59+03:00") == Date(timeIntervalSince1970: 1_741_640_399))
-        #expect(WireTimestamp.parse("2025-03-10") == nil)
-        #expect(WireTimestamp.parse("2025-03-10T20:59:59") == nil)
+        #expect(Timestamp.canonical(date) == "2025-03-10T20:59:59.123Z")
+        #expect(Timestamp.canonical(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.parseWire("2025-03-10T20:59:59.123Z")?.timeIntervalSince1970 == 1_741_640_399.123)
+        #expect(Timestamp.parseWire("2025-03-10T23:59:59+03:00") == Date(timeIntervalSince1970: 1_741_640_399))
+        #expect(Timestamp.parseWire("2025-03-10") == nil)
+        #expect(Timestamp.parseWire("2025-03-10T20:59:59") == nil)
     }
 }

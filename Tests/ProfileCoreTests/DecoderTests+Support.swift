@@ -15,6 +15,27 @@ struct FixtureFiles: FileReading {
     }
 }
 
+/// The system tz database, read the way the edge reads it (tests may do I/O; the core may not).
+struct TestZones: TimeZoneSource {
+    static let directory = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"
+    static var available: Bool { FileManager.default.fileExists(atPath: "\(directory)/Europe/Moscow") }
+
+    func tzif(named name: String) -> TimeZoneLookup {
+        guard Self.available else { return .unavailable("no tz database") }
+        guard let data = FileManager.default.contents(atPath: "\(Self.directory)/\(name)") else { return .notFound }
+        return .found(Array(data))
+    }
+    func zoneNames() -> [String] {
+        ((try? FileManager.default.subpathsOfDirectory(atPath: Self.directory)) ?? [])
+            .filter { ($0.first?.isUppercase ?? false) && !$0.contains(".") }
+    }
+
+    static func rules(_ name: String) -> ZoneRules? {
+        guard case .success(let rules) = TimeZoneResolution.resolve(name, source: TestZones()) else { return nil }
+        return rules
+    }
+}
+
 enum DecoderFixtures {
     /// `Tests/ProfileCoreTests/Fixtures`, found beside this source file (works in any clone).
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
@@ -29,7 +50,7 @@ enum DecoderFixtures {
     }
 
     static func decode(_ name: String) -> DecodeResult {
-        DesiredStateDecoder.decode(file: "decoder/\(name)", now: now, files: files)
+        DesiredStateDecoder.decode(file: "decoder/\(name)", now: now, files: files, zones: TestZones())
     }
 
     /// The expectations written at the end of a fixture: `# expect: L:C: severity: message`

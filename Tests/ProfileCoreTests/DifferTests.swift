@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func snakeCaseConversionIsInvertible() {
-        for name in ["imageURL", "hasChanges", "tokenOwnerID", "avatarBeforeURL", "sha256", "formatVersion", "isAway", "subjectIDs", "imageURLs", "idsList"] {
+        for name in ["imageURL", "hasChanges", "tokenOwnerID", "avatarBeforeURL", "sha256", "formatVersion", "isAway", "subjectIDs", "imageURLs", "idsList", "_0"] {
             #expect(JSONDocument.camelCase(JSONDocument.snakeCase(name)) == name)
         }
         #expect(JSONDocument.snakeCase("tokenOwnerID") == "token_owner_id")

@@ -12,13 +12,13 @@ struct Harness {
 
     static let defaultToken = "e2e-token-5f3a9c2e71d84b06"
 
-    static func start(token: String = defaultToken,
+    static func start(token: String = defaultToken, clock: EmulatorClock = .system,
                       configure: (inout EmulatorConfiguration) -> Void = { _ in }) async throws -> Harness {
         var configuration = EmulatorConfiguration(
             tokens: [TokenGrant(token: token, scopes: EmulatorConfiguration.allProfileScopes)])
         configuration.rateLimitPerSecond = 0
         configure(&configuration)
-        let emulator = Emulator(configuration: configuration)
+        let emulator = Emulator(configuration: configuration, clock: clock)
         _ = try await emulator.start()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pachca-e2e-\(UUID().uuidString)")
