@@ -23,6 +23,7 @@ release:
 test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
+	./scripts/lint-ci.sh
 
 demo: build
 	./scripts/demo.sh
@@ -34,6 +35,21 @@ install: release
 
 bench:
 	./bench/run.sh
+
+# Release packaging (SPEC §11). `make dist`: dist/pachca-profile-VERSION-OS-ARCH.tar.gz + .sha256.
+# `make test-dist`: unpacks it and runs it with the Swift toolchain hidden. A release build takes
+# minutes on 2 cores, so it is not part of `make test`; .ci/run runs it after `make test`.
+.PHONY: dist test-dist lint-ci
+dist:
+	SWIFT=$(SWIFT) ./scripts/dist.sh
+
+test-dist: dist
+	SWIFT=$(SWIFT) ./scripts/test-dist.sh
+
+# actionlint, hadolint, shellcheck and the JSON schemas on action.yml, the workflows, the
+# Dockerfile and the GitLab template (part of `make test`; .ci/run installs the linters).
+lint-ci:
+	./scripts/lint-ci.sh
 
 clean:
 	rm -rf .build

@@ -1,0 +1,32 @@
+# pachca-profile as a small non-root image: `docker run --rm -e PACHCA_TOKEN -v "$PWD:/work" IMAGE plan profiles/me.yaml`.
+# Stage 1 builds the release binary with the Swift runtime linked statically; stage 2 is
+# Debian slim with only what the binary loads (libyaml, libcurl) plus CA certificates and tzdata.
+
+FROM swift:6.3.1-bookworm AS builder
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libyaml-dev libcurl4-openssl-dev pkg-config \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# The manifest names the test targets too, so their folders must be there for it to load.
+COPY Package.swift VERSION LICENSE README.md ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --static-swift-stdlib --product pachca-profile \
+ && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/pachca-profile" /out/pachca-profile \
+ && strip /out/pachca-profile \
+ && test "$(/out/pachca-profile --version)" = "$(tr -d ' \n' < VERSION)"
+
+FROM debian:bookworm-slim
+# Security updates make exact apt versions vanish from the archive; the base tag pins the release.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates libcurl4 libyaml-0-2 tzdata \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin pachca
+COPY --from=builder /out/pachca-profile /usr/local/bin/pachca-profile
+COPY --from=builder /src/LICENSE /usr/share/doc/pachca-profile/LICENSE
+USER 10001:10001
+WORKDIR /work
+ENTRYPOINT ["pachca-profile"]
+CMD ["--help"]

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# make dist: dist/pachca-profile-VERSION-OS-ARCH.tar.gz and its .sha256 (SPEC §11).
+# The tarball holds one folder, pachca-profile-VERSION-OS-ARCH/, laid out like a prefix:
+#   bin/pachca-profile                          release build, Swift runtime linked statically (Linux)
+#   share/man/man1/pachca-profile.1             generated from the argument parser's help
+#   share/bash-completion/completions/pachca-profile
+#   share/zsh/site-functions/_pachca-profile
+#   share/fish/vendor_completions.d/pachca-profile.fish
+#   README.md, LICENSE
+# so `tar -xzf … --strip-components=1 -C /usr/local` installs it. VERSION is the one place
+# the version lives: the build fails when the binary's --version disagrees with it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SWIFT=${SWIFT:-swift}
+
+version=$(tr -d ' \n' <VERSION)
+name=$(scripts/release-name.sh "$version")
+os=linux
+[ "$(uname -s)" = Darwin ] && os=macos
+
+# Build dependencies, as .ci/run does: only as root and only on Debian-like systems.
+if [ "$os" = linux ] && ! pkg-config --exists libcurl yaml-0.1 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "make dist: installing libcurl4-openssl-dev libyaml-dev pkg-config"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq libcurl4-openssl-dev libyaml-dev pkg-config
+  else
+    echo "make dist: needs libcurl4-openssl-dev and libyaml-dev (run as root to install them)" >&2
+    exit 1
+  fi
+fi
+
+# macOS ships the Swift runtime in the OS; Linux links it statically so no toolchain is needed.
+flags=(-c release --product pachca-profile)
+[ "$os" = linux ] && flags+=(--static-swift-stdlib)
+"$SWIFT" build "${flags[@]}"
+binary="$("$SWIFT" build "${flags[@]}" --show-bin-path)/pachca-profile"
+
+reported=$("$binary" --version)
+if [ "$reported" != "$version" ]; then
+  echo "make dist: the binary says --version $reported but VERSION says $version" >&2
+  echo "  (update the version constant in Sources/pachca-profile/PachcaProfile.swift)" >&2
+  exit 1
+fi
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+root="$stage/$name"
+mkdir -p "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \
+  "$root/share/zsh/site-functions" "$root/share/fish/vendor_completions.d"
+cp "$binary" "$root/bin/pachca-profile"
+# Symbols only help a debugger; a release ships without them (the Swift runtime's metadata
+# lives in allocated sections, which strip keeps).
+if [ "${DIST_STRIP:-1}" = 1 ] && command -v strip >/dev/null; then strip "$root/bin/pachca-profile"; fi
+cp README.md LICENSE "$root/"
+
+"$root/bin/pachca-profile" --generate-completion-script bash >"$root/share/bash-completion/completions/pachca-profile"
+"$root/bin/pachca-profile" --generate-completion-script zsh >"$root/share/zsh/site-functions/_pachca-profile"
+"$root/bin/pachca-profile" --generate-completion-script fish >"$root/share/fish/vendor_completions.d/pachca-profile.fish"
+
+scripts/man-page.sh "$version" "$root/bin/pachca-profile" "$root/share/man/man1/pachca-profile.1"
+
+mkdir -p dist
+# Reproducible archive with GNU tar (sorted names, fixed owner and time); BSD tar on macOS as is.
+if tar --version 2>/dev/null | grep -q GNU; then
+  mtime=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || date +%s)}
+  tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$mtime" -C "$stage" -cf - "$name"
+else
+  tar -C "$stage" -cf - "$name"
+fi | gzip -9n >"dist/$name.tar.gz"
+(cd dist && { sha256sum "$name.tar.gz" 2>/dev/null || shasum -a 256 "$name.tar.gz"; } >"$name.tar.gz.sha256")
+
+echo "dist/$name.tar.gz ($(wc -c <"dist/$name.tar.gz") bytes; binary $(wc -c <"$root/bin/pachca-profile") bytes)"
+cat "dist/$name.tar.gz.sha256"
+echo "make dist: done in ${SECONDS}s"
