@@ -51,8 +51,12 @@ let package = Package(
         .testTarget(
             name: "PachcaAPITests",
             dependencies: ["PachcaAPI", "Timekeeping", "PachcaEmulator", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .testTarget(name: "PachcaEmulatorTests", dependencies: ["PachcaEmulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["PachcaEmulator"]),
+        // Awaited teardown for the suites that start servers (a Swift Testing trait).
+        .target(name: "TestTeardown", path: "Tests/TestTeardown"),
+        .testTarget(name: "PachcaEmulatorTests", dependencies: ["PachcaEmulator", "TestTeardown"]),
+        // The edge against the emulator in-process (port 0), without the binary.
+        .testTarget(name: "ProfileApplyTests", dependencies: ["ProfileApply", "ProfileCore", "PachcaAPI", "PachcaEmulator"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PachcaEmulator", "TestTeardown"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,9 +41,6 @@ public struct RetryPolicy: Sendable {
 
     public static let standard = RetryPolicy()
 
-    /// No retries at all (one attempt per call).
-    public static let none = RetryPolicy(maxTransientRetries: 0)
-
     @Sendable public static func realSleep(_ seconds: Double) async throws {
         guard seconds > 0 else { return }
         try await Task.sleep(nanoseconds: UInt64((seconds * 1_000_000_000).rounded(.up)))

@@ -7,6 +7,8 @@ import Timekeeping
 
 // Wire types mirror the OpenAPI schemas. They decode tolerantly (only identifiers are
 // required) because the live API may add, drop or null fields; the core interprets them.
+// The fields the diff depends on (`id`, `image_url`, the status and its `expires_at`) are
+// strict: a wrong type or an unparseable timestamp is an error naming the field.
 
 /// `User`: only `id` is required to decode.
 public struct WireUser: Codable, Sendable, Equatable {
@@ -99,7 +101,8 @@ public struct WireUser: Codable, Sendable, Equatable {
         createdAt = try? c.decodeIfPresent(String.self, forKey: .createdAt)
         lastActivityAt = try? c.decodeIfPresent(String.self, forKey: .lastActivityAt)
         timeZone = try? c.decodeIfPresent(String.self, forKey: .timeZone)
-        imageURL = try? c.decodeIfPresent(String.self, forKey: .imageURL)
+        // The diff depends on it: a value of the wrong type is an error, never "no avatar".
+        imageURL = try c.decodeIfPresent(String.self, forKey: .imageURL)
     }
 }
 
@@ -141,6 +144,11 @@ public struct WireUserStatus: Codable, Sendable, Equatable {
         emoji = try c.decodeIfPresent(String.self, forKey: .emoji) ?? ""
         title = try c.decodeIfPresent(String.self, forKey: .title) ?? ""
         expiresAt = try c.decodeIfPresent(String.self, forKey: .expiresAt)
+        // The diff depends on it: an unparseable timestamp is an error, never "never expires".
+        if let expiresAt, Timestamp.parseWire(expiresAt) == nil {
+            throw DecodingError.dataCorruptedError(forKey: .expiresAt, in: c,
+                                                   debugDescription: "not an ISO-8601 timestamp")
+        }
         isAway = try c.decodeIfPresent(Bool.self, forKey: .isAway) ?? false
         // Accept both the spec's `{"text": …}` and a plain string, which older APIs sent.
         if let object = try? c.decodeIfPresent(AwayMessage.self, forKey: .awayMessage) {

@@ -291,6 +291,10 @@ public enum Fault: Sendable, Equatable, Codable {
     case rateLimitedText(retryAfter: String)
     /// Wait this long, then handle the request normally.
     case latency(ms: Int)
+    /// Handle the request (a write lands), then close the connection without a response.
+    case dropAfterHandling
+    /// Handle the request (a write lands), then answer 200 with a body of the wrong shape.
+    case wrongShapeAfterHandling
 
     // Hostile servers (each bounded by the client in time and size):
     /// 200 with a 1 MB `Content-Length`, then one byte every `ms` milliseconds.
@@ -324,9 +328,11 @@ public enum Fault: Sendable, Equatable, Codable {
         case "huge_body": self = .hugeBody(bytes: try c.decodeIfPresent(Int.self, forKey: .bytes) ?? 2 << 30)
         case "endless_chunks": self = .endlessChunks
         case "gzip_bomb": self = .gzipBomb
+        case "drop_after": self = .dropAfterHandling
+        case "wrong_shape": self = .wrongShapeAfterHandling
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c,
-                debugDescription: "fault type must be status, drop, rate_limited, latency, trickle, hang, huge_body, endless_chunks or gzip_bomb")
+                debugDescription: "fault type must be status, drop, rate_limited, latency, trickle, hang, huge_body, endless_chunks, gzip_bomb, drop_after or wrong_shape")
         }
     }
 
@@ -343,6 +349,8 @@ public enum Fault: Sendable, Equatable, Codable {
         case .hugeBody(let bytes): try c.encode("huge_body", forKey: .type); try c.encode(bytes, forKey: .bytes)
         case .endlessChunks: try c.encode("endless_chunks", forKey: .type)
         case .gzipBomb: try c.encode("gzip_bomb", forKey: .type)
+        case .dropAfterHandling: try c.encode("drop_after", forKey: .type)
+        case .wrongShapeAfterHandling: try c.encode("wrong_shape", forKey: .type)
         }
     }
 
@@ -358,6 +366,8 @@ public enum Fault: Sendable, Equatable, Codable {
         case .hugeBody(let bytes): "huge_body \(bytes)"
         case .endlessChunks: "endless_chunks"
         case .gzipBomb: "gzip_bomb"
+        case .dropAfterHandling: "drop_after"
+        case .wrongShapeAfterHandling: "wrong_shape"
         }
     }
 }

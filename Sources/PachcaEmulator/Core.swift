@@ -115,8 +115,6 @@ actor EmulatorCore {
 
     // MARK: tokens, rate limit
 
-    func grant(for token: String) -> TokenGrant? { grants[token] }
-
     func setTokenScopes(token: String, scopes: [String]) {
         if var g = grants[token] {
             g.scopes = scopes

@@ -251,6 +251,12 @@ private struct Handler: HTTPHandler {
             reply = await emulator.core.handle(EmulatorCore.Request(
                 method: method, apiPath: apiPath, query: query,
                 authorization: request.headers[.authorization], contentType: contentType, body: body))
+            // The request was handled (a write landed); only the answer is lost or garbled.
+            if fault == .dropAfterHandling { reply = Reply(status: 0, drop: true) }
+            if fault == .wrongShapeAfterHandling {
+                reply = Reply(status: 200, headers: [("Content-Type", "application/json; charset=utf-8")],
+                              body: Data(#"{"data":["not","the","expected","shape"]}"#.utf8))
+            }
         }
         reply = await emulator.core.hostile(reply!, authorization: request.headers[.authorization])
         entry.status = reply!.drop ? 0 : reply!.status
@@ -267,6 +273,8 @@ private struct Handler: HTTPHandler {
             return nil
         case .latency(let ms):
             try? await Task.sleep(nanoseconds: UInt64(max(0, ms)) * 1_000_000)
+            return nil
+        case .dropAfterHandling, .wrongShapeAfterHandling:
             return nil
         case .drop:
             return Reply(status: 0, drop: true)

@@ -6,33 +6,6 @@ import Foundation
 import PachcaAPI
 import ProfileCore
 
-/// What happened to one planned change.
-public struct ResourceOutcome: Sendable {
-    public enum Result: Sendable { case applied, failed(String) }
-    public var change: Change
-    public var result: Result
-}
-
-/// A field that still differs after writing: the API normalized it in a way we do not know.
-public struct ConvergenceProblem: Sendable, Equatable {
-    public var field: String
-    public var sent: String
-    public var received: String
-    public var message: String { "\(field): sent \(sent), the API returned \(received)" }
-}
-
-public struct ApplyReport: Sendable {
-    public var outcomes: [ResourceOutcome]
-    public var convergenceProblems: [ConvergenceProblem]
-    public var verificationError: String?
-
-    public var applied: [Change] { outcomes.compactMap { if case .applied = $0.result { $0.change } else { nil } } }
-    public var failed: [(Change, String)] {
-        outcomes.compactMap { if case .failed(let m) = $0.result { ($0.change, m) } else { nil } }
-    }
-    public var succeeded: Bool { failed.isEmpty && convergenceProblems.isEmpty && verificationError == nil }
-}
-
 public enum ApplyError: Error, CustomStringConvertible {
     case missingScopes([String])
     case avatarFileChanged(path: String, planned: String, now: String)
@@ -110,7 +83,8 @@ public struct Executor: Sendable {
         let (status, avatar) = await (statusOutcome, avatarOutcome)
         let outcomes = [status, avatar].compactMap { $0 }
         var report = ApplyReport(outcomes: outcomes, convergenceProblems: [], verificationError: nil)
-        guard !report.applied.isEmpty else { return report }
+        let unknown = outcomes.contains { if case .failed(let f) = $0.result { f.kind == .outcomeUnknown } else { false } }
+        guard !report.applied.isEmpty || unknown else { return report }
         await verify(plan, report: &report, now: now)
         return report
     }
@@ -127,7 +101,7 @@ public struct Executor: Sendable {
             }
             return ResourceOutcome(change: change, result: .applied)
         } catch {
-            return ResourceOutcome(change: change, result: .failed(String(describing: error)))
+            return ResourceOutcome(change: change, result: .failed(Self.failure(error)))
         }
     }
 
@@ -152,8 +126,52 @@ public struct Executor: Sendable {
             }
             return ResourceOutcome(change: change, result: .applied)
         } catch {
-            return ResourceOutcome(change: change, result: .failed(String(describing: error)))
+            return ResourceOutcome(change: change, result: .failed(Self.failure(error)))
         }
+    }
+
+    /// A write's error, typed: refused, not authorized, local, or with an unknown outcome.
+    static func failure(_ error: any Error) -> WriteFailure {
+        switch error {
+        case let error as PachcaAPIError:
+            switch error {
+            case .unauthorized, .forbidden, .missingToken:
+                return WriteFailure(.authorization, error.description)
+            case .transport(let failure, _, _, _, _) where [.dns, .connect, .tls].contains(failure.kind):
+                // No connection was made: the request was never sent.
+                return WriteFailure(.refused, error.description)
+            case .invalidURL, .insecureURL, .libcurlUnavailable, .apiError, .unexpectedStatus, .redirect,
+                 .rateLimitDeadline:
+                return WriteFailure(.refused, error.description)
+            case .transport, .gaveUp, .decoding:
+                return WriteFailure(.outcomeUnknown, error.description)
+            }
+        case let error as ApplyError:
+            return WriteFailure(.local, error.description)
+        default:
+            return WriteFailure(.outcomeUnknown, "unexpected error (\(type(of: error)))")
+        }
+    }
+
+    /// A write whose answer was lost: the re-read live state tells whether it landed.
+    private func settle(_ outcome: ResourceOutcome, plan: Plan, live: LiveState, now: Date) -> ResourceOutcome {
+        guard case .failed(let failure) = outcome.result, failure.kind == .outcomeUnknown else { return outcome }
+        let change = outcome.change
+        let landed: Bool
+        switch (change.resource, change.action) {
+        case (.status, .delete): landed = live.effectiveStatus(at: now) == nil
+        case (.status, _):
+            guard let wanted = plan.desired.status.value, let got = live.effectiveStatus(at: now) else { landed = false; break }
+            landed = wanted.isSemanticallyEqual(to: got)
+        case (.avatar, .delete): landed = live.avatarURL == nil
+        case (.avatar, _): landed = live.avatarURL != nil && live.avatarURL != change.avatarBeforeURL
+        }
+        if landed {
+            return ResourceOutcome(change: change, result: .applied,
+                                   note: "the API's answer was lost (\(failure.message)); the re-read profile shows it applied")
+        }
+        return ResourceOutcome(change: change, result: .failed(WriteFailure(
+            .refused, "\(failure.message); the re-read profile shows it was not applied")))
     }
 
     /// Re-reads live state; anything applied that still differs is a convergence problem.
@@ -162,16 +180,19 @@ public struct Executor: Sendable {
         do {
             if let rereadLive { live = try await rereadLive() } else { live = try await LiveReader(client: client, subject: subject).read() }
         } catch {
-            report.verificationError = "could not re-read live state to verify: \(error)"
+            report.verificationError = "could not re-read live state to verify: \(Self.failure(error).message)"
             return
         }
+        report.outcomes = report.outcomes.map { settle($0, plan: plan, live: live, now: now()) }
+        // An upload known only from a changed URL proves nothing about its bytes: no state record.
+        let uploadUnproven = report.outcomes.contains { $0.change.resource == .avatar && $0.note != nil }
         // One read and one write of the state record, whatever was applied.
         var record = stateStore.load() ?? StateRecord(avatar: nil)
         var recordChanged = false
         defer {
             if recordChanged {
                 do { try stateStore.save(record) } catch {
-                    report.verificationError = "applied, but the state record \(stateStore.path) could not be written: \(error)"
+                    report.verificationError = "applied, but the state record \(stateStore.path) could not be written (\(FileProblem.describe(error, path: stateStore.path)))"
                 }
             }
         }
@@ -219,6 +240,7 @@ public struct Executor: Sendable {
                         field: "avatar", sent: change.avatarAfter?.declaredPath ?? "image", received: "no avatar"))
                     return
                 }
+                if uploadUnproven { return }
                 // Remember the upload under the URL a later GET shows, so the next plan proves
                 // identity from the record without downloading.
                 record.avatar = .init(sha256: file.sha256, imageURL: liveURL, uploadedAt: now())

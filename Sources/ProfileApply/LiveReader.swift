@@ -57,8 +57,9 @@ extension StatusFields {
     public init(_ wire: WireUserStatus) {
         self.init(emoji: wire.emoji, title: wire.title, isAway: wire.isAway,
                   awayMessage: wire.awayMessage?.text,
-                  // The core's arithmetic parser: ISO8601DateFormatter would load ICU on every run.
-                  expiresAt: wire.expiresAt.flatMap { try? Timestamp.parse($0) })
+                  // Validated when decoded (an unparseable one is an error); the core's arithmetic
+                  // parser first, which avoids loading ICU on every run.
+                  expiresAt: wire.expiresAt.flatMap { (try? Timestamp.parse($0)) ?? wire.expiresAtDate })
     }
 }
 

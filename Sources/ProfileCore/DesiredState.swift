@@ -92,6 +92,9 @@ public struct DesiredState: Sendable, Equatable, Codable {
     /// `timezone`, `schedule` and `on_manual_change` (SPEC §10); nil when the file has none.
     /// `status` above is the base status, in force outside every window.
     public var schedule: Schedule?
+    /// Timestamps as written in the file (`2025-03-10T23:59:59+03:00`), keyed by their canonical
+    /// UTC form: the plan shows what the file says, with UTC beside it.
+    public var timestampsAsWritten: [String: String]? = nil
 
     public init(file: String, status: Managed<StatusFields> = .unmanaged, avatar: Managed<AvatarFile> = .unmanaged,
                 schedule: Schedule? = nil) {

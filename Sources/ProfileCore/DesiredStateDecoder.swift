@@ -54,6 +54,7 @@ public struct DesiredStateDecoder {
         if let root = document.root {
             d.rejectTokens(in: root, path: "")
             state = d.decodeRoot(root)
+            state.timestampsAsWritten = d.writtenTimestamps.isEmpty ? nil : d.writtenTimestamps
         } else if document.errors.isEmpty {
             d.warnNothingManaged()
         }
@@ -86,6 +87,8 @@ struct Decoding {
     let files: any FileReading
     let zones: any TimeZoneSource
     var diagnostics: [Diagnostic] = []
+    /// Each timestamp as written in the file, by its canonical UTC form (for display).
+    var writtenTimestamps: [String: String] = [:]
 
     init(file: String, now: Date, files: any FileReading, zones: any TimeZoneSource) {
         self.file = file; self.now = now; self.files = files; self.zones = zones
@@ -349,7 +352,9 @@ struct Decoding {
         }
         let form = Timestamp.expectedForm
         do {
-            return try Timestamp.parse(text)
+            let date = try Timestamp.parse(text)
+            writtenTimestamps[Timestamp.canonical(date)] = text
+            return date
         } catch .bareDate {
             error("a date without a time and offset is ambiguous (got '\(text)')", at: node.start, path: path,
                   notes: ["write a time and an offset, e.g. \(form) or \(text)T23:59:59Z"])

@@ -29,13 +29,6 @@ public struct Diagnostic: Sendable, Equatable, Codable {
         self.severity = severity; self.file = file; self.line = line; self.column = column
         self.path = path; self.message = message; self.notes = notes
     }
-
-    /// `profiles/vacation.yaml:4:10: error: status.title: at most 50 characters (got 63)`
-    public var formatted: String {
-        let location = line > 0 ? "\(file):\(line):\(column)" : file
-        let subject = path.isEmpty ? message : "\(path): \(message)"
-        return "\(location): \(severity.rawValue): \(subject)"
-    }
 }
 
 extension Array where Element == Diagnostic {

@@ -63,12 +63,8 @@ public struct StatusSnapshot: Sendable, Equatable, Codable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
-        case emoji, title
-        case isAway = "is_away"
-        case awayMessage = "away_message"
-        case expiresAt = "expires_at"
-    }
+    // Snake_case comes from the one JSON policy (`JSONDocument`), so the keys decode back too.
+    enum CodingKeys: String, CodingKey { case emoji, title, isAway, awayMessage, expiresAt }
     // Always write every key (null when absent): the JSON plan schema is fixed.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -123,7 +119,9 @@ public struct Change: Sendable, Equatable, Codable {
 /// A plan is a value: what to change, and the live state it was computed against.
 /// Saved with `plan --out`, it is a safe CI artifact: no token, only the profile's own fields.
 public struct Plan: Sendable, Equatable, Codable {
-    public static let currentFormatVersion = "1"
+    /// The saved plan file's format (`docs/schemas/saved-plan.schema.json`); 2 since it is
+    /// snake_case, timestamped in ISO-8601 and bound to its account.
+    public static let currentFormatVersion = "2"
 
     public var formatVersion: String
     public var file: String
@@ -146,6 +144,8 @@ public struct Plan: Sendable, Equatable, Codable {
     public var window: String?
     /// A status a person set by hand, left alone under `on_manual_change: keep`.
     public var keptStatus: StatusSnapshot?
+    /// Set when the plan is saved (`plan --out`); `apply --plan` checks it.
+    public var binding: PlanBinding? = nil
 
     public var hasChanges: Bool { !changes.isEmpty }
     public func change(for resource: Resource) -> Change? { changes.first { $0.resource == resource } }

@@ -6,21 +6,39 @@ import Foundation
 
 /// `plan --out` / `apply --plan`: the plan as a JSON artifact, and the stale check.
 public enum PlanFile {
+    /// The saved plan file (`docs/schemas/saved-plan.schema.json`): the one JSON policy, pretty-printed
+    /// for review as a CI artifact.
     public static func encode(_ plan: Plan) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .secondsSince1970  // exact, unlike .iso8601 which drops milliseconds
-        return try encoder.encode(plan) + Data("\n".utf8)
+        Data((try JSONDocument.encode(plan, pretty: true) + "\n").utf8)
     }
 
-    public static func decode(_ data: Data) throws -> Plan {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        let plan = try decoder.decode(Plan.self, from: data)
-        guard plan.formatVersion == Plan.currentFormatVersion else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription:
-                "plan format version \(plan.formatVersion) is not supported (expected \(Plan.currentFormatVersion))"))
+    public enum DecodeError: Error, Equatable, CustomStringConvertible {
+        case notJSON(String)
+        case unsupportedVersion(String)
+        case unbound
+        public var description: String {
+            switch self {
+            case .notJSON(let detail): "not a saved plan (\(detail))"
+            case .unsupportedVersion(let version):
+                "plan format version \(version) is not supported (expected \(Plan.currentFormatVersion)); run plan --out again"
+            case .unbound: "the plan does not say which API, token owner and person it was made for; run plan --out again"
+            }
         }
+    }
+
+    public static func decode(_ data: Data) throws(DecodeError) -> Plan {
+        struct Version: Decodable { var formatVersion: String? }
+        let decoder = JSONDocument.decoder()
+        let version: String?
+        do { version = try decoder.decode(Version.self, from: data).formatVersion } catch {
+            throw .notJSON("not a JSON object")
+        }
+        guard version == Plan.currentFormatVersion else { throw .unsupportedVersion(version ?? "(none)") }
+        let plan: Plan
+        do { plan = try decoder.decode(Plan.self, from: data) } catch {
+            throw .notJSON(JSONDocument.describe(error))
+        }
+        guard plan.binding != nil else { throw .unbound }
         return plan
     }
 

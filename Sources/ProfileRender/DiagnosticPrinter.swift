@@ -13,6 +13,15 @@ public struct FileDiagnostics: Sendable, Equatable {
     public var valid: Bool { !diagnostics.hasErrors }
 }
 
+/// One finding in JSON (`validate --json`, and the error document of an invalid file).
+public struct DiagnosticJSON: Encodable, Sendable {
+    public var severity: String, line: Int, column: Int, path: String, message: String, notes: [String]
+    public init(_ d: Diagnostic) {
+        severity = d.severity.rawValue; line = d.line; column = d.column; path = d.path
+        message = d.message; notes = d.notes
+    }
+}
+
 /// Renders findings; pure functions of their inputs. Color and source display are decided by
 /// the caller (terminal, `NO_COLOR`, `--no-color`), never here.
 public enum DiagnosticPrinter {
@@ -36,25 +45,15 @@ public enum DiagnosticPrinter {
         return out
     }
 
-    /// The `validate --json` document; keys sorted, so the output is byte-for-byte stable:
-    /// `{"files":[{"diagnostics":[{"column","line","message","notes","path","severity"}],"file","valid"}]}`.
-    public static func json(_ files: [FileDiagnostics]) -> String {
-        struct Item: Encodable {
-            var severity: String, line: Int, column: Int, path: String, message: String, notes: [String]
-        }
-        struct File: Encodable { var file: String, valid: Bool, diagnostics: [Item] }
-        struct Document: Encodable { var files: [File] }
+    /// The `validate --json` document (`docs/schemas/validate.schema.json`), one JSON policy:
+    /// `{"format_version","files":[{"diagnostics":[{"column","line","message","notes","path","severity"}],"file","valid"}]}`.
+    public static func json(_ files: [FileDiagnostics]) throws -> String {
+        struct File: Encodable { var file: String, valid: Bool, diagnostics: [DiagnosticJSON] }
+        struct Document: Encodable { var formatVersion = JSONDocument.formatVersion; var files: [File] }
         let document = Document(files: files.map { f in
-            File(file: f.file, valid: f.valid, diagnostics: f.diagnostics.map {
-                Item(severity: $0.severity.rawValue, line: $0.line, column: $0.column, path: $0.path,
-                     message: $0.message, notes: $0.notes)
-            })
+            File(file: f.file, valid: f.valid, diagnostics: f.diagnostics.map(DiagnosticJSON.init))
         })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding strings, integers and booleans cannot fail.
-        let data = (try? encoder.encode(document)) ?? Data("{\"files\":[]}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return try JSONDocument.encode(document) + "\n"
     }
 
     /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`), so findings land
@@ -102,9 +101,46 @@ public enum DiagnosticPrinter {
         return String(decoding: body[start..<i], as: UTF8.self)
     }
 
-    /// Blanks up to the column (which counts code points), keeping tabs so the caret lines up.
+    /// Blanks up to the column, keeping tabs so the caret lines up. The column counts code points
+    /// (as printed); the blanks count terminal cells: an East Asian wide character or an emoji
+    /// presentation sequence (👨‍👩‍👧 is five scalars) takes two cells, a combining mark none.
     static func caretPadding(_ line: String, column: Int) -> String {
-        String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, column - 1)).map { $0 == "\t" ? "\t" : " " }))
+        let prefix = String(String.UnicodeScalarView(line.unicodeScalars.prefix(max(0, column - 1))))
+        var padding = ""
+        for character in prefix {
+            if character == "\t" { padding += "\t"; continue }
+            padding += String(repeating: " ", count: TerminalWidth.cells(of: character))
+        }
+        return padding
+    }
+}
+
+/// How many terminal cells a character takes (the usual `wcwidth` rules, for the cases a
+/// desired-state file meets: ASCII, Cyrillic, CJK, emoji).
+public enum TerminalWidth {
+    public static func cells(of character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }  // emoji presentation requested
+        if first.properties.isEmojiPresentation { return 2 }
+        if scalars.count > 1, scalars.contains(where: { $0.value == 0x200D }), first.properties.isEmoji { return 2 }
+        if isEastAsianWide(first) { return 2 }
+        switch first.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format, .control: return 0
+        default: return 1
+        }
+    }
+
+    /// East Asian Width W/F ranges (Unicode 15, abridged to whole blocks).
+    static func isEastAsianWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+             0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
     }
 }
 

@@ -13,7 +13,7 @@ public enum PlanText {
         var lines: [String] = [header(plan), ""]
 
         for change in plan.changes {
-            lines.append(contentsOf: render(change, paint: paint))
+            lines.append(contentsOf: render(change, paint: paint, asWritten: plan.desired.timestampsAsWritten))
         }
         if plan.changes.isEmpty, let assessment = plan.avatarAssessment {
             lines.append("  avatar: in sync (\(assessment.evidence.explanation))")
@@ -58,7 +58,7 @@ public enum PlanText {
         return "Plan: \(c.create) to create, \(c.update) to change, \(c.delete) to delete."
     }
 
-    static func render(_ change: Change, paint: Paint) -> [String] {
+    static func render(_ change: Change, paint: Paint, asWritten: [String: String]? = nil) -> [String] {
         let marker = symbol(change.action)
         let title = "  \(paint.action(change.action, marker)) \(change.resource.rawValue)"
         switch change.resource {
@@ -66,9 +66,16 @@ public enum PlanText {
             var lines = [title + (change.action == .delete ? " (delete)" : "")]
             for field in change.fieldChanges {
                 let line: String
+                // A timestamp from the file is shown as written, with its UTC form beside it.
+                func desired(_ value: String) -> String {
+                    guard field.field == .expiresAt, let written = asWritten?[value], written != value else {
+                        return quote(value, field.field)
+                    }
+                    return "\(quote(written, field.field)) (\(value) UTC)"
+                }
                 switch (field.before, field.after) {
-                case let (before?, after?): line = "\(paint.yellow("~")) \(field.field.rawValue): \(quote(before, field.field)) → \(quote(after, field.field))"
-                case let (nil, after?): line = "\(paint.green("+")) \(field.field.rawValue): \(quote(after, field.field))"
+                case let (before?, after?): line = "\(paint.yellow("~")) \(field.field.rawValue): \(quote(before, field.field)) → \(desired(after))"
+                case let (nil, after?): line = "\(paint.green("+")) \(field.field.rawValue): \(desired(after))"
                 case let (before?, nil): line = "\(paint.red("-")) \(field.field.rawValue): \(quote(before, field.field))"
                 case (nil, nil): continue
                 }
@@ -111,7 +118,7 @@ public enum PlanMarkdown {
                         md += "| status | \(change.action.rawValue) | | | |\n"
                     }
                     for f in change.fieldChanges {
-                        md += "| status | \(change.action.rawValue) | \(f.field.rawValue) | \(cell(f.before)) | \(cell(f.after)) |\n"
+                        md += "| status | \(change.action.rawValue) | \(f.field.rawValue) | \(cell(f.before)) | \(cell(asWritten(f, plan))) |\n"
                     }
                 case .avatar:
                     let after = change.avatarAfter.map { "\($0.declaredPath) (sha256 \($0.sha256.prefix(12))…)" }
@@ -124,6 +131,13 @@ public enum PlanMarkdown {
         for warning in plan.warnings { md += "> ⚠️ \(InertText.line(warning))\n" }
         md += "\n**\(PlanText.summary(plan))**\n\n\(PlanText.nextChangeLine(plan))\n"
         return md
+    }
+
+    /// A desired timestamp as written in the file, with UTC beside it.
+    static func asWritten(_ f: FieldChange, _ plan: Plan) -> String? {
+        guard f.field == .expiresAt, let after = f.after, let written = plan.desired.timestampsAsWritten?[after],
+              written != after else { return f.after }
+        return "\(written) (\(after) UTC)"
     }
 
     static func cell(_ value: String?) -> String {

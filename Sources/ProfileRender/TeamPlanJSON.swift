@@ -9,8 +9,8 @@ import ProfileCore
 /// change also carries `file` and `subject`, a `profiles` array lists every profile, and the
 /// top-level `file` is present only when the run has exactly one file.
 public enum TeamPlanJSON {
-    public static func render(_ team: TeamPlan, runFile: String?) -> String {
-        PlanJSON.encode(Document(team: team, runFile: runFile))
+    public static func render(_ team: TeamPlan, runFile: String?) throws -> String {
+        try JSONDocument.encode(Document(team: team, runFile: runFile))
     }
 
     struct SubjectJSON: Encodable {

@@ -90,7 +90,7 @@ public enum TimelineJSON {
         enum CodingKeys: String, CodingKey { case at, local, window, managed, status }
     }
 
-    public static func render(_ entries: [TimelineEntry], file: String, zone: ZoneRules?, from: Date, until: Date) -> String {
+    public static func render(_ entries: [TimelineEntry], file: String, zone: ZoneRules?, from: Date, until: Date) throws -> String {
         let zone = zone
         let document = Document(
             file: file, timezone: zone?.name, from: Timestamp.canonical(from), until: Timestamp.canonical(until),
@@ -99,7 +99,7 @@ public enum TimelineJSON {
                       local: Timestamp.local(entry.at, offsetSeconds: (zone ?? .utc).utcOffset(at: Timestamp.epochSeconds(entry.at)), zulu: zone == nil),
                       window: entry.window, managed: entry.status.isManaged, status: entry.status.value.map(StatusSnapshot.init))
             })
-        return PlanJSON.encode(document)
+        return try JSONDocument.encode(document)
     }
 }
 

@@ -35,11 +35,11 @@ struct ExportCommand: AsyncParsableCommand {
                 if let urlString = live.avatarURL, let url = URL(string: urlString) {
                     let bytes = try await client.fetchPublicImage(url, maxBytes: AvatarProver.maxServedImageBytes)
                     do { try SafeFile.write(bytes: Array(bytes), to: avatarOut) } catch {
-                        throw CLIError.failure("cannot write avatar to \(avatarOut): \(error)")
+                        throw CLIError(kind: .file, description: "cannot write avatar to \(avatarOut): \(FileProblem.describe(error, path: avatarOut))")
                     }
                     let base = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
                         ?? FileManager.default.currentDirectoryPath
-                    avatar = .path(relativePath(of: avatarOut, from: base))
+                    avatar = .path(LocalPath.relative(of: avatarOut, from: base))
                 } else {
                     avatar = .none
                 }
@@ -50,20 +50,11 @@ struct ExportCommand: AsyncParsableCommand {
             }
             if let output {
                 do { try SafeFile.write(text: text, to: output) } catch {
-                    throw CLIError.failure("cannot write \(output): \(error)")
+                    throw CLIError(kind: .file, description: "cannot write \(output): \(FileProblem.describe(error, path: output))")
                 }
             } else {
                 Output.stdout(text, terminator: "")
             }
         }
-    }
-
-    private func relativePath(of path: String, from base: String) -> String {
-        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
-        let from = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
-        var common = 0
-        while common < min(target.count, from.count) && target[common] == from[common] { common += 1 }
-        let ups = Array(repeating: "..", count: from.count - common)
-        return (ups + target[common...]).joined(separator: "/")
     }
 }

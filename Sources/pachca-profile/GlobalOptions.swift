@@ -26,8 +26,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("deadline"), help: "Seconds a call may keep retrying before the run gives up on it (env PACHCA_DEADLINE; default 60).")
     var deadline: Double?
 
-    @Flag(name: .customLong("no-color"), help: "Never color the output.")
-    var noColor = false
+    @OptionGroup var color: ColorOption
+    var noColor: Bool { color.noColor }
 
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Trace each request on stderr (token redacted).")
     var verbose = false
@@ -87,13 +87,7 @@ struct GlobalOptions: ParsableArguments {
     /// `json`: the command prints JSON, so no retry notices on stderr either.
     func makeClient(json: Bool = false) throws -> PachcaClient {
         let environment = ProcessInfo.processInfo.environment
-        let url: URL
-        if let configured = apiURL ?? environment["PACHCA_API_URL"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            guard let parsed = URL(string: configured) else { throw CLIError.failure("invalid API URL \(configured)") }
-            url = parsed
-        } else {
-            url = ClientConfiguration.defaultBaseURL
-        }
+        let url = try parsedAPIURL()
         let seconds = try Self.seconds(flag: timeout, "--timeout", env: environment["PACHCA_TIMEOUT"], "PACHCA_TIMEOUT") ?? 30
         let deadlineSeconds = try Self.seconds(flag: deadline, "--deadline", env: environment["PACHCA_DEADLINE"], "PACHCA_DEADLINE")
         let token = try resolveToken(environment: environment)
@@ -115,6 +109,28 @@ struct GlobalOptions: ParsableArguments {
         } catch let error as PachcaAPIError {
             throw CLIError.from(error)
         }
+    }
+
+    /// The API URL as configured (flag, then environment, then the default), for messages.
+    var configuredAPIURL: String {
+        apiURL ?? ProcessInfo.processInfo.environment["PACHCA_API_URL"].flatMap({ $0.isEmpty ? nil : $0 })
+            ?? ClientConfiguration.defaultBaseURL.absoluteString
+    }
+
+    /// The configured URL, or an error that says what to write instead.
+    func parsedAPIURL() throws -> URL {
+        let configured = configuredAPIURL
+        if !configured.contains("://") {
+            let host = configured.split(separator: "/").first.map { String($0.split(separator: ":").first ?? $0) } ?? ""
+            let scheme = ClientConfiguration.isLoopback(host: host) ? "http" : "https"
+            throw CLIError(kind: .configuration, description:
+                "invalid API URL '\(configured)': no scheme; did you mean '\(scheme)://\(configured)'?")
+        }
+        guard let parsed = URL(string: configured), parsed.host != nil else {
+            throw CLIError(kind: .configuration, description:
+                "invalid API URL '\(configured)': expected a URL such as \(ClientConfiguration.defaultBaseURL.absoluteString)")
+        }
+        return parsed
     }
 
     var colorEnabledOnStdout: Bool { Output.colorEnabled(fd: 1, noColorFlag: noColor) }

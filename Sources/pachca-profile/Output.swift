@@ -88,23 +88,64 @@ enum Output {
     }
 }
 
-/// A failure a command reports: message on stderr, then the exit status of SPEC §4.
-enum CLIError: Error, CustomStringConvertible {
-    case failure(String)          // exit 1
-    case authentication(String)   // exit 3
+/// What kind of failure a command met: `error.kind` of the JSON error document (SPEC §2).
+enum ErrorKind: String, Encodable {
+    case usage                 // 64: the command line or its environment is malformed
+    case invalidFile = "invalid_file"
+    case configuration         // unusable API URL, token file
+    case authentication        // 3: no token, 401, 403, missing scope
+    case network               // no HTTP answer, gave up retrying, rate-limit deadline
+    case api                   // the API answered something else than expected
+    case planMismatch = "plan_mismatch"   // a saved plan for another API, owner or person
+    case stalePlan = "stale_plan"
+    case file                  // a local file cannot be read or written
+    case cancelled
+    case failure               // anything else
 
-    var description: String {
-        switch self { case .failure(let m), .authentication(let m): m }
-    }
     var exitCode: ExitCode {
         switch self {
-        case .failure: ExitStatus.failure
-        case .authentication: ExitStatus.authentication
+        case .usage: ExitCode.usage
+        case .authentication: ExitCode.authentication
+        default: ExitCode.failure
         }
     }
+}
 
+/// A failure a command reports: message on stderr (and the error document under `--json`),
+/// then the exit status of SPEC §4. Failures carry their kind, not just a string.
+struct CLIError: Error, CustomStringConvertible {
+    var kind: ErrorKind
+    var description: String
+    /// The findings of an invalid desired-state file, when that is the failure.
+    var diagnostics: [Diagnostic] = []
+
+    var exitCode: ExitCode { kind.exitCode }
+
+    static func failure(_ message: String) -> CLIError { CLIError(kind: .failure, description: message) }
+    static func authentication(_ message: String) -> CLIError { CLIError(kind: .authentication, description: message) }
+    static func usage(_ message: String) -> CLIError { CLIError(kind: .usage, description: message) }
+
+    /// An API failure, with what to do about it where that is not obvious.
     static func from(_ error: PachcaAPIError) -> CLIError {
-        error.isAuthFailure ? .authentication(error.description) : .failure(error.description)
+        let kind: ErrorKind
+        var hint = ""
+        switch error {
+        case .unauthorized:
+            kind = .authentication
+            hint = "; check PACHCA_TOKEN, --token-file or --token"
+        case .missingToken, .forbidden: kind = .authentication
+        case .invalidURL, .insecureURL, .libcurlUnavailable: kind = .configuration
+        case .transport, .gaveUp:
+            kind = .network
+            hint = "; check the connection and the API URL (`pachca-profile doctor` checks them in order)"
+        case .rateLimitDeadline: kind = .network
+        case .apiError, .unexpectedStatus, .decoding, .redirect:
+            kind = .api
+            if error.httpStatus == 404 {
+                hint = "; is there a Pachca API at this URL? check --api-url or PACHCA_API_URL (`pachca-profile doctor` tells)"
+            }
+        }
+        return CLIError(kind: kind, description: error.description + hint)
     }
 
     /// Any error a command meets, as a CLIError; keeps the token out (our errors never carry it).
@@ -112,24 +153,87 @@ enum CLIError: Error, CustomStringConvertible {
         switch error {
         case let error as CLIError: error
         case let error as PachcaAPIError: from(error)
+        case let error as SavedPlan.Failure:
+            switch error {
+            case .otherAccount: CLIError(kind: .planMismatch, description: error.description)
+            case .stale: CLIError(kind: .stalePlan, description: error.description)
+            case .unreadable, .invalid, .unwritable: CLIError(kind: .file, description: error.description)
+            }
         case let error as ApplyError:
-            if case .missingScopes = error { .authentication(error.description) } else { .failure(error.description) }
-        default: .failure(String(describing: error))
+            if case .missingScopes = error { .authentication(error.description) }
+            else { CLIError(kind: .file, description: error.description) }
+        case let error as ScheduleError: CLIError(kind: .configuration, description: error.description)
+        // Our own error types say what failed in words; Foundation's texts never reach the user.
+        case let error as any CustomStringConvertible
+            where !(error is DecodingError) && !(error is EncodingError) && !(error is CocoaError):
+            .failure(error.description)
+        default: .failure("unexpected error: \(type(of: error))")
         }
     }
 }
 
+/// The error document every `--json` command prints on stdout when it fails (SPEC §2).
+struct ErrorDocument: Encodable {
+    struct Body: Encodable {
+        var kind: ErrorKind
+        var message: String
+        var exitCode: Int32
+        /// Present (maybe empty) on every error, so the schema has one shape.
+        var diagnostics: [DiagnosticJSON]
+    }
+    var formatVersion = JSONDocument.formatVersion
+    var error: Body
+
+    init(_ failure: CLIError) {
+        error = Body(kind: failure.kind, message: failure.description, exitCode: failure.exitCode.rawValue,
+                     diagnostics: failure.diagnostics.map(DiagnosticJSON.init))
+    }
+    init(kind: ErrorKind, message: String, exitCode: Int32) {
+        error = Body(kind: kind, message: message, exitCode: exitCode, diagnostics: [])
+    }
+}
+
+/// A command that can print one JSON document instead of text.
+protocol JSONReporting {
+    var jsonOutput: Bool { get }
+}
+
+/// `--no-color`, shared by every command (GlobalOptions includes it).
+struct ColorOption: ParsableArguments {
+    @Flag(name: .customLong("no-color"), help: "Never color the output.") var noColor = false
+}
+
+/// `--json`, shared by every command that offers it.
+struct JSONOption: ParsableArguments {
+    @Flag(name: .customLong("json"), help: "Print one JSON document on stdout.") var json = false
+}
+
 extension AsyncParsableCommand {
-    /// Runs a command body: prints a failure as `error: …` on stderr and exits with its status.
+    /// Runs a command body; any failure becomes a typed `CLIError` that `main` reports.
     func reportingErrors(_ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            let failure = CLIError.from(error)
-            Output.stderr("error: \(InertText.line(failure.description))")
-            throw failure.exitCode
+            throw CLIError.from(error)
         }
+    }
+}
+
+extension Output {
+    /// Prints a JSON document on stdout. Encoding our own types cannot fail in practice; if it
+    /// ever did, that is reported as an error, never replaced by an empty document.
+    static func json<T: Encodable>(_ document: T) throws {
+        do { stdout(try JSONDocument.encode(document)) } catch {
+            throw CLIError.failure("cannot encode the JSON document: \(JSONDocument.describe(error))")
+        }
+    }
+
+    /// Reports a failure: `error: …` on stderr, and under `--json` the error document on stdout.
+    static func report(_ failure: CLIError, json: Bool) {
+        // Server text is shown inert, on one line (issue 10); the JSON encoder escapes it itself.
+        stderr("error: \(InertText.line(failure.description))")
+        if json, let text = try? JSONDocument.encode(ErrorDocument(failure)) { stdout(text) }
     }
 }

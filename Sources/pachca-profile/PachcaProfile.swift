@@ -4,6 +4,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ProfileCore
 #if canImport(Glibc)
 import Glibc
 private let systemExit = Glibc.exit
@@ -12,14 +13,16 @@ import Darwin
 private let systemExit = Darwin.exit
 #endif
 
-/// Exit statuses of SPEC §4. They differ from the official `@pachca/cli` (2 = usage, 4 = not found).
-enum ExitStatus {
-    static let success = ExitCode(0)
-    static let failure = ExitCode(1)
+/// Exit statuses of SPEC §4, as `ExitCode` values (`success` 0 and `failure` 1 come with it). They differ from the official `@pachca/cli`
+/// (2 = usage, 4 = not found).
+extension ExitCode {
     static let changesPresent = ExitCode(2)
     static let authentication = ExitCode(3)
     static let usage = ExitCode.validationFailure  // 64
 }
+
+/// The old name of the statuses, for code written before the `ExitCode` extension.
+typealias ExitStatus = ExitCode
 
 @main
 struct PachcaProfile: AsyncParsableCommand {
@@ -33,19 +36,50 @@ struct PachcaProfile: AsyncParsableCommand {
     )
 
     /// As ArgumentParser's own `main`, but every message, its usage errors included, leaves
-    /// through the output sink, with the token known to it from the start (issue 10).
+    /// through the output sink, with the token known to it from the start (issue 10), and every
+    /// failure under `--json` also prints the error document on stdout (SPEC §2).
     static func main() async {
         CommandLineSafety.registerSecrets(CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // Before the command is parsed, `--json` anywhere before a `--` counts.
+        let jsonRequested = arguments.prefix { $0 != "--" }.contains("--json")
         if let problem = CommandLineSafety.invalidUTF8Argument() {
-            Output.stderr("error: \(problem)")
-            systemExit(ExitStatus.usage.rawValue)
+            Output.report(.usage(problem), json: jsonRequested)
+            systemExit(ExitCode.usage.rawValue)
+        }
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(arguments)
+        } catch {
+            exitReporting(error, json: jsonRequested)
         }
         do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand { try await asyncCommand.run() } else { try command.run() }
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
-            let message = fullMessage(for: error)
+            exitReporting(error, json: (command as? any JSONReporting)?.jsonOutput ?? false)
+        }
+    }
+
+    static func exitReporting(_ error: any Error, json: Bool) -> Never {
+        switch error {
+        case let exit as ExitCode:
+            // The command printed its own document or text already.
+            systemExit(exit.rawValue)
+        case let failure as CLIError:
+            Output.report(failure, json: json)
+            systemExit(failure.exitCode.rawValue)
+        default:
             let code = exitCode(for: error)
+            if json && code != .success {
+                let kind: ErrorKind = code == .usage ? .usage : .failure
+                let document = ErrorDocument(kind: kind, message: message(for: error), exitCode: code.rawValue)
+                if let text = try? JSONDocument.encode(document) { Output.stdout(text) }
+            }
+            let message = fullMessage(for: error)
             if !message.isEmpty {
                 if code == .success { Output.stdout(message) } else { Output.stderr(message) }
             }

@@ -11,34 +11,20 @@ import ProfileApply
 enum StateLocking {
     static func acquire(_ store: StateStore) async throws -> StateLock {
         if SafeFile.isSymlink(store.path) {
-            throw CLIError.failure("state record \(store.path) is a symbolic link: refusing to apply through it (remove it, or pass --state PATH)")
+            throw CLIError(kind: .file, description: "state record \(store.path) is a symbolic link: refusing to apply through it (remove it, or pass --state PATH)")
         }
         var timeout = StateLock.defaultTimeout
         if let text = ProcessInfo.processInfo.environment["PACHCA_LOCK_TIMEOUT"], !text.isEmpty {
             guard let seconds = Double(text), seconds >= 0 else {
-                throw CLIError.failure("PACHCA_LOCK_TIMEOUT must be a number of seconds (got \(text))")
+                // A usage error, like a bad PACHCA_TIMEOUT (exit 64).
+                throw CLIError.usage("PACHCA_LOCK_TIMEOUT must be a number of seconds (got '\(text)')")
             }
             timeout = seconds
         }
         do {
             return try await StateLock.acquire(statePath: store.path, timeout: timeout) { Output.stderr($0) }
         } catch {
-            throw CLIError.failure(String(describing: error))
-        }
-    }
-}
-
-/// A saved plan is read under a size bound checked before reading.
-enum SavedPlanReading {
-    static let maxBytes = 16 << 20
-
-    static func read(_ path: String) throws -> Data {
-        switch SafeFile.read(path, maxBytes: maxBytes) {
-        case .contents(let bytes): return Data(bytes)
-        case .missing: throw CLIError.failure("plan file \(path) does not exist")
-        case .symlink, .notRegularFile: throw CLIError.failure("plan file \(path) is not a regular file")
-        case .tooLarge(let size): throw CLIError.failure("plan file \(path) is \(size) bytes, more than a plan can be (\(maxBytes))")
-        case .unreadable(let reason): throw CLIError.failure("plan file \(path) cannot be read: \(reason)")
+            throw CLIError(kind: .file, description: String(describing: error))
         }
     }
 }

@@ -10,7 +10,7 @@ import ProfileRender
 
 /// `pachca-profile timeline FILE [--from T] [--days N] [--json]`: offline, the status a file
 /// asks for from each instant it changes, in the file's zone with UTC beside it (SPEC §10).
-struct TimelineCommand: AsyncParsableCommand {
+struct TimelineCommand: AsyncParsableCommand, JSONReporting {
     static let configuration = CommandConfiguration(
         commandName: "timeline",
         abstract: "Show, offline, the status a file's schedule gives over a period.")
@@ -26,6 +26,7 @@ struct TimelineCommand: AsyncParsableCommand {
     var timezone: String?
 
     @Flag(name: .customLong("json"), help: "Print one JSON document on stdout.") var json = false
+    var jsonOutput: Bool { json }
 
     @Flag(name: .customLong("no-color"), help: "Never color the output.") var noColor = false
 
@@ -41,7 +42,7 @@ struct TimelineCommand: AsyncParsableCommand {
             let end = start.addingTimeInterval(Double(days) * 86_400)
             let entries = Timeline.entries(desired, from: start, until: end, zone: zone)
             if json {
-                Output.stdout(TimelineJSON.render(entries, file: file, zone: zone, from: start, until: end))
+                Output.stdout(try TimelineJSON.render(entries, file: file, zone: zone, from: start, until: end))
             } else {
                 Output.stdout(TimelineText.render(entries, file: file, zone: zone, from: start, until: end), terminator: "")
             }

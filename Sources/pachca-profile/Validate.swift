@@ -11,15 +11,13 @@ import ProfileYAML
 
 /// `pachca-profile validate FILE|DIR...`: checks files only, no network. Exit 0 when every file
 /// is valid (warnings do not fail), 1 otherwise, 64 for usage errors.
-struct Validate: AsyncParsableCommand {
+struct Validate: AsyncParsableCommand, JSONReporting {
     static let configuration = CommandConfiguration(
         abstract: "Check desired-state files without touching the network.")
 
-    @Flag(name: .customLong("json"), help: "Print one JSON document on stdout instead of human diagnostics.")
-    var json = false
-
-    @Flag(name: .customLong("no-color"), help: "Never color the output.")
-    var noColor = false
+    @OptionGroup var output: JSONOption
+    @OptionGroup var color: ColorOption
+    var jsonOutput: Bool { output.json }
 
     @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below, dot-files skipped).")
     var files: [String]
@@ -28,17 +26,17 @@ struct Validate: AsyncParsableCommand {
         let now = Date()
         // Directories stand for the *.yaml/*.yml below them; two files for one person are an error (§9).
         let reports = ProfileSet.load(files, now: now).reports.map { FileDiagnostics(file: $0.file, diagnostics: $0.diagnostics) }
-        if json {
+        if output.json {
             // stdout carries exactly one JSON document; nothing else is printed.
-            Output.stdout(DiagnosticPrinter.json(reports), terminator: "")
+            Output.stdout(try DiagnosticPrinter.json(reports), terminator: "")
         } else {
             let all = reports.flatMap(\.diagnostics)
-            let text = Output.diagnosticsText(all, noColorFlag: noColor)
+            let text = Output.diagnosticsText(all, noColorFlag: color.noColor)
             if !text.isEmpty { Output.stderr(text, terminator: "") }
             if Output.isGitHubActions { Output.workflowCommands(DiagnosticPrinter.githubCommands(all)) }
             for report in reports { Output.stdout(Self.summary(report)) }
         }
-        if reports.contains(where: { !$0.valid }) { throw ExitStatus.failure }
+        if reports.contains(where: { !$0.valid }) { throw ExitCode.failure }
     }
 
     /// `profiles/me.yaml: valid` / `profiles/me.yaml: invalid (2 errors, 1 warning)`.

@@ -4,10 +4,11 @@ import FoundationNetworking
 #endif
 import PachcaEmulator
 import Testing
+import TestTeardown
 
 /// plan and apply end to end: the built binary against the emulator over loopback HTTP,
 /// with the emulator's journal as the oracle for which calls were made (SPEC §2–§6).
-@Suite struct ReconcileTests {
+@Suite(.awaitsTeardown) struct ReconcileTests {
     static let vacation = """
         version: 1
         status:
@@ -27,7 +28,6 @@ import Testing
 
     @Test func planMakesNoWritesAndApplyThenPlanIsClean() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", Self.vacation)
 
@@ -63,7 +63,6 @@ import Testing
     @Test(arguments: [AvatarURLNaming.keepFileName, .random])
     func avatarConvergesWithoutTheStateRecord(_ naming: AvatarURLNaming) async throws {
         let h = try await Harness.start { $0.avatarURLNaming = naming }
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png(variant: 7))
         try h.write("bot.yaml", "avatar: me.png\n")
         let apply = try await h.run(["apply", "--auto-approve", "bot.yaml"])
@@ -85,7 +84,6 @@ import Testing
 
     @Test func unverifiableAvatarIsUploaded() async throws {
         let h = try await Harness.start { $0.avatarURLNaming = .random }
-        defer { Task { await h.stop() } }
         await h.emulator.setAvatar(bytes: Harness.png(variant: 1), fileName: "photo.png")
         try h.write("me.png", bytes: Harness.png(variant: 1))
         try h.write("bot.yaml", "avatar: me.png\n")
@@ -108,7 +106,6 @@ import Testing
 
     @Test func absentKeysAreNeverTouched() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         await h.emulator.setAvatar(bytes: Harness.png(variant: 3), fileName: "x.png")
         try h.write("me.yaml", Self.statusOnly)
         let apply = try await h.run(["apply", "--auto-approve", "me.yaml"])
@@ -119,7 +116,6 @@ import Testing
 
     @Test func nullsDeleteWhatIsLive() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "Working"))
         await h.emulator.setAvatar(bytes: Harness.png(), fileName: "x.png")
         try h.write("none.yaml", "status: null\navatar: null\n")
@@ -132,7 +128,6 @@ import Testing
 
     @Test func readOnlyCommandsMakeNoWrites() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "Working"))
         try h.write("me.yaml", Self.statusOnly.replacingOccurrences(of: "Working", with: "Busy"))
         for args in [["plan", "me.yaml"], ["show"], ["show", "--json"], ["export"], ["doctor"], ["doctor", "--json"]] {
@@ -144,7 +139,6 @@ import Testing
 
     @Test func exportedFilePlansClean() async throws {
         let h = try await Harness.start { $0.avatarURLNaming = .random }
-        defer { Task { await h.stop() } }
         try await h.emulator.setStatus(SeedStatus(emoji: "🏖️", title: "В \"отпуске\"", isAway: true,
                                                   awayMessage: "до\nвторника", expiresAt: Harness.iso(86_400)))
         await h.emulator.setAvatar(bytes: Harness.png(variant: 4), fileName: "x.png")
@@ -163,7 +157,6 @@ import Testing
 
     @Test func staleSavedPlanIsRefusedNamingTheField() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "Working"))
         try h.write("me.yaml", Self.statusOnly.replacingOccurrences(of: "Working", with: "Busy"))
         let plan = try await h.run(["plan", "--out", "plan.json", "me.yaml"])
@@ -184,7 +177,6 @@ import Testing
 
     @Test func expiredStatusesOnBothSides() async throws {
         let h = try await Harness.start { $0.statusLinger = 3600 }
-        defer { Task { await h.stop() } }
         // Live: expired a minute ago but still returned (lingering) — it counts as no status.
         try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "Old", expiresAt: Harness.iso(-60)))
         try h.write("none.yaml", "status: null\n")
@@ -204,7 +196,6 @@ import Testing
 
     @Test func emojiEchoedWithoutVariationSelectorConverges() async throws {
         let h = try await Harness.start { $0.echoEmojiWithoutVariationSelectors = true }
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", "status:\n  emoji: \"🏖️\"\n  title: \"В отпуске\"\n")
         let apply = try await h.run(["apply", "--auto-approve", "me.yaml"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\(apply.stderr)")
@@ -220,7 +211,6 @@ import Testing
 
     @Test func partialApplyReportsAndTheNextApplyFinishes() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", Self.vacation)
         await h.emulator.injectFault(.status(503), method: "PUT", path: "/profile/avatar", count: 1000)
@@ -239,7 +229,6 @@ import Testing
 
     @Test func noTerminalWithoutAutoApproveIsAUsageError() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", Self.statusOnly)
         let r = try await h.run(["apply", "me.yaml"], stdin: "yes\n")
         #expect(r.exitCode == 64)
@@ -248,7 +237,6 @@ import Testing
     }
     @Test func unknownNormalizationIsReportedAsNotConverged() async throws {
         let h = try await Harness.start { $0.echoTitleTrimmed = true }
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", "status:\n  emoji: \"💻\"\n  title: \"  Busy  \"\n")
         let apply = try await h.run(["apply", "--auto-approve", "me.yaml"])
         #expect(apply.exitCode == 1, "\(apply.stdout)\(apply.stderr)")
@@ -259,7 +247,6 @@ import Testing
 
     @Test func showWithoutCustomPropertiesScopeSaysSoAndShowsTheRest() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         await h.emulator.setTokenScopes(token: h.token, scopes: ["profile:read", "profile_status:read"])
         try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "Working"))
         let show = try await h.run(["show"])
@@ -273,7 +260,6 @@ import Testing
 
     @Test func readWithoutScopeIsExit3NamingTheScope() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         await h.emulator.setTokenScopes(token: h.token, scopes: ["profile_status:read"])
         try h.write("me.yaml", Self.statusOnly)
         let plan = try await h.run(["plan", "me.yaml"])

@@ -1,12 +1,12 @@
 import Foundation
 import PachcaEmulator
 import Testing
+import TestTeardown
 
 /// Retries, auth failures and secrecy, end to end (SPEC §3, §4, §6).
-@Suite struct ResilienceTests {
+@Suite(.awaitsTeardown) struct ResilienceTests {
     @Test func rateLimitedCallWaitsForRetryAfter() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(.rateLimited(retryAfter: 1), method: "GET", path: "/profile/status", count: 1)
         let plan = try await h.run(["plan", "me.yaml"])
@@ -21,7 +21,6 @@ import Testing
 
     @Test func transientFailuresAreRetried() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(.status(502), method: "GET", path: "/profile", count: 2)
         await h.emulator.injectFault(.drop, method: "GET", path: "/profile/status", count: 1)
@@ -35,7 +34,6 @@ import Testing
 
     @Test func persistentServerErrorGivesUpWithinTheDeadline() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(.status(503), method: "GET", path: "/profile", count: 1000)
         let started = Date()
@@ -50,7 +48,6 @@ import Testing
 
     @Test func unknownTokenIsExit3BeforeAnyWrite() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         for args in [["plan", "me.yaml"], ["apply", "--auto-approve", "me.yaml"], ["doctor"]] {
             let r = try await h.run(args, env: ["PACHCA_TOKEN": "not-a-known-token-123456"])
@@ -64,7 +61,6 @@ import Testing
 
     @Test func missingWriteScopeFailsBeforeAnyWrite() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         await h.emulator.setTokenScopes(token: h.token, scopes: ["profile:read", "profile_status:read", "profile_status:write"])
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
@@ -76,12 +72,11 @@ import Testing
 
         let doctor = try await h.run(["doctor"])
         #expect(doctor.exitCode == 3)
-        #expect(doctor.stdout.contains("missing: profile_avatar:write"))
+        #expect(doctor.stdout.contains("FAIL scopes: missing profile_avatar:write"), "\(doctor.stdout)")
     }
 
     @Test func plainHTTPToARemoteHostIsRefused() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let r = try await h.run(["plan", "--api-url", "http://api.example.invalid/api/shared/v1", "me.yaml"])
         #expect(r.exitCode == 1)
@@ -91,7 +86,6 @@ import Testing
     @Test func theTokenAppearsNowhere() async throws {
         let secret = "SECRET-tok-9f8e7d6c5b4a39281706"
         let h = try await Harness.start(token: secret)
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
         try h.write("token.txt", secret + "\n")

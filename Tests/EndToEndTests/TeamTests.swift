@@ -255,7 +255,7 @@ import Testing
         await h.emulator.resetJournal()
         let refused = try await h.run(["apply", "--plan", "anna2.plan"])
         #expect(refused.exitCode == 1)
-        #expect(refused.stderr.contains("was made for user 3001, but `user: anna@example.com` is now user 3020"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("the plan was made for user 3001, but `user: anna@example.com` is now user 3020"), "\(refused.stderr)")
         #expect(await h.writes().isEmpty)
     }
 

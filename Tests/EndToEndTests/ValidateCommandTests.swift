@@ -71,7 +71,7 @@ import Testing
         #expect(r.stdout == """
             {"files":[{"diagnostics":[],"file":"ok.yaml","valid":true},\
             {"diagnostics":[{"column":9,"line":1,"message":"file not found (missing.png)","notes":["the path is relative to this YAML file's directory"],"path":"avatar","severity":"error"}],"file":"bad.yaml","valid":false},\
-            {"diagnostics":[{"column":0,"line":0,"message":"cannot read the file: no such file","notes":[],"path":"","severity":"error"}],"file":"nope.yaml","valid":false}]}
+            {"diagnostics":[{"column":0,"line":0,"message":"cannot read the file: no such file","notes":[],"path":"","severity":"error"}],"file":"nope.yaml","valid":false}],"format_version":"1"}
 
             """)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
@@ -130,7 +130,7 @@ import Testing
         #expect(r.exitCode == 1)
         #expect(!r.timedOut)
         #expect(r.stdout.count > 100_000)
-        #expect(r.stdout.hasSuffix("\"valid\":false}]}\n"))
+        #expect(r.stdout.hasSuffix("\"valid\":false}],\"format_version\":\"1\"}\n"))
     }
 
     @Test func directoriesAndDuplicateSubjectsAcrossFiles() async throws {

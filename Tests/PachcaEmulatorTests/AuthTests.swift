@@ -1,11 +1,11 @@
 import Foundation
 import Testing
+import TestTeardown
 @testable import PachcaEmulator
 
-@Suite struct AuthTests {
+@Suite(.awaitsTeardown) struct AuthTests {
     @Test func missingTokenIs401InvalidToken() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let w = try await send("GET", api(e, "/profile"), token: nil)
         #expect(w.status == 401)
         #expect(Set(w.object.keys) == ["error", "error_description"])
@@ -15,7 +15,6 @@ import Testing
 
     @Test func unknownTokenIs401() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let w = try await send("GET", api(e, "/profile/status"), token: "not-a-real-token-000000")
         #expect(w.status == 401)
         #expect(w.object["error"] as? String == "invalid_token")
@@ -33,7 +32,6 @@ import Testing
 
     @Test func eachPathNeedsItsScopeAnd403NamesIt() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         for (method, path, scope) in Self.scoped {
             let token = "token-without-\(scope)-0000"
             await e.setTokenScopes(token: token, scopes: EmulatorConfiguration.allProfileScopes.filter { $0 != scope })
@@ -52,7 +50,6 @@ import Testing
 
     @Test func tokenInfoNeedsNoScopeAndMasksTheToken() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let bare = "cH5kR9mNzzzzzzzzzzzzx7Qp"
         await e.setTokenScopes(token: bare, scopes: [])
         let w = try await send("GET", api(e, "/oauth/token/info"), token: bare)
@@ -71,7 +68,6 @@ import Testing
 
     @Test func customPropertiesListsDefinitions() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let w = try await send("GET", api(e, "/custom_properties?entity_type=User"))
         #expect(w.status == 200)
         let defs = w.object["data"] as? [[String: Any]] ?? []
@@ -89,7 +85,6 @@ import Testing
         config.rateLimitPerSecond = 3
         config.tokens.append(TokenGrant(token: "second-token-000000000", scopes: EmulatorConfiguration.allProfileScopes))
         let e = try await startEmulator(config)
-        defer { Task { await e.stop() } }
         for _ in 0..<3 { #expect(try await send("GET", api(e, "/profile/status")).status == 200) }
         let limited = try await send("GET", api(e, "/profile/status"))
         #expect(limited.status == 429)
@@ -107,7 +102,6 @@ import Testing
 
     @Test func everyResponseCarriesADateHeaderFromTheEmulatorClock() async throws {
         let e = try await startEmulator(clock: .manual(Date(timeIntervalSince1970: 1_741_600_000)))
-        defer { Task { await e.stop() } }
         for w in [try await send("GET", api(e, "/profile")), try await send("GET", api(e, "/profile"), token: nil),
                   try await send("GET", api(e, "/nope"))] {
             #expect(w.headers["date"] == "Mon, 10 Mar 2025 09:46:40 GMT")

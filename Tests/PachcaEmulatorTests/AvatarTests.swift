@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import TestTeardown
 @testable import PachcaEmulator
 
-@Suite(.enabled(if: curlAvailable)) struct AvatarTests {
+@Suite(.enabled(if: curlAvailable), .awaitsTeardown) struct AvatarTests {
     func upload(_ e: Emulator, file: URL, field: String = "image", token: String = demoToken) async throws -> Wire {
         try await curl(["-X", "PUT", "-H", "Authorization: Bearer \(token)", "-F", "\(field)=@\(file.path)",
                   api(e, "/profile/avatar").absoluteString]).wire
@@ -13,7 +14,6 @@ import Testing
         var config = EmulatorConfiguration()
         config.avatarURLNaming = naming
         let e = try await startEmulator(config)
-        defer { Task { await e.stop() } }
         let bytes = pngLikeBytes(size: 300_000)
         let file = try writeTemp(bytes, name: "me.0123abcd.png")
         let w = try await upload(e, file: file)
@@ -46,7 +46,6 @@ import Testing
 
     @Test func aMissingImagePartIs422() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let file = try writeTemp(pngLikeBytes(size: 100), name: "a.png")
         let w = try await upload(e, file: file, field: "file")
         #expect(w.status == 422)
@@ -60,7 +59,6 @@ import Testing
 
     @Test func notAnImageIs422() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let w = try await upload(e, file: try writeTemp(Array("just text".utf8), name: "a.png"))
         #expect(w.status == 422)
         #expect(w.errors.first?["code"] as? String == "invalid")
@@ -68,7 +66,6 @@ import Testing
 
     @Test func deleteAnswers204AndTheOldURLStopsServing() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let w = try await upload(e, file: try writeTemp(pngLikeBytes(size: 1000), name: "a.png"))
         let url = try #require(w.data["image_url"] as? String)
         let del = try await send("DELETE", api(e, "/profile/avatar"))
@@ -79,7 +76,6 @@ import Testing
 
     @Test func seededAvatarIsLive() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let gif = Array("GIF89a".utf8) + [1, 2, 3]
         await e.setAvatar(bytes: gif, fileName: "seed.gif")
         let url = try #require(await e.avatarURL())
@@ -90,10 +86,9 @@ import Testing
     }
 }
 
-@Suite struct FaultAndJournalTests {
+@Suite(.awaitsTeardown) struct FaultAndJournalTests {
     @Test func journalCountsEveryCallIncludingRejectedOnes() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         _ = try await send("GET", api(e, "/profile"))
         await e.resetJournal()
         _ = try await send("GET", api(e, "/profile"))
@@ -116,7 +111,6 @@ import Testing
 
     @Test func statusFaultsAnswerThenTheCallSucceeds() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         await e.injectFault(.status(503), method: "GET", path: "/profile", count: 2)
         await e.injectFault(.status(500), path: "/profile/status", count: 1)
         #expect(try await send("GET", api(e, "/profile")).status == 503)
@@ -129,7 +123,6 @@ import Testing
 
     @Test func injected429CarriesTheGivenRetryAfter() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         await e.injectFault(.rateLimited(retryAfter: 7), path: "*", count: 1)
         let w = try await send("PUT", api(e, "/profile/status"), body: Data(#"{"status":{"emoji":"🎮","title":"x"}}"#.utf8))
         #expect(w.status == 429)
@@ -139,7 +132,6 @@ import Testing
 
     @Test(.enabled(if: curlAvailable)) func dropClosesTheConnectionWithoutAResponse() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         await e.injectFault(.drop, path: "/profile", count: 1)
         let dropped = try await curl(["-H", "Authorization: Bearer \(demoToken)", api(e, "/profile").absoluteString])
         #expect(dropped.exit == 52)  // curl: empty reply from server
@@ -151,7 +143,6 @@ import Testing
 
     @Test func latencyFaultDelaysTheAnswer() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         await e.injectFault(.latency(ms: 300), path: "/profile", count: 1)
         let start = Date()
         #expect(try await send("GET", api(e, "/profile")).status == 200)
@@ -160,7 +151,6 @@ import Testing
 
     @Test func controlEndpointsSetFaultsTimeAndState() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let c = e.origin.absoluteString + "/__emulator/"
         let fault = try await send("POST", URL(string: c + "fault")!, token: nil,
                                    body: Data(#"{"fault":{"type":"status","status":502},"method":"GET","path":"/profile","count":1}"#.utf8))

@@ -1,11 +1,11 @@
 import Foundation
 import Testing
+import TestTeardown
 @testable import PachcaEmulator
 
-@Suite struct StatusTests {
+@Suite(.awaitsTeardown) struct StatusTests {
     @Test func noStatusIsABareNullWithoutWrapper() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let w = try await send("GET", api(e, "/profile/status"))
         #expect(w.status == 200)
         #expect(w.text == "null")
@@ -16,7 +16,6 @@ import Testing
 
     @Test func putEchoesTheStatusInCanonicalFormAndProfileMirrorsIt() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let expires = iso(e.now().addingTimeInterval(3600))
         // Same instant written with a +03:00 offset and no fraction.
         let offsetForm = Self.plus3(e.now().addingTimeInterval(3600))
@@ -52,7 +51,6 @@ import Testing
 
     @Test func putReplacesTheWholeStatusAndOmittedFieldsTakeDefaults() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         _ = try await putStatus(e, ["emoji": "🏖️", "title": "Away", "is_away": true, "away_message": "later",
                                     "expires_at": iso(e.now().addingTimeInterval(600))])
         let put = try await putStatus(e, ["emoji": "🎮", "title": "Busy"])
@@ -66,7 +64,6 @@ import Testing
 
     @Test func deleteAnswers204AndClearsTheStatus() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         _ = try await putStatus(e, ["emoji": "🎮", "title": "Busy"])
         let del = try await send("DELETE", api(e, "/profile/status"))
         #expect(del.status == 204)
@@ -78,7 +75,6 @@ import Testing
         var config = EmulatorConfiguration()
         config.statusLinger = 5
         let e = try await startEmulator(config)
-        defer { Task { await e.stop() } }
         _ = try await putStatus(e, ["emoji": "🎮", "title": "Busy", "expires_at": iso(e.now().addingTimeInterval(60))])
         e.advanceClock(by: 62)  // expired 2 s ago, within the 5 s linger
         let lingering = try await send("GET", api(e, "/profile/status"))
@@ -93,7 +89,6 @@ import Testing
         var config = EmulatorConfiguration()
         config.echoEmojiWithoutVariationSelectors = true
         let e = try await startEmulator(config)
-        defer { Task { await e.stop() } }
         let put = try await putStatus(e, ["emoji": "🏖️", "title": "Beach"])
         #expect(put.data["emoji"] as? String == "\u{1F3D6}")
         #expect(Array((put.data["emoji"] as? String ?? "").unicodeScalars) == ["\u{1F3D6}"])
@@ -130,7 +125,6 @@ import Testing
 
     @Test(arguments: cases) func validationErrorsHaveTheApiErrorShape(_ c: Case) async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         _ = try await putStatus(e, ["emoji": "🎮", "title": "Before"])
         let w = try await send("PUT", api(e, "/profile/status"), body: Data(c.body.utf8))
         #expect(w.status == c.status)
@@ -150,7 +144,6 @@ import Testing
 
     @Test func titleLengthCountsUnicodeScalarsNotBytes() async throws {
         let e = try await startEmulator()
-        defer { Task { await e.stop() } }
         let fifty = String(repeating: "ж", count: 50)  // 100 UTF-8 bytes
         let w = try await putStatus(e, ["emoji": "👨‍👩‍👧", "title": fifty])
         #expect(w.status == 200)

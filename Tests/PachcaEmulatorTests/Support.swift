@@ -1,4 +1,5 @@
 import Foundation
+import TestTeardown
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -21,11 +22,12 @@ struct Wire: Sendable {
 
 let demoToken = EmulatorConfiguration.demoToken
 
-/// A started emulator on 127.0.0.1, port 0.
+/// A started emulator on 127.0.0.1, port 0; suites with `.awaitsTeardown` stop it after each test.
 func startEmulator(_ config: EmulatorConfiguration = .init(), clock: EmulatorClock = .manual()) async throws -> Emulator {
     setenv("NO_PROXY", "127.0.0.1,localhost", 1)
     let e = Emulator(configuration: config, clock: clock)
     try await e.start()
+    await TeardownRegistry.register { await e.stop() }
     return e
 }
 

@@ -29,15 +29,31 @@ import Testing
         #expect(DiagnosticPrinter.text([d], sources: ["f.yaml": source]) == "f.yaml:2:10: error: m\n")
     }
 
+    /// The printed column counts code points; the caret is placed by terminal cells: a ZWJ family
+    /// (five scalars) and each CJK character take two cells.
+    @Test func caretIsPlacedByTerminalCellWidth() {
+        let family = Array("e: \"👨‍👩‍👧\" x\n".utf8)
+        let d = Diagnostic(severity: .error, file: "f.yaml", line: 1, column: 12, message: "m")
+        #expect(DiagnosticPrinter.text([d], sources: ["f.yaml": family], showSource: true)
+                == "f.yaml:1:12: error: m\n  e: \"👨‍👩‍👧\" x\n          ^\n")
+        let cjk = Array("t: 家家 x\n".utf8)
+        let c = Diagnostic(severity: .error, file: "c.yaml", line: 1, column: 7, message: "m")
+        #expect(DiagnosticPrinter.text([c], sources: ["c.yaml": cjk], showSource: true)
+                == "c.yaml:1:7: error: m\n  t: 家家 x\n          ^\n")
+        #expect(TerminalWidth.cells(of: "🏖️") == 2)
+        #expect(TerminalWidth.cells(of: "Ж") == 1)
+        #expect(TerminalWidth.cells(of: "e\u{301}") == 1)
+    }
+
     @Test func colorOnlyWhenAsked() {
         #expect(DiagnosticPrinter.text([error], useColor: true).contains("\u{1B}[1;31merror:"))
     }
 
     @Test func jsonIsSortedAndStable() throws {
-        let json = DiagnosticPrinter.json([FileDiagnostics(file: "profiles/v.yaml", diagnostics: [error]),
+        let json = try DiagnosticPrinter.json([FileDiagnostics(file: "profiles/v.yaml", diagnostics: [error]),
                                            FileDiagnostics(file: "ok.yaml", diagnostics: [warning])])
         #expect(json == """
-            {"files":[{"diagnostics":[{"column":10,"line":2,"message":"at most 50 characters (got 63)","notes":["did you mean 'title'?"],"path":"status.title","severity":"error"}],"file":"profiles/v.yaml","valid":false},{"diagnostics":[{"column":0,"line":0,"message":"nothing is managed: the file sets neither status nor avatar","notes":[],"path":"","severity":"warning"}],"file":"ok.yaml","valid":true}]}
+            {"files":[{"diagnostics":[{"column":10,"line":2,"message":"at most 50 characters (got 63)","notes":["did you mean 'title'?"],"path":"status.title","severity":"error"}],"file":"profiles/v.yaml","valid":false},{"diagnostics":[{"column":0,"line":0,"message":"nothing is managed: the file sets neither status nor avatar","notes":[],"path":"","severity":"warning"}],"file":"ok.yaml","valid":true}],"format_version":"1"}
 
             """)
         _ = try JSONSerialization.jsonObject(with: Data(json.utf8))

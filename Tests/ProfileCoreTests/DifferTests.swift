@@ -103,13 +103,43 @@ import Testing
     }
 
     @Test func staleSavedPlanNamesTheChangedFields() throws {
-        let p = Self.plan(status: .value(Self.status()), live: Self.status("💻", "Работаю"))
+        var p = Self.plan(status: .value(Self.status()), live: Self.status("💻", "Работаю"))
+        p.binding = PlanBinding(apiURL: "https://api.example/v1/", tokenOwnerID: 12, subjectIDs: [12])
         let roundTripped = try PlanFile.decode(PlanFile.encode(p))
         #expect(roundTripped == p)
         let later = LiveState(owner: Self.owner, status: Self.status("💻", "Обед"), avatarURL: nil)
         #expect(PlanFile.staleness(of: roundTripped, live: later, now: Self.now, avatarFileSHA256: nil) == ["status.title"])
         let same = LiveState(owner: Self.owner, status: Self.status("💻", "Работаю"), avatarURL: nil)
         #expect(PlanFile.staleness(of: roundTripped, live: same, now: Self.now, avatarFileSHA256: nil).isEmpty)
+    }
+
+    /// The saved plan file follows the one JSON policy: snake_case keys that decode back to the
+    /// same plan (acronyms included), ISO-8601 timestamps, no binding → refused.
+    @Test func savedPlanIsSnakeCaseAndRoundTrips() throws {
+        var p = Self.plan(status: .value(Self.status(expires: Self.now.addingTimeInterval(3600))), avatar: .value(Self.avatar),
+                          live: Self.status("💻", "Работаю"), liveAvatar: "https://cdn.example/a.png",
+                          assessment: .init(inSync: false, evidence: .unverifiable))
+        p.binding = PlanBinding(apiURL: "https://user:pw@api.example/v1", tokenOwnerID: 12, subjectIDs: [12])
+        let text = String(decoding: try PlanFile.encode(p), as: UTF8.self)
+        #expect(text.contains("\"avatar_before_url\" : \"https://cdn.example/a.png\""))
+        #expect(text.contains("\"api_url\" : \"https://api.example/v1\""), "credentials never reach the artifact")
+        #expect(text.contains("\"computed_at\" : \"\(Timestamp.canonical(Self.now))\""))
+        #expect(text.range(of: #""[a-z]+[A-Z][A-Za-z]*" :"#, options: .regularExpression) == nil, "no camelCase key")
+        #expect(try PlanFile.decode(Data(text.utf8)) == p)
+        p.binding = nil
+        #expect(throws: PlanFile.DecodeError.unbound) { try PlanFile.decode(PlanFile.encode(p)) }
+        #expect(throws: PlanFile.DecodeError.unsupportedVersion("1")) {
+            try PlanFile.decode(Data(#"{"formatVersion":"1","format_version":"1"}"#.utf8))
+        }
+    }
+
+    @Test func snakeCaseConversionIsInvertible() {
+        for name in ["imageURL", "hasChanges", "tokenOwnerID", "avatarBeforeURL", "sha256", "formatVersion", "isAway", "subjectIDs", "imageURLs", "idsList", "_0"] {
+            #expect(JSONDocument.camelCase(JSONDocument.snakeCase(name)) == name)
+        }
+        #expect(JSONDocument.snakeCase("tokenOwnerID") == "token_owner_id")
+        #expect(JSONDocument.snakeCase("subjectIDs") == "subject_ids")
+        #expect(JSONDocument.snakeCase("status.isAway") == "status.isAway", "data keys pass unchanged")
     }
 
     @Test func savedPlanIsStaleWhenTheAvatarFileChanged() {

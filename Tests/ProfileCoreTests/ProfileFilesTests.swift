@@ -77,3 +77,12 @@ struct TreeListing: DirectoryListing {
         ])
     }
 }
+
+/// `file:line:col: severity: path: message` (no position when it is about the whole file).
+private extension Diagnostic {
+    var formatted: String {
+        let location = line > 0 ? "\(file):\(line):\(column)" : file
+        let subject = path.isEmpty ? message : "\(path): \(message)"
+        return "\(location): \(severity.rawValue): \(subject)"
+    }
+}

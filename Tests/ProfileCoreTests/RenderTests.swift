@@ -32,12 +32,12 @@ import Testing
     func renderedPlanMatchesGolden(_ name: String) throws {
         let plan = try #require(Self.plans().first { $0.0 == name }?.1)
         try Self.checkGolden("\(name).txt", PlanText.render(plan, color: false))
-        try Self.checkGolden("\(name).json", PlanJSON.render(plan) + "\n")
+        try Self.checkGolden("\(name).json", try PlanJSON.render(plan) + "\n")
     }
 
     @Test func jsonPlanHasTheContractShape() throws {
         let plan = try #require(Self.plans().first { $0.0 == "update-status-avatar-unverifiable" }?.1)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(PlanJSON.render(plan).utf8)) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try PlanJSON.render(plan).utf8)) as? [String: Any])
         #expect(object["format_version"] as? String == "1")
         #expect(object["file"] as? String == "profiles/me.yaml")
         #expect(object["has_changes"] as? Bool == true)

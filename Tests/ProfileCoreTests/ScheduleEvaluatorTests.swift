@@ -1,5 +1,6 @@
 import Foundation
 import ProfileCore
+import ProfileRender
 import Testing
 
 /// The evaluator, table-driven over a year in three zones (SPEC §10): windows crossing
@@ -12,7 +13,7 @@ import Testing
         let result = DesiredStateDecoder.decode(file: "t.yaml", bytes: Array(yaml.utf8), now: now, files: InMemoryFiles(),
                                                 zones: TestZones())
         guard let desired = result.desired else {
-            throw CocoaError(.coderInvalidValue, userInfo: [NSDebugDescriptionErrorKey: result.diagnostics.map(\.formatted).joined(separator: "\n")])
+            throw CocoaError(.coderInvalidValue, userInfo: [NSDebugDescriptionErrorKey: DiagnosticPrinter.text(result.diagnostics)])
         }
         return desired
     }

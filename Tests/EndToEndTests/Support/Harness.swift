@@ -1,4 +1,5 @@
 import Foundation
+import TestTeardown
 import PachcaEmulator
 import Testing
 
@@ -22,7 +23,24 @@ struct Harness {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("pachca-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return Harness(emulator: emulator, directory: directory, token: token)
+        let harness = Harness(emulator: emulator, directory: directory, token: token)
+        await TeardownRegistry.register { await harness.stop() }
+        return harness
+    }
+
+    /// Runs `body` with a started harness, then stops it and awaits that, whether `body`
+    /// returned or threw (no `defer { Task { … } }` that outlives the test).
+    static func with<T>(token: String = defaultToken, configure: (inout EmulatorConfiguration) -> Void = { _ in },
+                        _ body: (Harness) async throws -> T) async throws -> T {
+        let h = try await start(token: token, configure: configure)
+        do {
+            let result = try await body(h)
+            await h.stop()
+            return result
+        } catch {
+            await h.stop()
+            throw error
+        }
     }
 
     func stop() async {

@@ -1,0 +1,29 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Path arithmetic on the local file system's paths, as strings (no I/O).
+public enum LocalPath {
+    public static func absolute(_ path: String, in directory: String) -> String {
+        path.hasPrefix("/") ? path : directory + "/" + path
+    }
+
+    /// The folder part of a path: `profiles/me.yaml` → `profiles`, `me.yaml` → `.`.
+    public static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// `relative(of: "/a/profiles/me.yaml", from: "/a/out")` → `../profiles/me.yaml`.
+    public static func relative(of path: String, from base: String) -> String {
+        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let from = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
+        var common = 0
+        while common < min(target.count, from.count) && target[common] == from[common] { common += 1 }
+        let ups = Array(repeating: "..", count: from.count - common)
+        let parts = ups + target[common...]
+        return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+}

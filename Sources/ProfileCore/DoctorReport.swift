@@ -1,0 +1,82 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// What `doctor` found (`docs/schemas/doctor.schema.json`). Checks run in order — URL,
+/// connection, API at that URL, token, scopes — and stop at the first cause; every key is
+/// present, `null` when the check that would tell was not reached.
+public struct DoctorReport: Encodable, Sendable {
+    public enum CheckName: String, Encodable, Sendable { case url, connection, api, token, scopes }
+    public struct Check: Encodable, Sendable {
+        public var name: CheckName
+        public var ok: Bool
+        public var message: String
+    }
+    public struct Scope: Encodable, Sendable {
+        public var name: String
+        /// `null` when the token could not be read.
+        @AlwaysPresent public var granted: Bool?
+        public var required: Bool
+        public var neededFor: String
+        public init(name: String, granted: Bool? = nil, required: Bool, neededFor: String) {
+            self.name = name; self.granted = granted; self.required = required; self.neededFor = neededFor
+        }
+    }
+    public enum Verdict: Sendable { case ok, failure, authentication }
+
+    /// Beyond this, TLS and token checks may fail and expiry comparisons drift.
+    public static let clockSkewWarning: Double = 60
+
+    public var formatVersion = JSONDocument.formatVersion
+    public var apiURL: String
+    public var checks: [Check] = []
+    /// The first check that failed; `null` when all passed.
+    @AlwaysPresent public var failedCheck: CheckName?
+    public var reachable = false
+    @AlwaysPresent public var latencyMS: Int?
+    public var tokenValid = false
+    @AlwaysPresent public var tokenOwnerID: Int?
+    @AlwaysPresent public var tokenName: String?
+    @AlwaysPresent public var ownerNickname: String?
+    public var scopes: [Scope]
+    /// Granted scopes among `scopes`, and required ones missing; `null` until the token was read.
+    @AlwaysPresent public var scopesPresent: [String]?
+    @AlwaysPresent public var scopesMissing: [String]?
+    @AlwaysPresent public var clockSkewSeconds: Double?
+    public var problems: [String] = []
+    public var ok = false
+
+    public init(apiURL: String, scopes: [Scope]) { self.apiURL = apiURL; self.scopes = scopes }
+
+    public mutating func pass(_ name: CheckName, _ message: String) {
+        checks.append(Check(name: name, ok: true, message: message))
+    }
+
+    public mutating func fail(_ name: CheckName, _ message: String) {
+        checks.append(Check(name: name, ok: false, message: message))
+        if failedCheck == nil { failedCheck = name }
+        problems.append(message)
+    }
+
+    /// The scopes to judge: what the given files need, or (nil) every scope the tool can use.
+    public static func scopes(for files: [DesiredState]?) -> [Scope] {
+        let reads = "plan, apply, show, export"
+        var scopes = [Scope(name: "profile:read", required: true, neededFor: reads),
+                      Scope(name: "profile_status:read", required: true, neededFor: reads)]
+        if let files {
+            let status = files.filter { $0.status.isManaged }.map(\.file)
+            let avatar = files.filter { $0.avatar.isManaged }.map(\.file)
+            scopes.append(Scope(name: "profile_status:write", required: !status.isEmpty,
+                                neededFor: status.isEmpty ? "no given file manages status" : "status of \(status.joined(separator: ", "))"))
+            scopes.append(Scope(name: "profile_avatar:write", required: !avatar.isEmpty,
+                                neededFor: avatar.isEmpty ? "no given file manages avatar" : "avatar of \(avatar.joined(separator: ", "))"))
+        } else {
+            scopes.append(Scope(name: "profile_status:write", required: true, neededFor: "apply of a file with status"))
+            scopes.append(Scope(name: "profile_avatar:write", required: true, neededFor: "apply of a file with avatar"))
+        }
+        scopes.append(Scope(name: "custom_properties:read", required: false, neededFor: "custom properties in show"))
+        return scopes
+    }
+}
