@@ -318,8 +318,22 @@ actor EmulatorCore {
     }
 
     func userJSON() -> JSON {
-        let u = config.user
-        return .object([
+        userJSON(
+            config.user,
+            customProperties: .array(config.customProperties.map {
+                .object([("id", .int($0.id)), ("name", .string($0.name)), ("data_type", .string($0.dataType)),
+                         ("value", .optional($0.value))])
+            }),
+            status: visibleStatus(),
+            lastActivityAt: config.user.lastActivityAt ?? WireTime.format(clock.now()),
+            imageURL: avatarURL())
+    }
+
+    /// The spec's `User` object, shared by `GET /profile` (the token owner) and the workspace
+    /// endpoints (`GET /users…`), so both answer the same shape.
+    func userJSON(_ u: SeedUser, customProperties: JSON, status: StoredStatus?,
+                  lastActivityAt: String?, imageURL: String?) -> JSON {
+        .object([
             ("id", .int(u.id)),
             ("first_name", .optional(u.firstName)),
             ("last_name", .optional(u.lastName)),
@@ -333,17 +347,14 @@ actor EmulatorCore {
             ("invite_status", .string(u.inviteStatus)),
             ("inviter_id", u.inviterID.map(JSON.int) ?? .null),
             ("list_tags", .array(u.listTags.map(JSON.string))),
-            ("custom_properties", .array(config.customProperties.map {
-                .object([("id", .int($0.id)), ("name", .string($0.name)), ("data_type", .string($0.dataType)),
-                         ("value", .optional($0.value))])
-            })),
-            ("user_status", visibleStatus().map(statusJSON) ?? .null),
+            ("custom_properties", customProperties),
+            ("user_status", status.map(statusJSON) ?? .null),
             ("bot", .bool(u.bot)),
             ("sso", .bool(u.sso)),
             ("created_at", .string(u.createdAt)),
-            ("last_activity_at", .string(u.lastActivityAt ?? WireTime.format(clock.now()))),
+            ("last_activity_at", lastActivityAt.map(JSON.string) ?? .null),
             ("time_zone", .optional(u.timeZone)),
-            ("image_url", .optional(avatarURL())),
+            ("image_url", .optional(imageURL)),
         ])
     }
 

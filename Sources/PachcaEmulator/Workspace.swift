@@ -261,31 +261,10 @@ extension EmulatorCore {
     }
 
     func memberJSON(_ m: Member) -> JSON {
-        let u = m.user
-        return .object([
-            ("id", .int(u.id)),
-            ("first_name", .optional(u.firstName)),
-            ("last_name", .optional(u.lastName)),
-            ("nickname", .string(u.nickname)),
-            ("email", .optional(u.email)),
-            ("phone_number", .optional(u.phoneNumber)),
-            ("department", .optional(u.department)),
-            ("title", .optional(u.title)),
-            ("role", .string(u.role)),
-            ("suspended", .bool(u.suspended)),
-            ("invite_status", .string(u.inviteStatus)),
-            ("inviter_id", u.inviterID.map(JSON.int) ?? .null),
-            ("list_tags", .array(u.listTags.map(JSON.string))),
-            ("custom_properties", .array([])),
-            ("user_status", memberStatus(u.id).map(statusJSON) ?? .null),
-            ("bot", .bool(u.bot)),
-            ("sso", .bool(u.sso)),
-            ("created_at", .string(u.createdAt)),
-            ("last_activity_at", u.lastActivityAt.map(JSON.string) ?? .null),
-            ("time_zone", .optional(u.timeZone)),
-            ("image_url", .optional(m.avatar.map { origin + $0.urlPath })),
-        ])
+        userJSON(m.user, customProperties: .array([]), status: memberStatus(m.user.id),
+                 lastActivityAt: m.user.lastActivityAt, imageURL: m.avatar.map { origin + $0.urlPath })
     }
+
     typealias Member = Workspace.Member
 
     /// `GET /users`: ordered by id; `cursor` is base64 of `{"id":LAST,"dir":"asc"}` like the real API's.
