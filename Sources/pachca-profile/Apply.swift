@@ -96,13 +96,16 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
     }
 
     func applyTeam(_ set: ProfileSet, now: Date) async throws {
-        if json { throw CLIError.failure("--json with several files or another person's profile is not supported yet") }
         if state != nil, set.desired.count > 1 { throw ValidationError("--state applies to a run with one file") }
         let targets = try TeamRun.targets(target)
-        let client = try global.makeClient()
+        let client = try global.makeClient(json: json)
         let team = try await TeamRun.plan(set, client: client, targets: targets, state: state, now: now, noColor: global.noColor)
-        Output.stdout(TeamPlanText.render(team, color: global.colorEnabledOnStdout), terminator: "")
-        guard team.hasChanges else { return }
+        let runFile = set.desired.count == 1 ? set.desired[0].file : nil
+        if !json { Output.stdout(TeamPlanText.render(team, color: global.colorEnabledOnStdout), terminator: "") }
+        guard team.hasChanges else {
+            if json { Output.stdout(try TeamApplyJSON.render(team, results: [], runFile: runFile)) }
+            return
+        }
         if !autoApprove && !confirm() {
             Output.stderr("Apply cancelled; nothing was written.")
             throw ExitStatus.failure
@@ -114,7 +117,8 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
             locks.append(try await StateLocking.acquire(StateStore(profilePath: p.file, override: set.desired.count == 1 ? state : nil)))
         }
         let results = await TeamRun.apply(team, client: client, state: state, single: set.desired.count == 1)
-        Output.stdout(TeamRun.report(results, team: team), terminator: "")
+        Output.stdout(json ? try TeamApplyJSON.render(team, results: results, runFile: runFile) + "\n"
+                           : TeamRun.report(results, team: team), terminator: "")
         withExtendedLifetime(locks) {}
         if results.contains(where: { !$0.1.succeeded }) { throw ExitStatus.failure }
     }

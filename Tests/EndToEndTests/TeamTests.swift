@@ -123,6 +123,50 @@ import Testing
         #expect(await h.writes() == ["DELETE /users/3002/status"])
     }
 
+    @Test func applyJSONIsOneDocumentNamingWhoFailedAndMatchesItsSchema() async throws {
+        let h = try await Self.start()
+        defer { Task { await h.stop() } }
+        await h.emulator.injectFault(.status(500), method: "DELETE", path: "/users/3002/status", count: 50)
+        let r = try await h.run(["apply", "--json", "--auto-approve", "team"], env: ["PACHCA_DEADLINE": "3"])
+        #expect(r.exitCode == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.hasSuffix("\n") && r.stdout.dropLast().split(separator: "\n").count == 1, "one document on one line")
+        let doc = try Harness.json(r.stdout)
+        #expect(doc["file"] == nil)
+        #expect(doc["success"] as? Bool == false)
+        let failed = try #require(doc["failed"] as? [[String: Any]])
+        #expect(failed.count == 1)
+        #expect(failed.first?["file"] as? String == "team/boris.yaml")
+        #expect((failed.first?["subject"] as? [String: Any])?["id"] as? Int == 3002)
+        #expect(failed.first?["resource"] as? String == "status" && failed.first?["action"] as? String == "delete")
+        let applied = try #require(doc["applied"] as? [[String: Any]])
+        #expect(Set(applied.compactMap { $0["file"] as? String }) == ["team/me.yaml", "team/anna.yaml", "team/vera.yaml"])
+        #expect(applied.allSatisfy { $0["subject"] is [String: Any] })
+        let profiles = try #require(doc["profiles"] as? [[String: Any]])
+        let outcomes = Dictionary(uniqueKeysWithValues: profiles.map { ($0["file"] as? String ?? "", $0["outcome"] as? String ?? "") })
+        #expect(outcomes == ["team/me.yaml": "applied", "team/anna.yaml": "applied", "team/boris.yaml": "failed",
+                             "team/vera.yaml": "applied"])
+        #expect(Set(await h.writes()).isSuperset(of: ["PUT /users/3001/status", "PUT /users/3003/status", "PUT /profile/status"]))
+
+        await h.emulator.clearFaults()
+        let again = try await h.run(["apply", "--json", "--auto-approve", "team"])
+        #expect(again.exitCode == 0, "\(again.stdout)\(again.stderr)")
+        let done = try Harness.json(again.stdout)
+        #expect(done["success"] as? Bool == true)
+        #expect((done["applied"] as? [[String: Any]])?.map { $0["file"] as? String } == ["team/boris.yaml"])
+        let synced = try await h.run(["apply", "--json", "--auto-approve", "team"])
+        #expect(synced.exitCode == 0)
+        let inSync = try Harness.json(synced.stdout)
+        #expect(inSync["has_changes"] as? Bool == false)
+        #expect((inSync["profiles"] as? [[String: Any]])?.allSatisfy { $0["outcome"] as? String == "in_sync" } == true)
+        let one = try await h.run(["apply", "--json", "--auto-approve", "team/anna.yaml"])
+        #expect(try Harness.json(one.stdout)["file"] as? String == "team/anna.yaml")
+        if SchemaValidator.available {
+            let problems = try SchemaValidator.problems([("apply", "team partial", r.stdout), ("apply", "team finished", again.stdout),
+                                                         ("apply", "team in sync", synced.stdout), ("apply", "one other", one.stdout)])
+            #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        }
+    }
+
     @Test func targetRestrictsTheRunToThosePeople() async throws {
         let h = try await Self.start()
         defer { Task { await h.stop() } }
