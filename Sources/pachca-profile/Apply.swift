@@ -61,6 +61,7 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
                 let set = try TeamRun.load(files, now: now, noColor: global.noColor)
                 if TeamRun.isTeam(set) || !target.isEmpty { return try await applyTeam(set, now: now) }
             }
+            if let planFile, SavedTeamPlan.isTeamPlan(planFile) { return try await applySavedTeam(planFile, now: now) }
             let client = try global.makeClient(json: json)
             // One apply per profile at a time (the state record's lock, issue 10): taken before live
             // state is (re-)read, so a concurrent apply's writes make this plan stale or re-planned.
@@ -110,16 +111,47 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
             Output.stderr("Apply cancelled; nothing was written.")
             throw ExitStatus.failure
         }
-        try await TeamRun.preflight(team, client: client)
         // One apply per file at a time, as for a single profile (locks taken in file order: no deadlock).
         var locks: [StateLock] = []
         for p in team.profiles where p.hasChanges {
             locks.append(try await StateLocking.acquire(StateStore(profilePath: p.file, override: set.desired.count == 1 ? state : nil)))
         }
-        let results = await TeamRun.apply(team, client: client, state: state, single: set.desired.count == 1)
+        try await writeTeam(team, client: client, runFile: runFile, single: set.desired.count == 1)
+        withExtendedLifetime(locks) {}
+    }
+
+    /// A team plan saved by `plan --out` over several files: refused (exit 1, before any write)
+    /// for another API, token owner or person, or when any subject is stale.
+    func applySavedTeam(_ path: String, now: Date) async throws {
+        if state != nil { throw ValidationError("--state applies to a run with one file") }
+        let client = try global.makeClient(json: json)
+        let loaded = try SavedTeamPlan.load(path)
+        // Locks first (file order), so that a concurrent apply's writes make this plan stale.
+        var locks: [StateLock] = []
+        for plan in loaded.plans where plan.hasChanges {
+            locks.append(try await StateLocking.acquire(StateStore(profilePath: plan.file, override: nil)))
+        }
+        let plans = try await SavedTeamPlan.checkCurrent(loaded, path: path, client: client, now: now)
+        let team = TeamPlan(profiles: plans.map { plan in
+            ProfilePlan(file: plan.file, person: SubjectPerson(id: plan.owner.id, nickname: plan.owner.nickname, email: nil,
+                                                               isSelf: plan.subject == .me),
+                        plan: plan, skipped: nil)
+        }, warnings: [], reads: 0)
+        if !json { Output.stdout(TeamPlanText.render(team, color: global.colorEnabledOnStdout), terminator: "") }
+        guard team.hasChanges else {
+            if json { Output.stdout(try TeamApplyJSON.render(team, results: [], runFile: nil)) }
+            return
+        }
+        try await writeTeam(team, client: client, runFile: nil, single: false)
+        withExtendedLifetime(locks) {}
+    }
+
+    /// Scope preflight, then every changing profile written independently; the report; exit 1 on any failure.
+    private func writeTeam(_ team: TeamPlan, client: PachcaClient, runFile: String?, single: Bool) async throws {
+        try await TeamRun.preflight(team, client: client)
+        let results = await TeamRun.apply(team, client: client, state: state, single: single)
         Output.stdout(json ? try TeamApplyJSON.render(team, results: results, runFile: runFile) + "\n"
                            : TeamRun.report(results, team: team), terminator: "")
-        withExtendedLifetime(locks) {}
         if results.contains(where: { !$0.1.succeeded }) { throw ExitStatus.failure }
     }
 

@@ -65,11 +65,13 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
 
     func planTeam(_ set: ProfileSet, now: Date) async throws {
         let targets = try TeamRun.targets(target)
-        if out != nil, set.desired.count != 1 { throw CLIError.failure("--out with several files is not supported yet: save one file's plan at a time") }
         if state != nil, set.desired.count > 1 { throw ValidationError("--state applies to a run with one file") }
         let client = try global.makeClient(json: output.json)
         let team = try await TeamRun.plan(set, client: client, targets: targets, state: state, now: now, noColor: global.noColor)
-        if let out, let plan = team.profiles.first?.plan {
+        if let out, set.desired.count != 1 {
+            // Several files: one artifact bound to the API, the token owner and every subject (§9).
+            try await SavedTeamPlan.save(team, client: client, to: out)
+        } else if let out, let plan = team.profiles.first?.plan {
             // One file about someone else: the plan names its person by id (`subject`) and keeps
             // the `user:` value, so `apply --plan` can refuse it if that value now names another.
             try SavedPlan.save(plan, binding: try await SavedPlan.binding(client: client, plan: plan), to: out)

@@ -303,6 +303,65 @@ import Testing
         #expect(await h.writes().isEmpty)
     }
 
+    /// `plan --out` over several files: one artifact bound to the API, the token owner and every
+    /// subject; `apply --plan` resolves its paths against the plan's folder and refuses, before
+    /// any write and naming the file, a stale subject, another API or another person.
+    @Test func aSavedTeamPlanIsBoundToEverySubjectAndRefusedNamingWhich() async throws {
+        let twin = SeedPerson(user: SeedUser(id: 3020, nickname: "anna.new", email: "anna.new@example.com"))
+        let h = try await Self.start(people: [Self.anna, Self.boris, Self.vera, twin])
+        defer { Task { await h.stop() } }
+        try h.write("ci/README", "plans\n")
+        let saved = try await h.run(["plan", "--out", "ci/team.plan", "team"])
+        #expect(saved.exitCode == 0, "\(saved.stderr)")
+        let text = try String(contentsOfFile: h.path("ci/team.plan"), encoding: .utf8)
+        let doc = try Harness.json(text)
+        #expect(doc["kind"] as? String == "team")
+        let binding = try #require(doc["binding"] as? [String: Any])
+        #expect(Set(binding["subject_ids"] as? [Int] ?? []) == [SeedUser.defaultID, 3001, 3002, 3003])
+        #expect(binding["token_owner_id"] as? Int == SeedUser.defaultID)
+        let files = (doc["profiles"] as? [[String: Any]])?.compactMap { $0["file"] as? String }
+        #expect(Set(files ?? []) == ["../team/me.yaml", "../team/anna.yaml", "../team/boris.yaml", "../team/vera.yaml"])
+        if SchemaValidator.available {
+            let problems = try SchemaValidator.problems([("saved-plan", "team plan --out", text)])
+            #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        }
+
+        // One subject changed since: the whole plan is refused, naming that file.
+        #expect(try await h.run(["apply", "--auto-approve", "team/vera.yaml"]).exitCode == 0)
+        await h.emulator.resetJournal()
+        let stale = try await h.run(["apply", "--plan", "ci/team.plan"])
+        #expect(stale.exitCode == 1)
+        #expect(stale.stderr.contains("stale plan ci/team.plan") && stale.stderr.contains("team/vera.yaml: "), "\(stale.stderr)")
+        #expect(await h.writes().isEmpty)
+
+        // Another API: refused before any request.
+        #expect(try await h.run(["plan", "--out", "ci/team.plan", "team"]).exitCode == 0)
+        await h.emulator.resetJournal()
+        let otherAPI = try await h.run(["apply", "--plan", "ci/team.plan"], env: ["PACHCA_API_URL": "http://127.0.0.1:9/api/shared/v1"])
+        #expect(otherAPI.exitCode == 1)
+        #expect(otherAPI.stderr.contains("API: the plan was made for"), "\(otherAPI.stderr)")
+        #expect(await h.emulator.journal().isEmpty)
+
+        // The current plan applies every subject; the next plan is clean.
+        let applied = try await h.run(["apply", "--plan", "ci/team.plan"])
+        #expect(applied.exitCode == 0, "\(applied.stderr)\n\(applied.stdout)")
+        #expect(Set(await h.writes()) == ["PUT /profile/status", "PUT /users/3001/status", "PUT /users/3001/avatar",
+                                          "DELETE /users/3002/status"])
+        #expect(try await h.run(["plan", "--detailed-exitcode", "team"]).exitCode == 0)
+
+        // A subject's `user:` now names another person: refused, naming the file and both ids.
+        try h.write("team/anna.yaml", "user: anna@example.com\nstatus: {emoji: \"🏖️\", title: Отпуск}\n")
+        #expect(try await h.run(["plan", "--out", "ci/team.plan", "team"]).exitCode == 0)
+        await h.emulator.updatePerson(id: 3001) { $0.email = "anna.old@example.com" }
+        await h.emulator.updatePerson(id: 3020) { $0.email = "anna@example.com" }
+        await h.emulator.resetJournal()
+        let moved = try await h.run(["apply", "--plan", "ci/team.plan", "--json"])
+        #expect(moved.exitCode == 1)
+        #expect(moved.stdout.contains("team/anna.yaml: person: the plan was made for user 3001, but `user: anna@example.com` is now user 3020"),
+                "\(moved.stdout)\(moved.stderr)")
+        #expect(await h.writes().isEmpty)
+    }
+
     @Test func aBadRateIsAUsageError() async throws {
         let h = try await Self.start()
         defer { Task { await h.stop() } }
