@@ -142,7 +142,10 @@ final class TLSProxy: @unchecked Sendable {
     }
 
     func stop() {
-        process.terminate()
+        // SIGKILL, not terminate(): the child inherits the test process's blocked SIGTERM, so a
+        // plain terminate() left one python relay running per test after the suite ended.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
         try? FileManager.default.removeItem(at: directory)
     }
 }
