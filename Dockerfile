@@ -12,8 +12,11 @@ WORKDIR /src
 COPY Package.swift VERSION LICENSE README.md ./
 COPY Sources ./Sources
 COPY Tests ./Tests
-RUN swift build -c release --static-swift-stdlib --product pachca-profile \
- && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/pachca-profile" /out/pachca-profile \
+# The one release build (static Swift runtime, the link laid out for memory: README, "Release build").
+COPY scripts/release-build.sh ./scripts/
+COPY link ./link
+RUN ./scripts/release-build.sh --product pachca-profile \
+ && install -D -m 0755 "$(./scripts/release-build.sh --product pachca-profile --show-bin-path)/pachca-profile" /out/pachca-profile \
  && strip /out/pachca-profile \
  && test "$(/out/pachca-profile --version)" = "$(tr -d ' \n' < VERSION)"
 

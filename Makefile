@@ -6,17 +6,20 @@ export NO_PROXY := 127.0.0.1,localhost,::1$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 export no_proxy := $(NO_PROXY)
 comma := ,
 
-.PHONY: build release test demo demo-team install bench fuzz clean
+.PHONY: build release link-layout test demo demo-team install bench fuzz clean
 
 build:
 	$(SWIFT) build
 
-# Static Swift stdlib and FoundationEssentials: half the start-up time (see BENCHMARKS.md).
+# The one release build (scripts/release-build.sh): Swift stdlib and FoundationEssentials linked
+# statically, and a link shaped for peak RSS (link/pachca-profile.ld; see BENCHMARKS.md).
 # Every build needs libcurl4-openssl-dev (the CCurl target; .ci/run installs it).
-RELEASE_FLAGS ?= -c release --static-swift-stdlib
-
 release:
-	$(SWIFT) build $(RELEASE_FLAGS)
+	SWIFT=$(SWIFT) ./scripts/release-build.sh
+
+# Rerecord link/pachca-profile.ld (needs valgrind) after larger changes; commit the result.
+link-layout:
+	SWIFT=$(SWIFT) ./scripts/link-layout.sh
 
 # Serial on purpose: the network suites run FlyingFox servers inside the test process, and on
 # a 2-core machine CPU-bound suites (fuzz, yaml-test-suite) in parallel starve their threads.
@@ -34,8 +37,8 @@ demo-team: build
 
 install: release
 	install -d $(PREFIX)/bin
-	install -m 0755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/pachca-profile" $(PREFIX)/bin/pachca-profile
-	install -m 0755 "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/pachca-emulator" $(PREFIX)/bin/pachca-emulator
+	install -m 0755 "$$(SWIFT=$(SWIFT) ./scripts/release-build.sh --show-bin-path)/pachca-profile" $(PREFIX)/bin/pachca-profile
+	install -m 0755 "$$(SWIFT=$(SWIFT) ./scripts/release-build.sh --show-bin-path)/pachca-emulator" $(PREFIX)/bin/pachca-emulator
 
 bench:
 	./bench/run.sh

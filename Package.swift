@@ -25,18 +25,20 @@ let package = Package(
         .target(name: "ProfileYAML", dependencies: ["CYaml"]),
         // Time without ICU: the one timestamp implementation, TZif zone rules. No dependencies.
         .target(name: "Timekeeping"),
+        // Search and replace by Unicode scalars ("\r\n" is one Character): escapers, markers.
+        .target(name: "ScalarText"),
         // The pure core: desired state, live state, diff, plan. No I/O (effects are injected).
-        .target(name: "ProfileCore", dependencies: ["ProfileYAML", "Timekeeping"]),
+        .target(name: "ProfileCore", dependencies: ["ProfileYAML", "Timekeeping", "ScalarText"]),
         // The one HTTP client for the Pachca API (libcurl), retry policy, wire types.
-        .target(name: "PachcaAPI", dependencies: ["CCurl", "Timekeeping"]),
+        .target(name: "PachcaAPI", dependencies: ["CCurl", "Timekeeping", "ScalarText"]),
         // Edge: reads live state, decides avatar identity, executes plans.
         .target(name: "ProfileApply", dependencies: ["ProfileCore", "PachcaAPI"]),
         // Pure renderers: Plan/diagnostics → String.
-        .target(name: "ProfileRender", dependencies: ["ProfileCore", "ProfileYAML"]),
+        .target(name: "ProfileRender", dependencies: ["ProfileCore", "ProfileYAML", "ScalarText"]),
         .executableTarget(
             name: "pachca-profile",
             dependencies: [
-                "ProfileCore", "ProfileApply", "ProfileRender", "PachcaAPI",
+                "ProfileCore", "ProfileApply", "ProfileRender", "PachcaAPI", "ScalarText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // A local, spec-faithful Pachca API for tests, the demo and offline rehearsals.
@@ -46,6 +48,7 @@ let package = Package(
             dependencies: ["PachcaEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .testTarget(name: "TimekeepingTests", dependencies: ["Timekeeping"]),
+        .testTarget(name: "ScalarTextTests", dependencies: ["ScalarText"]),
         .testTarget(name: "ProfileYAMLTests", dependencies: ["ProfileYAML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ProfileCoreTests", dependencies: ["ProfileCore", "ProfileRender"], resources: [.copy("Fixtures")]),
         .testTarget(

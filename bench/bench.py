@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -303,6 +304,29 @@ header = [f"- date: {now}",
              "Python perf_counter + wait4 (peak RSS includes Python's own, an upper bound)")]
 if args.build_seconds is not None:
     header.append(f"- release build (included in the command's wall time): {args.build_seconds:.0f} s")
+
+
+def link_layout_line():
+    """How much of the recorded hot code (link/pachca-profile.ld) landed in .text.hot: a stale
+    recording shows here as a falling share, before it shows as memory."""
+    layout = os.path.join(args.repo, "link", "pachca-profile.ld")
+    try:
+        recorded = int(re.search(r"recorded: \d+ sections, (\d+) bytes", open(layout).read()).group(1))
+        sections = subprocess.run(["readelf", "-SW", os.path.join(args.bin, "pachca-profile")],
+                                  capture_output=True, text=True).stdout
+    except (OSError, AttributeError):
+        return None
+    hot = re.search(r"\.text\.hot\s+PROGBITS\s+\S+\s+\S+\s+([0-9a-f]+)", sections)
+    if not hot:
+        return "- link layout: no `.text.hot` in the binary (not linked by scripts/release-build.sh?)"
+    size = int(hot.group(1), 16)
+    return (f"- link layout: `.text.hot` {size / 1024:.0f} KiB, {100 * size / recorded:.0f} % of the "
+            f"{recorded / 1024:.0f} KiB that link/pachca-profile.ld recorded (rerun `make link-layout` when it falls)")
+
+
+layout_line = link_layout_line()
+if layout_line:
+    header.append(layout_line)
 table = "\n".join(header) + "\n\n" + "\n".join(rows) + "\n\n" + "\n".join(targets) + "\n"
 print(table)
 

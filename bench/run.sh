@@ -26,18 +26,17 @@ export NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1
 command_line="make bench"
 [ "$latency" != 50 ] || [ "$runs" != 15 ] && command_line="BENCH_LATENCY_MS=$latency BENCH_RUNS=$runs make bench"
 
-# The shipped build (make release): Swift stdlib and FoundationEssentials linked statically,
-# which halves start-up time (the dynamic linker dominated it). The CCurl target needs
-# libcurl4-openssl-dev for any build; .ci/run installs it.
-static_flags=(--static-swift-stdlib)
+# The shipped build (make release, scripts/release-build.sh): Swift stdlib and FoundationEssentials
+# linked statically, which halves start-up time (the dynamic linker dominated it), and the link
+# shaped for peak RSS. The CCurl target needs libcurl4-openssl-dev for any build; .ci/run installs it.
 build_s=""
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  echo "bench: swift build -c release ${static_flags[*]} --scratch-path $scratch" >&2
+  echo "bench: scripts/release-build.sh --scratch-path $scratch" >&2
   t0=$(date +%s)
-  swift build -c release "${static_flags[@]}" --scratch-path "$scratch" >&2
+  ./scripts/release-build.sh --scratch-path "$scratch" >&2
   build_s=$(( $(date +%s) - t0 ))
 fi
-bin=$(swift build -c release "${static_flags[@]}" --scratch-path "$scratch" --show-bin-path)
+bin=$(./scripts/release-build.sh --scratch-path "$scratch" --show-bin-path)
 [ -x "$bin/pachca-profile" ] && [ -x "$bin/pachca-emulator" ] || { echo "bench: no release binaries in $bin" >&2; exit 1; }
 
 json_tool=jq

@@ -31,11 +31,10 @@ if [ "$os" = linux ] && ! pkg-config --exists libcurl yaml-0.1 2>/dev/null; then
   fi
 fi
 
-# macOS ships the Swift runtime in the OS; Linux links it statically so no toolchain is needed.
-flags=(-c release --product pachca-profile)
-[ "$os" = linux ] && flags+=(--static-swift-stdlib)
-"$SWIFT" build "${flags[@]}"
-binary="$("$SWIFT" build "${flags[@]}" --show-bin-path)/pachca-profile"
+# The one release build: on Linux the Swift runtime is linked statically (no toolchain needed
+# where it runs) and the link is shaped for memory; macOS ships the runtime in the OS.
+SWIFT="$SWIFT" ./scripts/release-build.sh --product pachca-profile
+binary="$(SWIFT="$SWIFT" ./scripts/release-build.sh --product pachca-profile --show-bin-path)/pachca-profile"
 
 reported=$("$binary" --version)
 if [ "$reported" != "$version" ]; then

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ScalarText
 
 /// `multipart/form-data` with file parts (RFC 7578), written by hand: the avatar upload
 /// needs one part, and the emulator's parser is tested against this encoder.
@@ -17,7 +18,7 @@ public struct MultipartFormData: Sendable {
     public init(field: String, fileName: String, mimeType: String, content: Data,
                 boundary: String? = nil) {
         var chosen = boundary ?? Self.randomBoundary()
-        while boundary == nil, content.firstRange(of: Data(chosen.utf8)) != nil {
+        while boundary == nil, content.containsRun(Data(chosen.utf8)) {
             chosen = Self.randomBoundary()
         }
         self.boundary = chosen
@@ -44,12 +45,12 @@ public struct MultipartFormData: Sendable {
 
     /// Quoted-string value as browsers write it (WHATWG): `"` and CR/LF percent-encoded.
     static func quoted(_ s: String) -> String {
-        s.replacing("\"", with: "%22")
-            .replacing("\r", with: "%0D")
-            .replacing("\n", with: "%0A")
+        s.replacingScalars("\"", with: "%22")
+            .replacingScalars("\r", with: "%0D")
+            .replacingScalars("\n", with: "%0A")
     }
 
     static func headerSafe(_ s: String) -> String {
-        s.filter { $0 != "\r" && $0 != "\n" }
+        String(String.UnicodeScalarView(s.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ScalarText
 
 /// What went wrong below HTTP, in words: which host (and proxy) and libcurl's cause.
 public struct TransportFailure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -46,7 +47,7 @@ public struct TransportFailure: Error, Sendable, Equatable, CustomStringConverti
     var isRetryable: Bool {
         switch kind {
         case .dns, .connect, .timedOut, .dropped: return true
-        case .tls: return beforeRequest && !cause.contains("certificate")
+        case .tls: return beforeRequest && !cause.containsScalars("certificate")
         case .tooLarge, .badResponse, .other: return false
         }
     }

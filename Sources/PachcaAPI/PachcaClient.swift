@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Timekeeping
+import ScalarText
 
 /// The one client for the Pachca API: every command makes its calls through it. Transfers go
 /// through libcurl (`CurlEngine`: keep-alive reuse, HTTP/2 when offered); the client owns the
@@ -320,8 +321,8 @@ public final class PachcaClient: Sendable {
     func scrub(_ data: Data) -> Data {
         guard let raw = configuration.token?.raw, !raw.isEmpty else { return data }
         let text = String(decoding: data, as: UTF8.self)
-        guard text.contains(raw) else { return data }
-        return Data(text.replacing(raw, with: "<redacted>").utf8)
+        guard text.containsScalars(raw) else { return data }
+        return Data(text.replacingScalars(raw, with: "<redacted>").utf8)
     }
 
     static func snippet(_ data: Data) -> String {

@@ -9,6 +9,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ScalarText
 
 /// Scheme, host and port one call talks to, and the proxy libcurl will use for it.
 struct Endpoint: Sendable, Equatable {
@@ -30,7 +31,7 @@ struct Endpoint: Sendable, Equatable {
     /// reach the proxy in clear over plain http.
     var isLoopback: Bool { ClientConfiguration.isLoopback(host: host) }
 
-    var hostPort: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    var hostPort: String { host.containsScalars(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 /// The proxy variables as libcurl reads them, only to name the proxy in error messages
@@ -45,11 +46,11 @@ enum ProxyEnvironment {
         let candidates = scheme == "https" ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy"]
         guard let raw = value(candidates + ["all_proxy", "ALL_PROXY"]) else { return nil }
         var rest = Substring(raw)
-        if let scheme = rest.firstRange(of: "://") { rest = rest[scheme.upperBound...] }
+        if let scheme = rest.firstScalarRange(of: "://") { rest = rest[scheme.upperBound...] }
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }  // no credentials in messages
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
         guard !rest.isEmpty else { return nil }
-        let hasPort = rest.last.map(\.isNumber) == true && rest.contains(":") && !rest.hasSuffix("]")
+        let hasPort = rest.last.map(\.isNumber) == true && rest.containsScalars(":") && !rest.hasSuffix("]")
         return hasPort ? String(rest) : "\(rest):1080"
     }
 
@@ -96,7 +97,7 @@ extension PachcaClient {
         case CURLE_GOT_NOTHING:
             return make(.dropped, "the server closed the connection without a response")
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR:
-            if detail.contains("CONNECT") || (error.beforeRequest && endpoint.proxy != nil) {
+            if detail.containsScalars("CONNECT") || (error.beforeRequest && endpoint.proxy != nil) {
                 return make(.connect, "the proxy refused the tunnel" + (detail.isEmpty ? "" : " (\(detail))"),
                             beforeRequest: true)
             }

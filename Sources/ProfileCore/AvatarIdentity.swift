@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ScalarText
 
 /// What `apply` remembers of its last avatar upload: `.<profile>.state.json` (SPEC §5).
 /// Small, token-free, safe to commit or cache.
@@ -74,7 +75,7 @@ public enum AvatarIdentity {
     /// The 64-hex sha256 in a URL's last path component, as `uploadFileName` writes it.
     static func contentHash(inFileNameOf url: String) -> String? {
         let name = url.split(separator: "/").last.map(String.init) ?? url
-        guard let range = name.firstRange(of: "avatar-") else { return nil }
+        guard let range = name.firstScalarRange(of: "avatar-") else { return nil }
         let hex = name[range.upperBound...].prefix(64)
         guard hex.count == 64, hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
         return String(hex)

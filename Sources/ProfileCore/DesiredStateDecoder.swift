@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import ProfileYAML
+import ScalarText
 
 /// The outcome of decoding one file: the desired state (nil iff any error) and every finding.
 public struct DecodeResult: Sendable, Equatable {
@@ -413,7 +414,7 @@ enum TokenKey {
 enum Suggest {
     /// The known key nearest to a misspelt one, if it is near enough to be a typo.
     static func nearest(to key: String, among known: [String]) -> String? {
-        let lowered = key.lowercased().replacing("-", with: "_")
+        let lowered = key.lowercased().replacingScalars("-", with: "_")
         var best: (String, Int)?
         for candidate in known {
             let d = distance(Array(lowered.unicodeScalars), Array(candidate.unicodeScalars))
@@ -462,7 +463,7 @@ extension YAMLNode {
 extension String {
     /// Evidence stays short even when the value is a whole paragraph.
     var truncatedForMessage: String {
-        let oneLine = replacing("\n", with: "\\n")
+        let oneLine = replacingScalars("\r", with: "\\r").replacingScalars("\n", with: "\\n")
         return oneLine.count > 40 ? String(oneLine.prefix(37)) + "…" : oneLine
     }
 }

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ScalarText
 
 /// The one JSON policy for every document this tool writes (SPEC §2): `--json` output of every
 /// command, the error document, and the saved plan file. Keys are sorted and snake_case
@@ -50,7 +51,7 @@ public enum JSONDocument {
     public static func describe(_ error: any Error) -> String {
         func field(_ path: [any CodingKey]) -> String {
             let names = path.map { $0.intValue.map { "[\($0)]" } ?? snakeCase($0.stringValue) }
-            return names.isEmpty ? "the document" : names.joined(separator: ".").replacing(".[", with: "[")
+            return names.isEmpty ? "the document" : names.joined(separator: ".").replacingScalars(".[", with: "[")
         }
         switch error as? DecodingError {
         case .keyNotFound(let key, let context)?:

@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import ScalarText
 
 /// Where and for whom a saved plan was made (SPEC §9): the API base URL, the token owner's id
 /// and every subject's id. `apply --plan` refuses a plan whose binding differs from the run's.
@@ -20,7 +21,7 @@ public struct PlanBinding: Sendable, Equatable, Codable {
     public static func normalizedAPIURL(_ url: String) -> String {
         var text = url
         while text.hasSuffix("/") { text.removeLast() }
-        if let scheme = text.firstRange(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
+        if let scheme = text.firstScalarRange(of: "://"), let at = text[scheme.upperBound...].firstIndex(of: "@"),
            !text[scheme.upperBound..<at].contains("/") {
             text.removeSubrange(scheme.upperBound...at)
         }

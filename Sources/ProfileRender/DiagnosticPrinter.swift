@@ -4,6 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import ProfileCore
+import ScalarText
 
 /// One file's findings, as `validate --json` reports them.
 public struct FileDiagnostics: Sendable, Equatable {
@@ -71,13 +72,13 @@ public enum DiagnosticPrinter {
     }
 
     static func escapeData(_ s: String) -> String {
-        s.replacing("%", with: "%25")
-            .replacing("\r", with: "%0D")
-            .replacing("\n", with: "%0A")
+        s.replacingScalars("%", with: "%25")
+            .replacingScalars("\r", with: "%0D")
+            .replacingScalars("\n", with: "%0A")
     }
 
     static func escapeProperty(_ s: String) -> String {
-        escapeData(s).replacing(":", with: "%3A").replacing(",", with: "%2C")
+        escapeData(s).replacingScalars(":", with: "%3A").replacingScalars(",", with: "%2C")
     }
 
     /// The 1-based `line` of the file without its line break (LF, CRLF or a lone CR, as libyaml counts).

@@ -5,6 +5,7 @@ import Foundation
 #endif
 import ProfileCore
 import ProfileYAML
+import ScalarText
 
 /// The human view of a plan, Terraform-like, rendered from the same `Plan` as the JSON.
 public enum PlanText {
@@ -100,7 +101,7 @@ public enum PlanText {
     }
 
     static func quote(_ value: String, _ field: StatusField) -> String {
-        field == .isAway ? value : "\"\(InertText.line(value.replacing("\"", with: "\\\"")))\""
+        field == .isAway ? value : "\"\(InertText.line(value.replacingScalars("\"", with: "\\\"")))\""
     }
 }
 
@@ -142,7 +143,7 @@ public enum PlanMarkdown {
 
     static func cell(_ value: String?) -> String {
         guard let value else { return "—" }
-        return "`" + InertText.line(value).replacing("|", with: "\\|").replacing("`", with: "'") + "`"
+        return "`" + InertText.line(value).replacingScalars("|", with: "\\|").replacingScalars("`", with: "'") + "`"
     }
 }
 

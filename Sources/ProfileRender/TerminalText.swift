@@ -1,4 +1,5 @@
 import ProfileYAML
+import ScalarText
 
 /// The pure half of the CLI's output sink (issue 10): what any text must become before it
 /// reaches a terminal or a CI log, whoever wrote it.
@@ -32,8 +33,8 @@ public enum TerminalText {
     /// A line whose first non-blank characters are `::` or `##[` would be read by the GitHub
     /// Actions runner as a workflow command; its first character is escaped instead.
     public static func guardedLineStarts(_ text: String) -> String {
-        guard text.contains("::") || text.contains("##[") else { return text }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard text.containsScalars("::") || text.containsScalars("##[") else { return text }
+        var lines = text.linesByScalars().map(String.init)
         for index in lines.indices {
             let line = lines[index]
             let body = line.drop(while: { $0 == " " || $0 == "\t" })

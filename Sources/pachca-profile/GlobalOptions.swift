@@ -5,6 +5,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import PachcaAPI
+import ScalarText
 
 /// Options every subcommand that talks to the API accepts (SPEC §2, §3).
 struct GlobalOptions: ParsableArguments {
@@ -120,7 +121,7 @@ struct GlobalOptions: ParsableArguments {
     /// The configured URL, or an error that says what to write instead.
     func parsedAPIURL() throws -> URL {
         let configured = configuredAPIURL
-        if !configured.contains("://") {
+        if !configured.containsScalars("://") {
             let host = configured.split(separator: "/").first.map { String($0.split(separator: ":").first ?? $0) } ?? ""
             let scheme = ClientConfiguration.isLoopback(host: host) ? "http" : "https"
             throw CLIError(kind: .configuration, description:

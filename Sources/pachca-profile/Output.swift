@@ -164,9 +164,8 @@ struct CLIError: Error, CustomStringConvertible {
             else { CLIError(kind: .file, description: error.description) }
         case let error as ScheduleError: CLIError(kind: .configuration, description: error.description)
         // Our own error types say what failed in words; Foundation's texts never reach the user.
-        case let error as any CustomStringConvertible
-            where !(error is DecodingError) && !(error is EncodingError) && !(error is CocoaError):
-            .failure(error.description)
+        case is DecodingError, is EncodingError, is CocoaError: .failure("unexpected error: \(type(of: error))")
+        case let error as any CustomStringConvertible: .failure(error.description)
         default: .failure("unexpected error: \(type(of: error))")
         }
     }

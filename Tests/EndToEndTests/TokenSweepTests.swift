@@ -22,7 +22,7 @@ import Testing
         try h.write("token.txt", token + "\n")
         let summary = h.path("summary.md")
         let env = ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary]
-        FileManager.default.createFile(atPath: summary, contents: nil)
+        _ = FileManager.default.createFile(atPath: summary, contents: nil)
 
         let wrong = "SECRET-wrong/9+8&7=6-0123456789abcdef"
         let runs: [([String], [String: String])] = [

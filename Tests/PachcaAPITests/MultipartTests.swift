@@ -28,6 +28,19 @@ import Testing
         #expect(parts[0].body == Self.trickyImage)
     }
 
+    /// A CR or LF in a file name is percent-encoded even as a CRLF pair (one Character in
+    /// Swift), so it cannot end the Content-Disposition header.
+    @Test func fileNameCRLFIsEncoded() throws {
+        let form = MultipartFormData(field: "image", fileName: "a\r\nX-Injected: 1", mimeType: "image/png\r\nX: 2",
+                                     content: Data([1, 2, 3]))
+        let parts = try #require(parseMultipart(form.body, boundary: form.boundary))
+        #expect(parts.count == 1)
+        #expect(parts[0].fileName == "a%0D%0AX-Injected: 1")
+        #expect(parts[0].headers["x-injected"] == nil)
+        #expect(parts[0].headers["x"] == nil)
+        #expect(parts[0].headers["content-type"] == "image/pngX: 2")
+    }
+
     @Test func boundariesAreRandom() {
         let a = MultipartFormData(field: "image", fileName: "a", mimeType: "image/png", content: Data())
         let b = MultipartFormData(field: "image", fileName: "a", mimeType: "image/png", content: Data())

@@ -67,4 +67,14 @@ import Testing
 
             """)
     }
+
+    /// "\r\n" is one Character: a character-wise escaper left it whole, and the runner would
+    /// have read what follows as a new workflow command.
+    @Test func githubCommandsEscapeCRLF() {
+        let d = Diagnostic(severity: .error, file: "x\r\n.yaml", line: 1, column: 1, path: "",
+                           message: "bad\r\n::add-mask::x", notes: [])
+        let command = DiagnosticPrinter.githubCommands([d])
+        #expect(command == "::error file=x%0D%0A.yaml,line=1,col=1::bad%0D%0A::add-mask::x\n")
+        #expect(command.unicodeScalars.filter { $0 == "\n" || $0 == "\r" }.count == 1)
+    }
 }

@@ -16,6 +16,11 @@ import Testing
         #expect(TerminalText.guardedLineStarts(text) == "a\n\\u003A:error::x\n  \\u003A:warning::y\n\\u0023#[group]z\nb :: c")
     }
 
+    /// A CRLF line break ends a line for the runner too ("\r\n" is one Character in Swift).
+    @Test func noLineAfterACRLFStartsAWorkflowCommand() {
+        #expect(TerminalText.guardedLineStarts("a\r\n::error::x") == "a\r\n\\u003A:error::x")
+    }
+
     @Test func escapesAreJSONEscapes() {
         #expect(InertText.line("\u{1B}\u{E0001}\n") == "\\u001B\\uDB40\\uDC01\\u000A")
         #expect(InertText.line("В отпуске 🏖️ 👩‍💻") == "В отпуске 🏖️ 👩‍💻")

@@ -1,3 +1,6 @@
+// A plain target (test targets cannot be depended on), so `swift build -c release` compiles it too,
+// where the Testing module is not on the search path: then it is empty.
+#if canImport(Testing)
 import Testing
 
 /// Awaits, after each test body (also when it throws), the teardown of everything the test
@@ -44,3 +47,4 @@ public actor TeardownRegistry {
         steps = []
     }
 }
+#endif

@@ -27,7 +27,7 @@ func runCommand(_ program: String, _ args: [String], env: [String: String], cwd:
             process.environment = environment
             process.currentDirectoryURL = cwd
             let out = cwd.appendingPathComponent(".command-\(UUID().uuidString).out")
-            FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
             do {
                 let handle = try FileHandle(forWritingTo: out)
                 process.standardOutput = handle
