@@ -143,7 +143,8 @@ os.makedirs(vdir)
 shutil.copy(avatar_src, os.path.join(vdir, "me.png"))
 validate_files = []
 for i in range(100):
-    body = "version: 1\n"
+    # One person per file (§9: two files about the token owner are a duplicate).
+    body = f"version: 1\nuser: {2000 + i}\n"
     if i % 4 != 3:
         body += (f'status:\n  emoji: "{["💻", "🏖️", "🤒", "🚀"][i % 4]}"\n  title: "Статус номер {i}"\n'
                  f"  is_away: {'true' if i % 2 else 'false'}\n")

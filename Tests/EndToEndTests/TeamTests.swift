@@ -224,7 +224,8 @@ import Testing
         let journal = await h.emulator.journal().filter { $0.apiPath != nil }
         #expect(journal.count > 90)
         #expect(journal.filter { $0.status == 429 }.isEmpty)
-        // Never more than 46 starts in any one-second window (45/s, no burst).
+        // Never more than 45 starts in any one-second window (--rate, the first burst included);
+        // arrivals at the server may bunch by a request or two.
         let times = journal.map(\.time.timeIntervalSince1970).sorted()
         let busiest = times.indices.map { i in times[i...].prefix { $0 < times[i] + 1 }.count }.max() ?? 0
         #expect(busiest <= 46, "\(busiest) requests in one second")

@@ -32,17 +32,60 @@ import Testing
         }
     }
 
-    @Test func startsAreNeverCloserThanOneOverTheRate() async throws {
-        let s = Self.scheduler(rate: 200), log = Log()
+    /// A single profile's requests are not held back: at the default rate a plan's two reads and
+    /// an apply's token check start together.
+    @Test func theFirstFewStartTogether() async throws {
+        let s = Self.scheduler(rate: RequestScheduler.defaultRate), log = Log()
+        try await Self.fire(3, through: s, holding: 0.001, log: log)
+        let starts = await log.starts.sorted()
+        #expect(starts.count == 3)
+        #expect(starts.last! - starts.first! < 0.015, "the first 3 starts spread over \(starts.last! - starts.first!) s")
+    }
+
+    /// After the burst of 4, starts are paced at the rate: any run of starts spanning `T` seconds
+    /// holds at most `4 + rate × T` of them (a token bucket; a late start may catch up, never run ahead).
+    @Test func afterTheBurstStartsArePacedAtTheRate() async throws {
+        let rate = 200.0
+        let s = Self.scheduler(rate: rate), log = Log()
         try await Self.fire(40, through: s, holding: 0.001, log: log)
         let starts = await log.starts.sorted()
         #expect(starts.count == 40)
-        let gaps = zip(starts.dropFirst(), starts).map { $0 - $1 }
-        #expect(gaps.allSatisfy { $0 >= 1.0 / 200 - 0.0005 }, "a gap below 5 ms: \(gaps.min() ?? 0)")
-        // 40 starts at 200/s take at least 39 gaps of 5 ms, and not wildly more.
-        #expect(starts.last! - starts.first! >= 0.19)
+        for i in starts.indices {
+            for j in starts.indices where j > i {
+                let allowed = Double(RequestScheduler.defaultBurst) + rate * (starts[j] - starts[i]) + 0.1
+                #expect(Double(j - i + 1) <= allowed, "\(j - i + 1) starts within \(starts[j] - starts[i]) s")
+            }
+        }
+        // 36 paced starts at 200/s take at least 35 × 5 ms, and not wildly more.
+        #expect(starts.last! - starts.first! >= 0.17)
         #expect(starts.last! - starts.first! < 1.0)
         #expect(await s.started == 40)
+    }
+
+    /// SPEC §9: at most `--rate` requests in any one second, the burst included.
+    @Test func noSecondSeesMoreThanTheRate() async throws {
+        let s = Self.scheduler(rate: 50), log = Log()
+        try await Self.fire(70, through: s, holding: 0, log: log)
+        let starts = await log.starts.sorted()
+        #expect(starts.count == 70)
+        let busiest = starts.indices.map { i in starts[i...].prefix { $0 < starts[i] + 1 }.count }.max() ?? 0
+        #expect(busiest <= 50, "\(busiest) starts in one second")
+    }
+
+    /// Below one request per second: one per `1/rate` seconds, no burst.
+    @Test func aRateBelowOneIsOnePerPeriod() async throws {
+        let s = Self.scheduler(rate: 0.5)
+        #expect(s.burst == 1)
+        let t0 = RetryPolicy.monotonicNow()
+        try await s.acquire()
+        await s.release()
+        #expect(RetryPolicy.monotonicNow() - t0 < 0.1)
+        // The second is due two seconds after the first: still waiting a moment later.
+        let second = Task { try await s.acquire() }
+        try await Task.sleep(nanoseconds: 200_000_000)
+        #expect(await s.started == 1)
+        second.cancel()
+        await #expect(throws: CancellationError.self) { try await second.value }
     }
 
     @Test func atMostEightAreInFlight() async throws {
@@ -57,9 +100,11 @@ import Testing
         let pausedAt = RetryPolicy.monotonicNow()
         await s.pause(until: pausedAt + 0.2)
         try await Self.fire(5, through: s, holding: 0, log: log)
-        let starts = await log.starts
+        let starts = await log.starts.sorted()
         #expect(starts.count == 5)
         #expect(starts.allSatisfy { $0 >= pausedAt + 0.2 })
+        // No burst into a server that has just answered 429: paced from the end of the pause.
+        #expect(starts.last! - starts.first! >= 4.0 / 1000 - 0.0005)
     }
 
     @Test func aCancelledWaiterGivesItsPlaceBack() async throws {
