@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Records link/pachca-profile.ld: the code sections the release binary executes in `apply`, `plan`
-# (in sync, and with changes), `--version`, `validate` and `plan --json` against the emulator
+# (in sync with and without --state, and with changes), `--version`, `validate` and `plan --json` against the emulator
 # (`plan`'s first), as a linker script that gathers them into one output section, .text.hot,
 # in front of .text.
 # scripts/release-build.sh hands it to lld (issue 8: the kernel maps 64 KiB of the binary around
@@ -50,13 +50,14 @@ record() {
 }
 record apply apply --auto-approve "$profile"
 record plan plan "$profile"
+record plan-state plan --state "$work/profiles/.vacation.state.json" "$profile"
 record plan-changes plan "$work/profiles/working.yaml"
 record version --version
 record validate validate "$profile"
 record plan-json plan --json "$profile"
 
 # Sections are laid out in the order of first use over these recordings: plan's first.
-recordings=("$work"/plan.cg "$work"/plan-changes.cg "$work"/version.cg "$work"/validate.cg
+recordings=("$work"/plan.cg "$work"/plan-state.cg "$work"/plan-changes.cg "$work"/version.cg "$work"/validate.cg
             "$work"/plan-json.cg "$work"/apply.cg)
 python3 - "$work/link.map" link/pachca-profile.ld "${recordings[@]}" <<'PY'
 import bisect, re, sys

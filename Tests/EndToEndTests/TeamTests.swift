@@ -224,11 +224,12 @@ import Testing
         let journal = await h.emulator.journal().filter { $0.apiPath != nil }
         #expect(journal.count > 90)
         #expect(journal.filter { $0.status == 429 }.isEmpty)
-        // Never more than 45 starts in any one-second window (--rate, the first burst included);
-        // arrivals at the server may bunch by a request or two.
+        // At most 45 starts in any one-second window on our side (--rate, the first burst
+        // included; RequestSchedulerTests checks that exactly). The server sees arrivals, which
+        // bunch by a few when connections open at different speeds: still under its 50.
         let times = journal.map(\.time.timeIntervalSince1970).sorted()
         let busiest = times.indices.map { i in times[i...].prefix { $0 < times[i] + 1 }.count }.max() ?? 0
-        #expect(busiest <= 46, "\(busiest) requests in one second")
+        #expect(busiest <= 48, "\(busiest) requests in one second")
     }
 
     /// Against a limit of 20/s at --rate 45 the server answers 429s; every pause is honoured
