@@ -25,10 +25,9 @@ if [ "$version" = "source" ]; then
   elif [ "$(uname -s)" = "Darwin" ] && ! pkg-config --exists yaml-0.1 2>/dev/null; then
     brew install libyaml pkg-config
   fi
-  static=()
-  [ "$(uname -s)" = "Linux" ] && static=(--static-swift-stdlib)
-  swift build --package-path "$action_path" -c release ${static[@]+"${static[@]}"} --product pachca-profile
-  cp "$(swift build --package-path "$action_path" -c release ${static[@]+"${static[@]}"} --show-bin-path)/pachca-profile" "$install_root/bin/"
+  # The one release build (static Swift runtime on Linux, the link laid out for memory).
+  "$action_path/scripts/release-build.sh" --product pachca-profile
+  cp "$("$action_path/scripts/release-build.sh" --product pachca-profile --show-bin-path)/pachca-profile" "$install_root/bin/"
 else
   name=$("$action_path/scripts/release-name.sh" "$version") ||
     { echo "::error::pachca-profile: no release for $(uname -s); use version: source"; exit 1; }
