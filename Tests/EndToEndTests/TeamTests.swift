@@ -226,10 +226,10 @@ import Testing
         #expect(journal.filter { $0.status == 429 }.isEmpty)
         // At most 45 starts in any one-second window on our side (--rate, the first burst
         // included; RequestSchedulerTests checks that exactly). The server sees arrivals, which
-        // bunch by a few when connections open at different speeds: still under its 50.
+        // bunch by a few when connections open at different speeds: they must stay under its 50.
         let times = journal.map(\.time.timeIntervalSince1970).sorted()
         let busiest = times.indices.map { i in times[i...].prefix { $0 < times[i] + 1 }.count }.max() ?? 0
-        #expect(busiest <= 48, "\(busiest) requests in one second")
+        #expect(busiest < 50, "\(busiest) requests in one second")
     }
 
     /// Against a limit of 20/s at --rate 45 the server answers 429s; every pause is honoured
