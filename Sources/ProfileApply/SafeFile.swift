@@ -51,9 +51,9 @@ public enum SafeFile {
 
     public static func write(bytes: [UInt8], to path: String, refuseSymlink: Bool = false, mode: mode_t = 0o644) throws {
         if refuseSymlink, isSymlink(path) { throw WriteError.symlink(path) }
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let base = url.lastPathComponent
+        // Plain string work, not Foundation's URL (its code is mapped for nothing: issue 8).
+        let folder = LocalPath.directory(of: path)
+        let base = path.split(separator: "/").last.map(String.init) ?? path
         var temp = ""
         var fd: Int32 = -1
         for _ in 0..<16 {
