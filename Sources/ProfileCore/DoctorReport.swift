@@ -66,15 +66,38 @@ public struct DoctorReport: Encodable, Sendable {
         var scopes = [Scope(name: "profile:read", required: true, neededFor: reads),
                       Scope(name: "profile_status:read", required: true, neededFor: reads)]
         if let files {
-            let status = files.filter { $0.status.isManaged }.map(\.file)
-            let avatar = files.filter { $0.avatar.isManaged }.map(\.file)
+            // Files without `user:` are the token owner's own profile (/profile…); files with one
+            // go through the administrator endpoints (§9), whose scopes are others.
+            let own = files.filter { $0.user == nil }
+            let status = own.filter { $0.status.isManaged }.map(\.file)
+            let avatar = own.filter { $0.avatar.isManaged }.map(\.file)
             scopes.append(Scope(name: "profile_status:write", required: !status.isEmpty,
                                 neededFor: status.isEmpty ? "no given file manages status" : "status of \(status.joined(separator: ", "))"))
             scopes.append(Scope(name: "profile_avatar:write", required: !avatar.isEmpty,
                                 neededFor: avatar.isEmpty ? "no given file manages avatar" : "avatar of \(avatar.joined(separator: ", "))"))
+            let others = files.filter { $0.user != nil }
+            if !others.isEmpty {
+                let named = others.map(\.file).joined(separator: ", ")
+                let otherStatus = others.filter { $0.status.isManaged }.map(\.file)
+                let otherAvatar = others.filter { $0.avatar.isManaged }.map(\.file)
+                scopes.append(Scope(name: "users:read", required: true, neededFor: "user: of \(named)"))
+                scopes.append(Scope(name: "user_status:read", required: true, neededFor: "plan of \(named)"))
+                scopes.append(Scope(name: "user_status:write", required: !otherStatus.isEmpty,
+                                    neededFor: otherStatus.isEmpty ? "no given file with user: manages status"
+                                        : "status of \(otherStatus.joined(separator: ", "))"))
+                scopes.append(Scope(name: "user_avatar:write", required: !otherAvatar.isEmpty,
+                                    neededFor: otherAvatar.isEmpty ? "no given file with user: manages avatar"
+                                        : "avatar of \(otherAvatar.joined(separator: ", "))"))
+            }
         } else {
             scopes.append(Scope(name: "profile_status:write", required: true, neededFor: "apply of a file with status"))
             scopes.append(Scope(name: "profile_avatar:write", required: true, neededFor: "apply of a file with avatar"))
+            // Administrator scopes only matter to files about other people (teams, §9).
+            for (name, use) in [("users:read", "files with user:"), ("user_status:read", "files with user:"),
+                                ("user_status:write", "status in files with user:"),
+                                ("user_avatar:write", "avatar in files with user:")] {
+                scopes.append(Scope(name: name, required: false, neededFor: use))
+            }
         }
         scopes.append(Scope(name: "custom_properties:read", required: false, neededFor: "custom properties in show"))
         return scopes

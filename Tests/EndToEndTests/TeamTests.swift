@@ -106,6 +106,25 @@ import Testing
         #expect(await h.writes().isEmpty)
     }
 
+    /// `doctor FILE...` judges the administrator scopes too when a file names someone else.
+    @Test func doctorJudgesAdminScopesForFilesAboutOthers() async throws {
+        let h = try await Self.start(scopes: EmulatorConfiguration.allProfileScopes + [WorkspaceScopes.read, WorkspaceScopes.statusRead, WorkspaceScopes.statusWrite])
+        defer { Task { await h.stop() } }
+        let missing = try await h.run(["doctor", "team/anna.yaml", "team/boris.yaml"])
+        #expect(missing.exitCode == 3, "\(missing.stdout)")
+        #expect(missing.stdout.contains("missing user_avatar:write (avatar of team/anna.yaml)"), "\(missing.stdout)")
+        // Boris's file sets no avatar: that scope is not needed for it alone.
+        let boris = try await h.run(["doctor", "team/boris.yaml"])
+        #expect(boris.exitCode == 0, "\(boris.stdout)")
+        #expect(boris.stdout.contains("user_avatar:write (optional): no given file with user: manages avatar"), "\(boris.stdout)")
+        // The token owner's own file needs no administrator scope at all.
+        let own = try await h.run(["doctor", "--json", "team/me.yaml"])
+        #expect(own.exitCode == 0, "\(own.stdout)")
+        let names = (try Harness.json(own.stdout)["scopes"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(!names.contains("users:read"), "\(names)")
+        #expect(await h.writes().isEmpty)
+    }
+
     @Test func onePersonFailingLeavesTheOthersAppliedAndTheNextApplyFinishes() async throws {
         let h = try await Self.start()
         defer { Task { await h.stop() } }
