@@ -23,22 +23,26 @@ let package = Package(
         .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // YAML events → node tree with marks. No knowledge of the profile format.
         .target(name: "ProfileYAML", dependencies: ["CYaml"]),
-        // Time without ICU: the one timestamp implementation, TZif zone rules. No dependencies.
-        .target(name: "Timekeeping"),
+        // FoundationEssentials where the toolchain has it, Foundation elsewhere; and the C library
+        // (Glibc/Darwin) for the edge. One import each instead of a #if block in every file.
+        .target(name: "PortableFoundation"),
+        .target(name: "PortableLibc"),
+        // Time without ICU: the one timestamp implementation, TZif zone rules.
+        .target(name: "Timekeeping", dependencies: ["PortableFoundation"]),
         // Search and replace by Unicode scalars ("\r\n" is one Character): escapers, markers.
         .target(name: "ScalarText"),
         // The pure core: desired state, live state, diff, plan. No I/O (effects are injected).
-        .target(name: "ProfileCore", dependencies: ["ProfileYAML", "Timekeeping", "ScalarText"]),
+        .target(name: "ProfileCore", dependencies: ["PortableFoundation", "ProfileYAML", "Timekeeping", "ScalarText"]),
         // The one HTTP client for the Pachca API (libcurl), retry policy, wire types.
-        .target(name: "PachcaAPI", dependencies: ["CCurl", "Timekeeping", "ScalarText"]),
+        .target(name: "PachcaAPI", dependencies: ["CCurl", "PortableFoundation", "PortableLibc", "Timekeeping", "ScalarText"]),
         // Edge: reads live state, decides avatar identity, executes plans.
-        .target(name: "ProfileApply", dependencies: ["ProfileCore", "PachcaAPI"]),
+        .target(name: "ProfileApply", dependencies: ["PortableFoundation", "PortableLibc", "ProfileCore", "PachcaAPI"]),
         // Pure renderers: Plan/diagnostics → String.
-        .target(name: "ProfileRender", dependencies: ["ProfileCore", "ProfileYAML", "ScalarText"]),
+        .target(name: "ProfileRender", dependencies: ["PortableFoundation", "ProfileCore", "ProfileYAML", "ScalarText"]),
         .executableTarget(
             name: "pachca-profile",
             dependencies: [
-                "ProfileCore", "ProfileApply", "ProfileRender", "PachcaAPI", "ScalarText",
+                "PortableFoundation", "PortableLibc", "ProfileCore", "ProfileApply", "ProfileRender", "PachcaAPI", "ScalarText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // A local, spec-faithful Pachca API for tests, the demo and offline rehearsals.

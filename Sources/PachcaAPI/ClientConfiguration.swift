@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// Everything the client needs; the CLI builds it from flags and environment (SPEC §3).
 public struct ClientConfiguration: Sendable {

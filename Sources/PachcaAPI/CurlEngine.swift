@@ -1,15 +1,7 @@
 import CCurl
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortableLibc
 
 /// One HTTP exchange as libcurl should make it. Built by the client; never logged (it holds
 /// the Authorization header).

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ScalarText
 
 /// `multipart/form-data` with file parts (RFC 7578), written by hand: the avatar upload

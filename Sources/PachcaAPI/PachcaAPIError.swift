@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ScalarText
 
 /// What went wrong below HTTP, in words: which host (and proxy) and libcurl's cause.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// How the client retries (SPEC §6). A value with injected clock, sleep and jitter, so tests
 /// run retries without real waiting.

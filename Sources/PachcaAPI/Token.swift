@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// A bearer token that cannot leak through printing: `description`, `debugDescription` and
 /// string interpolation all give `<redacted>`. Only the client reads `raw`, to build the header.

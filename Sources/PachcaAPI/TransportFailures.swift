@@ -1,14 +1,6 @@
 import CCurl
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortableFoundation
+import PortableLibc
 import ScalarText
 
 /// Scheme, host and port one call talks to, and the proxy libcurl will use for it.

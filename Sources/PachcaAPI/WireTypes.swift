@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import Timekeeping
 
 // Wire types mirror the OpenAPI schemas. They decode tolerantly (only identifiers are

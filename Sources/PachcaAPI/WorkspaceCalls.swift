@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// `GET /users` (§9): one page of the workspace, at most 50 people, each a whole `User`
 /// (with `user_status` and `image_url`, so a listed person needs no further read).

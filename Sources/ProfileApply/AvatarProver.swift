@@ -1,13 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortableFoundation
+import PortableLibc
 import PachcaAPI
 import ProfileCore
 
@@ -38,27 +30,20 @@ public struct StateStore: Sendable {
     public let path: String
 
     public init(profilePath: String, override: String?) {
-        if let override { path = override; return }
-        path = Self.defaultPath(profilePath: profilePath, currentDirectory: Self.currentDirectory())
+        path = override ?? Self.defaultPath(profilePath: profilePath, currentDirectory: LocalPath.currentDirectory)
     }
 
     /// `.<name>.state.json` in the profile's folder, absolute (`profiles/me.yaml` run from `/r`
     /// → `/r/profiles/.me.state.json`). Plain string work: Foundation's `URL` here cost `plan`
     /// 0.35 MB of peak RSS in code pages (issue 8).
     static func defaultPath(profilePath: String, currentDirectory: String) -> String {
-        var absolute = profilePath.hasPrefix("/") ? profilePath : currentDirectory + "/" + profilePath
+        var absolute = LocalPath.absolute(profilePath, in: currentDirectory)
         while absolute.count > 1, absolute.hasSuffix("/") { absolute.removeLast() }
         let folder = LocalPath.directory(of: absolute)
-        var name = absolute.split(separator: "/", omittingEmptySubsequences: true).last.map(String.init) ?? ""
+        var name = LocalPath.fileName(of: absolute)
         // The extension goes, as with URL.deletingPathExtension: not a leading dot's.
         if let dot = name.lastIndex(of: "."), dot != name.startIndex { name = String(name[..<dot]) }
         return folder + (folder.hasSuffix("/") ? "" : "/") + ".\(name).state.json"
-    }
-
-    static func currentDirectory() -> String {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        guard getcwd(&buffer, buffer.count) != nil else { return "." }
-        return String(cString: buffer)
     }
 
     /// A record larger than this is not one of ours.

@@ -1,9 +1,5 @@
 import ProfileCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortableLibc
 
 /// The real disk for `ProfileFiles.expand`: `lstat`, so a symlink to a directory is never
 /// walked (no loops); a symlink to a file is a file (reading follows it, as for any file).

@@ -1,11 +1,16 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
+import PortableLibc
 
-/// Path arithmetic on the local file system's paths, as strings (no I/O).
+/// Path arithmetic on the local file system's paths, as strings (no I/O but the working
+/// directory, read once).
 public enum LocalPath {
+    /// The process's working directory; a run never changes it.
+    public static let currentDirectory: String = {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(cString: buffer)
+    }()
+
     public static func absolute(_ path: String, in directory: String) -> String {
         path.hasPrefix("/") ? path : directory + "/" + path
     }
@@ -14,6 +19,11 @@ public enum LocalPath {
     public static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// The last component: `profiles/me.yaml` → `me.yaml` (trailing slashes ignored).
+    public static func fileName(of path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 
     /// `relative(of: "/a/profiles/me.yaml", from: "/a/out")` → `../profiles/me.yaml`.

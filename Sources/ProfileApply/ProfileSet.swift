@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ProfileCore
 
 /// A run's desired-state files (§9): the arguments expanded (directories walked), every file

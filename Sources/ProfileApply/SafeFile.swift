@@ -1,18 +1,6 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import PachcaAPI
-#if canImport(Glibc)
-import Glibc
-private let systemRead = Glibc.read
-private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-import Darwin
-private let systemRead = Darwin.read
-private let systemWrite = Darwin.write
-#endif
+import PortableLibc
 
 /// Files the tool writes (state records, saved plans, exports) and reads back, safe against
 /// what a repository may ship and against concurrent runs (issue 10):
@@ -53,7 +41,7 @@ public enum SafeFile {
         if refuseSymlink, isSymlink(path) { throw WriteError.symlink(path) }
         // Plain string work, not Foundation's URL (its code is mapped for nothing: issue 8).
         let folder = LocalPath.directory(of: path)
-        let base = path.split(separator: "/").last.map(String.init) ?? path
+        let base = LocalPath.fileName(of: path)
         var temp = ""
         var fd: Int32 = -1
         for _ in 0..<16 {
@@ -90,31 +78,17 @@ public enum SafeFile {
 
     /// Reads a whole regular file of at most `maxBytes`, the size checked by `fstat` first.
     public static func read(_ path: String, maxBytes: Int, followSymlinks: Bool = true) -> ReadResult {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (followSymlinks ? 0 : O_NOFOLLOW))
-        guard fd >= 0 else {
-            let code = errno
+        switch BoundedFileRead.read(path, maxBytes: maxBytes, followSymlinks: followSymlinks) {
+        case .bytes(let bytes, _): return .contents(bytes)
+        case .notRegularFile: return .notRegularFile
+        case .tooLarge(let size): return .tooLarge(size: size)
+        case .failed(let code):
             switch code {
             case ENOENT, ENOTDIR: return .missing
             case ELOOP: return followSymlinks ? .unreadable("too many symbolic links") : .symlink
             default: return .unreadable(String(cString: strerror(code)))
             }
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return .unreadable(String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { return .notRegularFile }
-        if Int(info.st_size) > maxBytes { return .tooLarge(size: Int(info.st_size)) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(info.st_size))
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return .unreadable(String(cString: strerror(errno))) }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-            if bytes.count > maxBytes { return .tooLarge(size: bytes.count) }  // it grew after fstat
-        }
-        return .contents(bytes)
     }
 
     public static func isSymlink(_ path: String) -> Bool {

@@ -1,13 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortableFoundation
+import PortableLibc
 import PachcaAPI
 import ProfileCore
 
@@ -47,7 +39,7 @@ public enum SavedPlan {
     }
 
     public static func save(_ plan: Plan, binding: PlanBinding, to path: String,
-                            currentDirectory: String = FileManager.default.currentDirectoryPath) throws(Failure) {
+                            currentDirectory: String = LocalPath.currentDirectory) throws(Failure) {
         var bound = plan
         bound.binding = binding
         let folder = LocalPath.directory(of: LocalPath.absolute(path, in: currentDirectory))

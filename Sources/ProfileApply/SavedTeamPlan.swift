@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import PachcaAPI
 import ProfileCore
 
@@ -30,7 +26,7 @@ public enum SavedTeamPlan {
 
     /// Saves every profile that has a plan (a skipped, suspended person has none).
     public static func save(_ team: TeamPlan, client: PachcaClient, to path: String,
-                            currentDirectory: String = FileManager.default.currentDirectoryPath) async throws {
+                            currentDirectory: String = LocalPath.currentDirectory) async throws {
         let plans = team.profiles.compactMap(\.plan)
         let info = try await client.tokenInfo().info
         let apiURL = client.configuration.baseURL.absoluteString

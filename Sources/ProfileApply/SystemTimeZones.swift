@@ -1,14 +1,6 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ProfileCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortableLibc
 
 /// The system tz database (`tzdata`): TZif files under `$TZDIR` or `/usr/share/zoneinfo`.
 /// The edge half of time zones; the core parses the bytes (`TZif`) and never touches files.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// Why a write failed, typed: the exit status and the report depend on it.
 public struct WriteFailure: Sendable, Equatable, Error {

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ScalarText
 
 /// What `apply` remembers of its last avatar upload: `.<profile>.state.json` (SPEC §5).

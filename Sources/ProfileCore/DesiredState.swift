@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// A top-level key's three states: absent (unmanaged: never read, never touched),
 /// `null` (ensure there is none), or a value (ensure it is exactly this).

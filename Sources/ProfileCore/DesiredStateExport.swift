@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ProfileYAML
 
 /// The live profile as a desired-state file (`export`). Written through libyaml's emitter, so

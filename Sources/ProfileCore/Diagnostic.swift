@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// A finding about a desired-state file: where it is and what is wrong.
 /// Findings are values collected by the loader and printed by a separate sink

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// desired state + live state + now → plan. Pure (SPEC §5): reads no clock, file or network;
 /// the avatar's identity is proven at the edge and handed in, as are the zone of a schedule

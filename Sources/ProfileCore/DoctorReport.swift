@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// What `doctor` found (`docs/schemas/doctor.schema.json`). Checks run in order — URL,
 /// connection, API at that URL, token, scopes — and stop at the first cause; every key is
@@ -68,26 +64,15 @@ public struct DoctorReport: Encodable, Sendable {
         if let files {
             // Files without `user:` are the token owner's own profile (/profile…); files with one
             // go through the administrator endpoints (§9), whose scopes are others.
-            let own = files.filter { $0.user == nil }
-            let status = own.filter { $0.status.isManaged }.map(\.file)
-            let avatar = own.filter { $0.avatar.isManaged }.map(\.file)
-            scopes.append(Scope(name: "profile_status:write", required: !status.isEmpty,
-                                neededFor: status.isEmpty ? "no given file manages status" : "status of \(status.joined(separator: ", "))"))
-            scopes.append(Scope(name: "profile_avatar:write", required: !avatar.isEmpty,
-                                neededFor: avatar.isEmpty ? "no given file manages avatar" : "avatar of \(avatar.joined(separator: ", "))"))
-            let others = files.filter { $0.user != nil }
+            let own = files.filter { $0.user == nil }, others = files.filter { $0.user != nil }
+            scopes += [writeScope("profile_status:write", "status", own, { $0.status.isManaged }, none: "no given file"),
+                       writeScope("profile_avatar:write", "avatar", own, { $0.avatar.isManaged }, none: "no given file")]
             if !others.isEmpty {
                 let named = others.map(\.file).joined(separator: ", ")
-                let otherStatus = others.filter { $0.status.isManaged }.map(\.file)
-                let otherAvatar = others.filter { $0.avatar.isManaged }.map(\.file)
-                scopes.append(Scope(name: "users:read", required: true, neededFor: "user: of \(named)"))
-                scopes.append(Scope(name: "user_status:read", required: true, neededFor: "plan of \(named)"))
-                scopes.append(Scope(name: "user_status:write", required: !otherStatus.isEmpty,
-                                    neededFor: otherStatus.isEmpty ? "no given file with user: manages status"
-                                        : "status of \(otherStatus.joined(separator: ", "))"))
-                scopes.append(Scope(name: "user_avatar:write", required: !otherAvatar.isEmpty,
-                                    neededFor: otherAvatar.isEmpty ? "no given file with user: manages avatar"
-                                        : "avatar of \(otherAvatar.joined(separator: ", "))"))
+                scopes += [Scope(name: "users:read", required: true, neededFor: "user: of \(named)"),
+                           Scope(name: "user_status:read", required: true, neededFor: "plan of \(named)"),
+                           writeScope("user_status:write", "status", others, { $0.status.isManaged }, none: "no given file with user:"),
+                           writeScope("user_avatar:write", "avatar", others, { $0.avatar.isManaged }, none: "no given file with user:")]
             }
         } else {
             scopes.append(Scope(name: "profile_status:write", required: true, neededFor: "apply of a file with status"))
@@ -101,5 +86,13 @@ public struct DoctorReport: Encodable, Sendable {
         }
         scopes.append(Scope(name: "custom_properties:read", required: false, neededFor: "custom properties in show"))
         return scopes
+    }
+
+    /// A write scope: required when one of `files` manages `field`, optional (and saying so) otherwise.
+    private static func writeScope(_ name: String, _ field: String, _ files: [DesiredState],
+                                   _ manages: (DesiredState) -> Bool, none: String) -> Scope {
+        let managing = files.filter(manages).map(\.file)
+        return Scope(name: name, required: !managing.isEmpty,
+                     neededFor: managing.isEmpty ? "\(none) manages \(field)" : "\(field) of \(managing.joined(separator: ", "))")
     }
 }

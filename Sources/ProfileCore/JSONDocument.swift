@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ScalarText
 
 /// The one JSON policy for every document this tool writes (SPEC §2): `--json` output of every
@@ -135,3 +131,17 @@ public struct AlwaysPresent<Value: Encodable & Sendable>: Encodable, Sendable {
 }
 
 extension AlwaysPresent: Equatable where Value: Equatable {}
+
+extension AlwaysPresent: Decodable where Value: Decodable {
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        wrappedValue = container.decodeNil() ? nil : try container.decode(Value.self)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A missing key reads back as nil, as a plain optional does.
+    public func decode<Value: Decodable>(_ type: AlwaysPresent<Value>.Type, forKey key: Key) throws -> AlwaysPresent<Value> {
+        AlwaysPresent(wrappedValue: try decodeIfPresent(Value.self, forKey: key))
+    }
+}

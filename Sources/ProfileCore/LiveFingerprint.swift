@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// The live state a plan was computed against, reduced to normalized semantic fields
 /// (never raw bytes, never a possibly signed URL), so a stale plan can name what changed.

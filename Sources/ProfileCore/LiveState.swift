@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// Whose profile a plan is about. Today only `.me` (`/profile…`); the Teams work will add
 /// `.user(id)` (`/users/{id}/…`), which is why it is a value and not a hard-wired path.

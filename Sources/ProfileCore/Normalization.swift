@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// Semantic comparison of status fields (SPEC §5): the API may echo a value in another
 /// form than it was sent, so the diff never compares text as text.

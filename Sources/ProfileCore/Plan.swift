@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 public enum Resource: String, Sendable, Codable, CaseIterable { case status, avatar }
 public enum Action: String, Sendable, Codable { case create, update, delete }
@@ -43,9 +39,10 @@ public struct StatusSnapshot: Sendable, Equatable, Codable {
     public var emoji: String
     public var title: String
     public var isAway: Bool
-    public var awayMessage: String?
+    // Every key is written, null when absent: the JSON plan schema is fixed.
+    @AlwaysPresent public var awayMessage: String?
     /// Canonical UTC form, `2025-03-10T20:59:59.000Z`.
-    public var expiresAt: String?
+    @AlwaysPresent public var expiresAt: String?
 
     public init(_ status: StatusFields) {
         emoji = status.emoji; title = status.title; isAway = status.isAway
@@ -61,18 +58,6 @@ public struct StatusSnapshot: Sendable, Equatable, Codable {
         case .awayMessage: awayMessage
         case .expiresAt: expiresAt
         }
-    }
-
-    // Snake_case comes from the one JSON policy (`JSONDocument`), so the keys decode back too.
-    enum CodingKeys: String, CodingKey { case emoji, title, isAway, awayMessage, expiresAt }
-    // Always write every key (null when absent): the JSON plan schema is fixed.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(emoji, forKey: .emoji)
-        try c.encode(title, forKey: .title)
-        try c.encode(isAway, forKey: .isAway)
-        try c.encode(awayMessage, forKey: .awayMessage)
-        try c.encode(expiresAt, forKey: .expiresAt)
     }
 }
 

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ScalarText
 
 /// Where and for whom a saved plan was made (SPEC §9): the API base URL, the token owner's id

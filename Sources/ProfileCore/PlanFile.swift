@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// `plan --out` / `apply --plan`: the plan as a JSON artifact, and the stale check.
 public enum PlanFile {

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// What `show` displays: the live profile, its status and custom properties.
 public struct ProfileView: Sendable, Equatable {

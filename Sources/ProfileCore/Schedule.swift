@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// `timezone:` — an IANA name from the tz database, or `profile`: the person's own Pachca
 /// `time_zone`, known only once the live profile is read (SPEC §10).

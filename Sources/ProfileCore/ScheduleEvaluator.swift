@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// What a file asks for at one instant (SPEC §10).
 public struct ScheduleEvaluation: Sendable, Equatable {

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// Whose profile one file describes, once resolved (the JSON `subject` of §9).
 public struct SubjectPerson: Sendable, Equatable, Codable {

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// `timeline`: the status in force from each instant it changes, over a period (SPEC §10).
 /// Pure: the period and the zone are arguments.

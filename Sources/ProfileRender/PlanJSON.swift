@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ProfileCore
 
 /// `plan --json` (SPEC §2; `docs/schemas/plan.schema.json`). The one JSON policy: keys sorted

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ProfileCore
 
 /// `apply --json` of a team run (§9), additive to the single-profile document of §2: every

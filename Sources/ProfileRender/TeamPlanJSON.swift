@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ProfileCore
 
 /// The JSON plan of a team run (§9), additive to the single-profile document of §2: every
@@ -14,16 +10,9 @@ public enum TeamPlanJSON {
     }
 
     struct SubjectJSON: Encodable {
-        var id: Int; var nickname: String?; var email: String?; var isSelf: Bool
+        var id: Int; @AlwaysPresent var nickname: String?; @AlwaysPresent var email: String?; var isSelf: Bool
         init(_ p: SubjectPerson) { id = p.id; nickname = p.nickname; email = p.email; isSelf = p.isSelf }
         enum CodingKeys: String, CodingKey { case id, nickname, email, isSelf = "self" }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(id, forKey: .id)
-            try c.encode(nickname, forKey: .nickname)
-            try c.encode(email, forKey: .email)
-            try c.encode(isSelf, forKey: .isSelf)
-        }
     }
 
     /// A §2 change with the file and person it belongs to.
@@ -39,16 +28,10 @@ public enum TeamPlanJSON {
     }
 
     struct ProfileJSON: Encodable {
-        var file: String; var subject: SubjectJSON; var hasChanges: Bool; var nextChangeAt: String?; var skipped: String?
-        enum CodingKeys: String, CodingKey { case file, subject, hasChanges = "has_changes", nextChangeAt = "next_change_at", skipped }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(file, forKey: .file)
-            try c.encode(subject, forKey: .subject)
-            try c.encode(hasChanges, forKey: .hasChanges)
-            try c.encode(nextChangeAt, forKey: .nextChangeAt)  // §10: when this profile's desired state next changes
-            if let skipped { try c.encode(skipped, forKey: .skipped) }
-        }
+        var file: String; var subject: SubjectJSON; var hasChanges: Bool
+        /// §10: when this profile's desired state next changes (always written); `skipped` only when set.
+        @AlwaysPresent var nextChangeAt: String?
+        var skipped: String?
     }
 
     struct Document: Encodable {

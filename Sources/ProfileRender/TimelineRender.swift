@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ProfileCore
 import ProfileYAML
 
@@ -57,37 +53,18 @@ public enum TimelineJSON {
     struct Document: Encodable {
         var formatVersion = "1"
         var file: String
-        var timezone: String?
+        @AlwaysPresent var timezone: String?
         var from: String
         var until: String
         var entries: [Entry]
-        enum CodingKeys: String, CodingKey { case formatVersion = "format_version", file, timezone, from, until, entries }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(formatVersion, forKey: .formatVersion)
-            try c.encode(file, forKey: .file)
-            try c.encode(timezone, forKey: .timezone)
-            try c.encode(from, forKey: .from)
-            try c.encode(until, forKey: .until)
-            try c.encode(entries, forKey: .entries)
-        }
     }
     /// `status` is null for "no status" and when unmanaged; `managed` tells the two apart.
     struct Entry: Encodable {
         var at: String
         var local: String
-        var window: String?
+        @AlwaysPresent var window: String?
         var managed: Bool
-        var status: StatusSnapshot?
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(at, forKey: .at)
-            try c.encode(local, forKey: .local)
-            try c.encode(window, forKey: .window)
-            try c.encode(managed, forKey: .managed)
-            try c.encode(status, forKey: .status)
-        }
-        enum CodingKeys: String, CodingKey { case at, local, window, managed, status }
+        @AlwaysPresent var status: StatusSnapshot?
     }
 
     public static func render(_ entries: [TimelineEntry], file: String, zone: ZoneRules?, from: Date, until: Date) throws -> String {

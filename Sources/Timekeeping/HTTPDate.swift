@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 extension Timestamp {
     /// Lowercased: month names are matched case-insensitively, as recipients should.

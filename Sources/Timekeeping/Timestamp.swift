@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 
 /// The product's one timestamp implementation (parse, format, compare as instants), shared by
 /// the core and the API client. ISO-8601 timestamps as the format accepts them: a date, a time and an offset, e.g.

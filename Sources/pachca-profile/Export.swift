@@ -1,9 +1,5 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import PachcaAPI
 import ProfileApply
 import ProfileCore
@@ -37,8 +33,8 @@ struct ExportCommand: AsyncParsableCommand {
                     do { try SafeFile.write(bytes: Array(bytes), to: avatarOut) } catch {
                         throw CLIError(kind: .file, description: "cannot write avatar to \(avatarOut): \(FileProblem.describe(error, path: avatarOut))")
                     }
-                    let base = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path }
-                        ?? FileManager.default.currentDirectoryPath
+                    let base = output.map { LocalPath.directory(of: LocalPath.absolute($0, in: LocalPath.currentDirectory)) }
+                        ?? LocalPath.currentDirectory
                     avatar = .path(LocalPath.relative(of: avatarOut, from: base))
                 } else {
                     avatar = .none

@@ -1,19 +1,11 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
 import ProfileYAML
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PortableLibc
 
 /// Human output to stdout, diagnostics to stderr (SPEC §2), all through `OutputSink`.
 /// Written with write(2) on the descriptors: Swift 6 does not allow touching the global C
@@ -36,11 +28,7 @@ enum Output {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeMutableBytes { raw in
-                #if canImport(Glibc)
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                #else
-                Darwin.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                #endif
+                systemWrite(fd, raw.baseAddress! + offset, raw.count - offset)
             }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }

@@ -1,18 +1,8 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import Dispatch
 import ProfileCore
-#if canImport(Glibc)
-import Glibc
-private let systemExit = Glibc.exit
-#elseif canImport(Darwin)
-import Darwin
-private let systemExit = Darwin.exit
-#endif
+import PortableLibc
 
 /// Exit statuses of SPEC §4, as `ExitCode` values (`success` 0 and `failure` 1 come with it). They differ from the official `@pachca/cli`
 /// (2 = usage, 4 = not found).

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import ProfileApply
 
 /// The CLI's side of state-record locking: the wait is bounded (`PACHCA_LOCK_TIMEOUT`

@@ -1,16 +1,7 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import PortableFoundation
 import PachcaAPI
-#if canImport(Glibc)
-import Glibc
-private let systemRead = Glibc.read
-#elseif canImport(Darwin)
-import Darwin
-private let systemRead = Darwin.read
-#endif
+import ProfileApply
+import PortableLibc
 
 /// Where the token comes from (SPEC §3: flag, then file, then environment), checked so that
 /// it can never leak or be silently mangled: every candidate is registered with the output
@@ -61,38 +52,24 @@ enum TokenSource {
     /// Reads a token file: exit 3 when it is missing, not a regular file or too large; a
     /// warning (as ssh gives for a key) when others can read or change it.
     static func read(tokenFile path: String) throws -> String {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
+        let bytes: [UInt8]
+        switch BoundedFileRead.read(path, maxBytes: maxTokenFileBytes) {
+        case .bytes(let read, let mode):
+            bytes = read
+            if mode & 0o077 != 0 {
+                let permissions = String(mode & 0o777, radix: 8)
+                Output.stderr("warning: token file \(path) is accessible by others (mode 0\(permissions)); run: chmod 600 \(path)")
+            }
+        case .failed(let code):
             switch code {
             case ENOENT, ENOTDIR: throw CLIError.authentication("token file \(path) does not exist")
             case EACCES, EPERM: throw CLIError.authentication("token file \(path) cannot be read: permission denied")
             default: throw CLIError.authentication("token file \(path) cannot be read: \(String(cString: strerror(code)))")
             }
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw CLIError.authentication("token file \(path) cannot be read") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
+        case .notRegularFile:
             throw CLIError.authentication("token file \(path) is not a regular file")
-        }
-        guard Int(info.st_size) <= maxTokenFileBytes else {
-            throw CLIError.authentication("token file \(path) is \(info.st_size) bytes: too large for a token (at most \(maxTokenFileBytes))")
-        }
-        if info.st_mode & 0o077 != 0 {
-            let mode = String(info.st_mode & 0o777, radix: 8)
-            Output.stderr("warning: token file \(path) is accessible by others (mode 0\(mode)); run: chmod 600 \(path)")
-        }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while bytes.count <= maxTokenFileBytes {
-            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; throw CLIError.authentication("token file \(path) cannot be read") }
-            if n == 0 { break }
-            bytes.append(contentsOf: chunk[0..<n])
-        }
-        guard bytes.count <= maxTokenFileBytes else {
-            throw CLIError.authentication("token file \(path) is too large for a token (at most \(maxTokenFileBytes) bytes)")
+        case .tooLarge(let size):
+            throw CLIError.authentication("token file \(path) is \(size) bytes: too large for a token (at most \(maxTokenFileBytes))")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw CLIError.authentication("token file \(path) is not UTF-8 text")

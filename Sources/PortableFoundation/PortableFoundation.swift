@@ -1,0 +1,7 @@
+// One import for Foundation's value types in every product module: FoundationEssentials where
+// the toolchain has it (Linux: no ICU, half the binary; issue 8), full Foundation elsewhere.
+#if canImport(FoundationEssentials)
+@_exported import FoundationEssentials
+#else
+@_exported import Foundation
+#endif
