@@ -34,96 +34,74 @@ extension FileReading {
     }
 }
 
-/// Applies exactly a plan's changes, then re-reads live state and verifies them.
-/// Status and avatar writes are independent: they run concurrently and one failing
-/// neither stops nor undoes the other.
+/// The one executor, for one profile or a thousand: the scope preflight, the writes (every
+/// profile and, within one, status and avatar concurrently: one failing neither stops nor undoes
+/// another), and the verification re-read. The state-record locks are taken before planning
+/// (`StateLocks`), so a concurrent apply's writes are seen by the plan.
 public struct Executor: Sendable {
     public let client: PachcaClient
-    public let subject: Subject
-    public let stateStore: StateStore
+    /// `--state` for a run of one file.
+    public let stateOverride: String?
     public let files: any FileReading
-    /// How verification re-reads the live state; nil: `LiveReader`. A team run passes its read
-    /// planner, so many people are verified with a few pages instead of one read each (§9).
-    public var rereadLive: (@Sendable () async throws -> LiveState)?
 
-    public init(client: PachcaClient, subject: Subject = .me, stateStore: StateStore,
-                files: any FileReading = LocalFileSystem()) {
-        self.client = client; self.subject = subject; self.stateStore = stateStore; self.files = files
+    public init(client: PachcaClient, stateOverride: String? = nil, files: any FileReading = LocalFileSystem()) {
+        self.client = client; self.stateOverride = stateOverride; self.files = files
     }
 
-    /// The scopes a plan's writes need (SPEC §6): avatar scope only when the avatar changes.
+    /// The scopes one profile's writes need: the avatar scope only when the avatar changes, the
+    /// administrator ones for someone else's profile (`ScopeCatalogue`).
     public static func requiredScopes(for plan: Plan) -> [String] {
-        var scopes: [String] = []
-        // Someone else's profile needs the administrator scopes (§9).
-        let own = plan.subject == .me
-        if plan.change(for: .status) != nil { scopes.append(own ? "profile_status:write" : "user_status:write") }
-        if plan.change(for: .avatar) != nil { scopes.append(own ? "profile_avatar:write" : "user_avatar:write") }
-        return scopes
+        plan.changes.map { ScopeCatalogue.write($0.resource, of: plan.subject) }
     }
 
-    /// Checks with `GET /oauth/token/info` that every needed scope is granted, before any write.
-    /// `prefetched` is a token-info read started alongside the live reads (saves a round trip
-    /// when no prompt stands between plan and apply).
-    public func preflight(_ plan: Plan, prefetched: Task<WireTokenInfo, any Error>? = nil) async throws {
-        let needed = Self.requiredScopes(for: plan)
-        guard !needed.isEmpty else { return }
+    /// Checks with `GET /oauth/token/info` that every needed scope is granted, before any write;
+    /// a missing scope names the first file that needs it. `prefetched`: a token-info read
+    /// started alongside the live reads (saves a round trip when no prompt stands in between).
+    public func preflight(_ run: RunPlan, prefetched: Task<WireTokenInfo, any Error>? = nil) async throws {
+        let needs = run.profiles.flatMap { p in (p.plan.map(Self.requiredScopes) ?? []).map { (scope: $0, file: p.file) } }
+        guard !needs.isEmpty else { return }
         let info: WireTokenInfo
         if let prefetched { info = try await prefetched.value } else { info = try await client.tokenInfo().info }
-        let missing = needed.filter { !info.scopes.contains($0) }
-        if !missing.isEmpty { throw ApplyError.missingScopes(missing) }
-    }
-
-    public func apply(_ plan: Plan, now: @Sendable () -> Date = Date.init) async -> ApplyReport {
-        async let statusOutcome = applyStatus(plan)
-        async let avatarOutcome = applyAvatar(plan)
-        let (status, avatar) = await (statusOutcome, avatarOutcome)
-        let outcomes = [status, avatar].compactMap { $0 }
-        var report = ApplyReport(outcomes: outcomes, convergenceProblems: [], verificationError: nil)
-        let unknown = outcomes.contains { if case .failed(let f) = $0.result { f.kind == .outcomeUnknown } else { false } }
-        guard !report.applied.isEmpty || unknown else { return report }
-        await verify(plan, report: &report, now: now)
-        return report
-    }
-
-    private func applyStatus(_ plan: Plan) async -> ResourceOutcome? {
-        guard let change = plan.change(for: .status) else { return nil }
-        do {
-            switch change.action {
-            case .create, .update:
-                guard case .value(let status) = plan.desired.status else { return nil }
-                _ = try await client.putStatus(subject.apiSubject, WireStatusUpdate(status))
-            case .delete:
-                try await client.deleteStatus(subject.apiSubject)
-            }
-            return ResourceOutcome(change: change, result: .applied)
-        } catch {
-            return ResourceOutcome(change: change, result: .failed(Self.failure(error)))
+        var reported = Set<String>()
+        let missing = needs.filter { !info.scopes.contains($0.scope) && reported.insert($0.scope).inserted }
+        if !missing.isEmpty {
+            throw ApplyError.missingScopes(missing.map { "\($0.scope) (first needed by \($0.file))" })
         }
     }
 
-    private func applyAvatar(_ plan: Plan) async -> ResourceOutcome? {
-        guard let change = plan.change(for: .avatar) else { return nil }
-        do {
-            switch change.action {
-            case .create, .update:
-                guard let file = change.avatarAfter else { return nil }
-                // Re-hash at apply: what is uploaded must be exactly what the plan showed.
-                let bytes = try files.currentBytes(of: file)
-                let digest = SHA256.hex(bytes)
-                guard digest == file.sha256 else {
-                    throw ApplyError.avatarFileChanged(path: file.declaredPath, planned: file.sha256, now: digest)
+    /// Writes every changing profile, then verifies it; the report lists every outcome.
+    public func apply(_ run: RunPlan, now: @escaping @Sendable () -> Date = Date.init) async -> RunReport {
+        var changing: [(Int, ProfilePlan, Plan)] = []
+        for (index, profile) in run.profiles.enumerated() {
+            if let plan = profile.plan, plan.hasChanges { changing.append((index, profile, plan)) }
+        }
+        let single = run.profiles.count == 1
+        // Others are verified together through the read planner; the owner through /profile….
+        let rereader = TeamRereader(client: client, ids: Set(changing.compactMap { $0.1.person.isSelf ? nil : $0.1.person.id }))
+        let done = await withTaskGroup(of: (Int, ProfilePlan, ApplyReport).self) { group -> [(Int, ProfilePlan, ApplyReport)] in
+            for (index, profile, plan) in changing {
+                let store = StateStore(profilePath: plan.file, override: single ? stateOverride : nil)
+                let writer = ProfileWriter(client: client, plan: plan, stateStore: store, files: files,
+                                           reread: Self.reread(profile.person, client: client, rereader: rereader))
+                group.addTask {
+                    let report = await writer.apply(now: now)
+                    if !profile.person.isSelf { await rereader.finished(profile.person.id) }
+                    return (index, profile, report)
                 }
-                // The URL it answers is not recorded: verification records the one a GET shows.
-                _ = try await client.putAvatar(subject.apiSubject, image: Data(bytes),
-                                               fileName: AvatarIdentity.uploadFileName(for: file),
-                                               mimeType: file.format.mimeType)
-            case .delete:
-                try await client.deleteAvatar(subject.apiSubject)
             }
-            return ResourceOutcome(change: change, result: .applied)
-        } catch {
-            return ResourceOutcome(change: change, result: .failed(Self.failure(error)))
+            var out: [(Int, ProfilePlan, ApplyReport)] = []
+            for await item in group { out.append(item) }
+            return out
         }
+        return RunReport(run: run, results: done.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) })
+    }
+
+    /// How a person's live state is read again after the writes.
+    static func reread(_ person: SubjectPerson, client: PachcaClient,
+                       rereader: TeamRereader) -> @Sendable () async throws -> LiveState {
+        if person.isSelf { return { try await LiveReader(client: client, subject: .me).read() } }
+        let id = person.id
+        return { try await rereader.live(of: id) }
     }
 
     /// A write's error, typed: refused, not authorized, local, or with an unknown outcome.
@@ -148,102 +126,211 @@ public struct Executor: Sendable {
             return WriteFailure(.outcomeUnknown, "unexpected error (\(type(of: error)))")
         }
     }
+}
+
+/// The writes of one profile's plan, exactly its changes with their own payloads, then the
+/// re-read that verifies them and the state record of what was written.
+struct ProfileWriter: Sendable {
+    let client: PachcaClient
+    let plan: Plan
+    let stateStore: StateStore
+    let files: any FileReading
+    let reread: @Sendable () async throws -> LiveState
+
+    var subject: APISubject { plan.subject.apiSubject }
+
+    func apply(now: @Sendable () -> Date) async -> ApplyReport {
+        async let statusOutcome = writeStatus()
+        async let avatarOutcome = writeAvatar()
+        let (status, avatar) = await (statusOutcome, avatarOutcome)
+        let outcomes = [status, avatar].compactMap { $0 }
+        var report = ApplyReport(outcomes: outcomes, convergenceProblems: [], verificationError: nil)
+        let unknown = outcomes.contains { if case .failed(let f) = $0.result { f.kind == .outcomeUnknown } else { false } }
+        guard !report.applied.isEmpty || unknown else { return report }
+        await verify(&report, now: now)
+        return report
+    }
+
+    private func writeStatus() async -> ResourceOutcome? {
+        guard let change = plan.statusChange else { return nil }
+        return await outcome(of: .status(change)) { try await write(change) }
+    }
+
+    private func writeAvatar() async -> ResourceOutcome? {
+        guard let change = plan.avatarChange else { return nil }
+        return await outcome(of: .avatar(change)) { try await write(change) }
+    }
+
+    private func outcome(of change: Change, _ write: () async throws -> Void) async -> ResourceOutcome {
+        do {
+            try await write()
+            return ResourceOutcome(change: change, result: .applied)
+        } catch {
+            return ResourceOutcome(change: change, result: .failed(Executor.failure(error)))
+        }
+    }
+
+    private func write(_ change: StatusChange) async throws {
+        switch change {
+        case .create(let status), .update(_, let status):
+            _ = try await client.putStatus(subject, WireStatusUpdate(status))
+        case .delete:
+            try await client.deleteStatus(subject)
+        }
+    }
+
+    private func write(_ change: AvatarChange) async throws {
+        switch change {
+        case .create(let file), .update(_, let file, _):
+            // Re-hash at apply: what is uploaded must be exactly what the plan showed.
+            let bytes = try files.currentBytes(of: file)
+            let digest = SHA256.hex(bytes)
+            guard digest == file.sha256 else {
+                throw ApplyError.avatarFileChanged(path: file.declaredPath, planned: file.sha256, now: digest)
+            }
+            // The URL it answers is not recorded: verification records the one a GET shows.
+            _ = try await client.putAvatar(subject, image: Data(bytes), fileName: AvatarIdentity.uploadFileName(for: file),
+                                           mimeType: file.format.mimeType)
+        case .delete:
+            try await client.deleteAvatar(subject)
+        }
+    }
 
     /// A write whose answer was lost: the re-read live state tells whether it landed.
-    private func settle(_ outcome: ResourceOutcome, plan: Plan, live: LiveState, now: Date) -> ResourceOutcome {
+    private func settle(_ outcome: ResourceOutcome, live: LiveState, now: Date) -> ResourceOutcome {
         guard case .failed(let failure) = outcome.result, failure.kind == .outcomeUnknown else { return outcome }
-        let change = outcome.change
         let landed: Bool
-        switch (change.resource, change.action) {
-        case (.status, .delete): landed = live.effectiveStatus(at: now) == nil
-        case (.status, _):
-            guard let wanted = plan.desired.status.value, let got = live.effectiveStatus(at: now) else { landed = false; break }
-            landed = wanted.isSemanticallyEqual(to: got)
-        case (.avatar, .delete): landed = live.avatarURL == nil
-        case (.avatar, _): landed = live.avatarURL != nil && live.avatarURL != change.avatarBeforeURL
+        switch outcome.change {
+        case .status(.delete): landed = live.effectiveStatus(at: now) == nil
+        case .status(.create(let wanted)), .status(.update(_, let wanted)):
+            landed = live.effectiveStatus(at: now).map { wanted.isSemanticallyEqual(to: $0) } ?? false
+        case .avatar(.delete): landed = live.avatarURL == nil
+        case .avatar(let change): landed = live.avatarURL != nil && live.avatarURL != change.beforeURL
         }
         if landed {
-            return ResourceOutcome(change: change, result: .applied,
+            return ResourceOutcome(change: outcome.change, result: .applied,
                                    note: "the API's answer was lost (\(failure.message)); the re-read profile shows it applied")
         }
-        return ResourceOutcome(change: change, result: .failed(WriteFailure(
+        return ResourceOutcome(change: outcome.change, result: .failed(WriteFailure(
             .refused, "\(failure.message); the re-read profile shows it was not applied")))
     }
 
     /// Re-reads live state; anything applied that still differs is a convergence problem.
-    private func verify(_ plan: Plan, report: inout ApplyReport, now: @Sendable () -> Date) async {
+    private func verify(_ report: inout ApplyReport, now: @Sendable () -> Date) async {
         let live: LiveState
-        do {
-            if let rereadLive { live = try await rereadLive() } else { live = try await LiveReader(client: client, subject: subject).read() }
-        } catch {
-            report.verificationError = "could not re-read live state to verify: \(Self.failure(error).message)"
+        do { live = try await reread() } catch {
+            report.verificationError = "could not re-read live state to verify: \(Executor.failure(error).message)"
             return
         }
-        report.outcomes = report.outcomes.map { settle($0, plan: plan, live: live, now: now()) }
+        report.outcomes = report.outcomes.map { settle($0, live: live, now: now()) }
         // An upload known only from a changed URL proves nothing about its bytes: no state record.
         let uploadUnproven = report.outcomes.contains { $0.change.resource == .avatar && $0.note != nil }
         // One read and one write of the state record, whatever was applied.
         var record = stateStore.load() ?? StateRecord(avatar: nil)
         var recordChanged = false
-        defer {
-            if recordChanged {
-                do { try stateStore.save(record) } catch {
-                    report.verificationError = "applied, but the state record \(stateStore.path) could not be written (\(FileProblem.describe(error, path: stateStore.path)))"
-                }
+        for case .status(let change) in report.applied {
+            let problems = Self.convergence(of: change, live: live.effectiveStatus(at: now()))
+            report.convergenceProblems += problems
+            // Remember what was written, so a later plan tells it from a hand-set status.
+            if problems.isEmpty {
+                record.status = change.after.map { StateRecord.AppliedStatus($0, appliedAt: now()) }
+                recordChanged = true
             }
         }
-        let applied = report.applied
-        if let change = applied.first(where: { $0.resource == .status }) {
-            let problemsBefore = report.convergenceProblems.count
-            defer {
-                // Remember what was written, so a later plan tells it from a hand-set status (SPEC §10).
-                if report.convergenceProblems.count == problemsBefore {
-                    record.status = plan.desired.status.value.map { StateRecord.AppliedStatus($0, appliedAt: now()) }
-                    if change.action == .delete { record.status = nil }
-                    recordChanged = true
-                }
-            }
-            let liveStatus = live.effectiveStatus(at: now())
-            switch (change.action, plan.desired.status.value, liveStatus) {
-            case (.delete, _, let remaining?):
-                report.convergenceProblems.append(ConvergenceProblem(
-                    field: "status", sent: "DELETE", received: "\"\(remaining.title)\""))
-            case (.create, let wanted?, nil), (.update, let wanted?, nil):
-                report.convergenceProblems.append(ConvergenceProblem(
-                    field: "status", sent: "\"\(wanted.title)\"", received: "no status"))
-            case (.create, let wanted?, let got?), (.update, let wanted?, let got?):
-                let sent = StatusSnapshot(wanted), received = StatusSnapshot(got)
-                for field in wanted.differingFields(from: got) {
-                    report.convergenceProblems.append(ConvergenceProblem(
-                        field: "status.\(field.rawValue)",
-                        sent: Self.show(sent.value(of: field)), received: Self.show(received.value(of: field))))
-                }
-            default: break
-            }
-        }
-        if let change = applied.first(where: { $0.resource == .avatar }) {
-            switch change.action {
-            case .delete:
-                if let url = live.avatarURL {
-                    report.convergenceProblems.append(ConvergenceProblem(field: "avatar", sent: "DELETE", received: url))
-                } else {
-                    record.avatar = nil
-                    recordChanged = true
-                }
-            case .create, .update:
-                guard let liveURL = live.avatarURL, let file = change.avatarAfter else {
-                    report.convergenceProblems.append(ConvergenceProblem(
-                        field: "avatar", sent: change.avatarAfter?.declaredPath ?? "image", received: "no avatar"))
-                    return
-                }
-                if uploadUnproven { return }
+        for case .avatar(let change) in report.applied {
+            switch (change, live.avatarURL) {
+            case (.delete, let url?):
+                report.convergenceProblems.append(ConvergenceProblem(field: "avatar", sent: "DELETE", received: url))
+            case (.delete, nil):
+                record.avatar = nil
+                recordChanged = true
+            case (.create(let file), nil), (.update(_, let file, _), nil):
+                report.convergenceProblems.append(ConvergenceProblem(field: "avatar", sent: file.declaredPath, received: "no avatar"))
+            case (.create(let file), let url?), (.update(_, let file, _), let url?):
                 // Remember the upload under the URL a later GET shows, so the next plan proves
                 // identity from the record without downloading.
-                record.avatar = .init(sha256: file.sha256, imageURL: liveURL, uploadedAt: now())
-                recordChanged = true
+                if !uploadUnproven {
+                    record.avatar = .init(sha256: file.sha256, imageURL: url, uploadedAt: now())
+                    recordChanged = true
+                }
+            }
+        }
+        if recordChanged {
+            do { try stateStore.save(record) } catch {
+                report.verificationError = "applied, but the state record \(stateStore.path) could not be written (\(FileProblem.describe(error, path: stateStore.path)))"
+            }
+        }
+    }
+
+    /// What still differs from a status write in the re-read live status.
+    static func convergence(of change: StatusChange, live: StatusFields?) -> [ConvergenceProblem] {
+        switch (change, live) {
+        case (.delete, let remaining?):
+            return [ConvergenceProblem(field: "status", sent: "DELETE", received: "\"\(remaining.title)\"")]
+        case (.delete, nil):
+            return []
+        case (.create(let wanted), nil), (.update(_, let wanted), nil):
+            return [ConvergenceProblem(field: "status", sent: "\"\(wanted.title)\"", received: "no status")]
+        case (.create(let wanted), let got?), (.update(_, let wanted), let got?):
+            let sent = StatusSnapshot(wanted), received = StatusSnapshot(got)
+            return wanted.differingFields(from: got).map { field in
+                ConvergenceProblem(field: "status.\(field.rawValue)", sent: show(sent.value(of: field)),
+                                   received: show(received.value(of: field)))
             }
         }
     }
 
     static func show(_ value: String?) -> String { value.map { "\"\($0)\"" } ?? "nothing" }
+}
+
+/// Verification of a run through the read planner: every person whose writes were made asks
+/// for their live state; once everyone expected has asked (or finished without asking), one
+/// resolution pass reads them all — pages of `GET /users` or one read each, whichever is
+/// fewer — and answers everyone.
+actor TeamRereader {
+    private let client: PachcaClient
+    private var pending: Set<Int>
+    private var waiting: [Int: [CheckedContinuation<Result<WireUser, any Error>, Never>]] = [:]
+
+    /// `ids`: everyone who may ask (people other than the token owner, with changes).
+    init(client: PachcaClient, ids: Set<Int>) {
+        self.client = client
+        self.pending = ids
+    }
+
+    /// The live state of `id`, read together with everyone else's.
+    func live(of id: Int) async throws -> LiveState {
+        let user = try await withCheckedContinuation { continuation in
+            waiting[id, default: []].append(continuation)
+            pending.remove(id)
+            fireIfReady()
+        }.get()
+        return LiveState(owner: ProfileOwner(user), status: user.userStatus.map(StatusFields.init), avatarURL: user.imageURL,
+                         timeZone: user.timeZone)
+    }
+
+    /// `id` finished without asking (nothing was written, so nothing to verify).
+    func finished(_ id: Int) {
+        pending.remove(id)
+        fireIfReady()
+    }
+
+    private func fireIfReady() {
+        guard pending.isEmpty, !waiting.isEmpty else { return }
+        let asked = waiting
+        waiting = [:]
+        let client = self.client
+        Task {
+            let refs = asked.keys.sorted().map { UserReference(kind: .id, value: String($0)) }
+            let outcome: Result<ReadPlanner.Outcome, any Error>
+            do { outcome = .success(try await ReadPlanner.resolve(refs, in: client)) } catch { outcome = .failure(error) }
+            for (id, continuations) in asked {
+                let result: Result<WireUser, any Error> = outcome.flatMap { o in
+                    if case .found(let user)? = o.resolutions["id:\(id)"] { return .success(user) }
+                    return .failure(PachcaAPIError.decoding(method: "GET", path: "/users/\(id)", "the person is no longer in the workspace"))
+                }
+                for c in continuations { c.resume(returning: result) }
+            }
+        }
+    }
 }

@@ -28,12 +28,24 @@ public enum LocalPath {
 
     /// `relative(of: "/a/profiles/me.yaml", from: "/a/out")` → `../profiles/me.yaml`.
     public static func relative(of path: String, from base: String) -> String {
-        let target = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
-        let from = URL(fileURLWithPath: base).standardizedFileURL.pathComponents
+        let target = components(of: path), from = components(of: base)
         var common = 0
         while common < min(target.count, from.count) && target[common] == from[common] { common += 1 }
         let ups = Array(repeating: "..", count: from.count - common)
         let parts = ups + target[common...]
         return parts.isEmpty ? "." : parts.joined(separator: "/")
+    }
+
+    /// An absolute path's components with `.`, `..` and empty ones resolved (`/a/./b/../c` → `a`, `c`).
+    static func components(of path: String) -> [String] {
+        var parts: [String] = []
+        for part in path.split(separator: "/") {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(String(part))
+            }
+        }
+        return parts
     }
 }

@@ -2,24 +2,124 @@ import PortableFoundation
 import PachcaAPI
 import ProfileCore
 
-/// Reads top to bottom like the SPEC: desired (given), live, avatar evidence, the schedule's
-/// zone, changes, plan.
+extension SubjectPerson {
+    init(_ user: WireUser, isSelf: Bool) {
+        self.init(id: user.id, nickname: user.nickname, email: user.email, isSelf: isSelf)
+    }
+}
+
+/// A `user:` that names nobody, several people, or the same person as another file:
+/// findings at the value's file:line:col, before any write.
+public struct SubjectResolutionError: Error, Sendable {
+    public var diagnostics: [Diagnostic]
+}
+
+/// A `--target` that matches none of the run's files: a typo must not pass as "no changes".
+public struct UnmatchedTargetError: Error, Sendable, CustomStringConvertible {
+    public var targets: [String]
+    public var description: String {
+        "--target \(targets.joined(separator: ", ")) matches none of the files; nothing was read further or written"
+    }
+}
+
+/// The one planner, for one file or a thousand. Reads top to bottom: the token owner (two
+/// reads, which also tell who "self" is), every `user:` resolved with the fewest reads (see
+/// `ReadPlanner`), then each profile planned on its own: avatar evidence, the schedule's zone,
+/// changes. A failure that belongs to one file (an unknown time zone) fails that file only.
 public struct Planner: Sendable {
     public let client: PachcaClient
-    public let subject: Subject
     public let zones: any TimeZoneSource
 
-    public init(client: PachcaClient, subject: Subject = .me, zones: any TimeZoneSource = SystemTimeZones()) {
-        self.client = client; self.subject = subject; self.zones = zones
+    public init(client: PachcaClient, zones: any TimeZoneSource = SystemTimeZones()) {
+        self.client = client; self.zones = zones
     }
 
-    public func plan(desired: DesiredState, stateStore: StateStore, now: Date) async throws -> Plan {
-        let live = try await LiveReader(client: client, subject: subject).read()
-        return try await plan(desired: desired, live: live, stateStore: stateStore, now: now)
+    /// `targets`: when not empty, only files whose person matches one of them are planned.
+    /// `stateOverride` (`--state`) names the state record of a run of one file.
+    public func plan(_ files: [DesiredState], targets: [UserReference] = [], stateOverride: String? = nil,
+                     now: Date) async throws -> RunPlan {
+        let (ownerUser, ownerStatus) = try await LiveReader(client: client, subject: .me).readWire()
+        let references = files.compactMap(\.user)
+        let outcome = references.isEmpty
+            ? ReadPlanner.Outcome(resolutions: [:], reads: 0, pagedWholeWorkspace: false)
+            : try await ReadPlanner.resolve(references, in: client)
+        let people = try Self.subjects(of: files, owner: ownerUser, resolutions: outcome.resolutions)
+
+        let unmatched = targets.filter { t in !people.contains { ReadPlanner.matches(t, $0.1) } }
+        if !unmatched.isEmpty { throw UnmatchedTargetError(targets: unmatched.map(\.displayed)) }
+        let wanted = targets.isEmpty ? people
+            : people.filter { _, user in targets.contains { ReadPlanner.matches($0, user) } }
+
+        let single = files.count == 1
+        let profiles = try await withThrowingTaskGroup(of: (Int, ProfilePlan).self) { group in
+            for (index, (desired, user)) in wanted.enumerated() {
+                group.addTask {
+                    let person = SubjectPerson(user, isSelf: user.id == ownerUser.id)
+                    if !person.isSelf, user.suspended == true {
+                        return (index, ProfilePlan(file: desired.file, person: person,
+                                                   outcome: .skipped("\(person.handle) is suspended; skipped")))
+                    }
+                    let live = LiveState(owner: ProfileOwner(user),
+                                         status: (person.isSelf ? ownerStatus : user.userStatus).map(StatusFields.init),
+                                         avatarURL: user.imageURL, timeZone: user.timeZone)
+                    let store = StateStore(profilePath: desired.file, override: single ? stateOverride : nil)
+                    do {
+                        let plan = try await planProfile(desired, live: live, subject: person.subject, stateStore: store, now: now)
+                        return (index, ProfilePlan(file: desired.file, person: person, outcome: .planned(plan)))
+                    } catch let failure as ScheduleError {
+                        return (index, ProfilePlan(file: desired.file, person: person, outcome: .failed(failure.description)))
+                    }
+                }
+            }
+            var out: [(Int, ProfilePlan)] = []
+            for try await item in group { out.append(item) }
+            return out.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return RunPlan(profiles: profiles, warnings: profiles.compactMap(\.skipped), reads: 2 + outcome.reads, at: now)
     }
 
-    /// Plans against live state already read (a team run reads many people at once, §9).
-    public func plan(desired: DesiredState, live: LiveState, stateStore: StateStore, now: Date) async throws -> Plan {
+    /// Every file's person; a `user:` naming nobody or several people, or a person described
+    /// twice, is a located finding, all of them reported at once.
+    static func subjects(of files: [DesiredState], owner: WireUser,
+                         resolutions: [String: SubjectResolution]) throws -> [(DesiredState, WireUser)] {
+        var problems: [Diagnostic] = []
+        var people: [(DesiredState, WireUser)] = []
+        var fileByPerson: [Int: String] = [:]
+        for desired in files {
+            let user: WireUser
+            if let ref = desired.user {
+                func fail(_ message: String) {
+                    problems.append(Diagnostic(severity: .error, file: desired.file, line: ref.line, column: ref.column,
+                                               path: "user", message: message))
+                }
+                switch resolutions[ref.identity] ?? .unknown {
+                case .unknown:
+                    fail("nobody in the workspace has the \(ref.kind.rawValue) \(ref.kind == .id ? ref.value : "'\(ref.value)'")")
+                    continue
+                case .ambiguous(let ids):
+                    fail("\(ids.count) people match '\(ref.value)' (ids \(ids.map(String.init).joined(separator: ", "))); write an id or an email")
+                    continue
+                case .found(let u): user = u.id == owner.id ? owner : u
+                }
+            } else {
+                user = owner
+            }
+            if let earlier = fileByPerson[user.id] {
+                problems.append(Diagnostic(severity: .error, file: desired.file, line: desired.user?.line ?? 0,
+                                           column: desired.user?.column ?? 0, path: desired.user == nil ? "" : "user",
+                                           message: "\(earlier) already describes this person (id \(user.id))"))
+                continue
+            }
+            fileByPerson[user.id] = desired.file
+            people.append((desired, user))
+        }
+        if !problems.isEmpty { throw SubjectResolutionError(diagnostics: problems) }
+        return people
+    }
+
+    /// One profile against live state already read.
+    func planProfile(_ desired: DesiredState, live: LiveState, subject: Subject, stateStore: StateStore,
+                     now: Date) async throws -> Plan {
         // The record matters for a managed avatar (identity) and under `on_manual_change: keep`
         // (the last applied status); then a broken one is worth a warning.
         let needsRecord = desired.avatar.value != nil || desired.manualChangePolicy == .keep

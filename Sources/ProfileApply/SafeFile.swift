@@ -153,3 +153,30 @@ public final class StateLock: @unchecked Sendable {
         return StateLock(fd: fd, path: path)
     }
 }
+
+/// The state-record locks of a whole run, taken before it is planned (so a concurrent apply's
+/// writes are seen by the plan) and held until everything is written. Taken in one canonical
+/// order — sorted record paths, each once — so two runs naming the same files in a different
+/// order take turns instead of waiting on each other.
+public struct StateLocks: Sendable {
+    public let held: [StateLock]
+
+    public enum Failure: Error, CustomStringConvertible {
+        case symlink(path: String)
+        public var description: String {
+            switch self {
+            case .symlink(let path):
+                "state record \(path) is a symbolic link: refusing to apply through it (remove it, or pass --state PATH)"
+            }
+        }
+    }
+
+    public static func acquire(_ stores: [StateStore], timeout: Double,
+                               onWait: @escaping @Sendable (String) -> Void) async throws -> StateLocks {
+        let paths = Set(stores.map(\.path)).sorted()
+        for path in paths where SafeFile.isSymlink(path) { throw Failure.symlink(path: path) }
+        var held: [StateLock] = []
+        for path in paths { held.append(try await StateLock.acquire(statePath: path, timeout: timeout, onWait: onWait)) }
+        return StateLocks(held: held)
+    }
+}

@@ -28,35 +28,58 @@ public enum SavedPlan {
         }
     }
 
-    /// The binding of a run: its API, its token's owner, and the person a plan is about.
-    /// `tokenInfo` may already be in flight (read alongside the live state).
-    public static func binding(client: PachcaClient, plan: Plan,
-                               tokenInfo: Task<WireTokenInfo, any Error>? = nil) async throws -> PlanBinding {
-        let info: WireTokenInfo
-        if let tokenInfo { info = try await tokenInfo.value } else { info = try await client.tokenInfo().info }
-        return PlanBinding(apiURL: client.configuration.baseURL.absoluteString,
-                           tokenOwnerID: info.userID ?? plan.owner.id, subjectIDs: [plan.owner.id])
+    /// The saved file: every planned profile of the run (each bound as a one-profile plan
+    /// is), under a binding to the API, the token owner and every subject's id. One format for
+    /// one file and for many; files written by earlier versions for one profile (no `kind`)
+    /// still load.
+    struct Document: Codable {
+        var formatVersion: String
+        var kind: String
+        var binding: PlanBinding
+        var profiles: [Plan]
     }
 
-    public static func save(_ plan: Plan, binding: PlanBinding, to path: String,
-                            currentDirectory: String = LocalPath.currentDirectory) throws(Failure) {
-        var bound = plan
-        bound.binding = binding
+    /// The file's marker: `profiles` holds the plans.
+    static let kind = "team"
+
+    /// Saves every profile that has a plan (a skipped person has none). `tokenInfo` may already
+    /// be in flight (read alongside the live state).
+    public static func save(_ run: RunPlan, client: PachcaClient, tokenInfo: Task<WireTokenInfo, any Error>? = nil,
+                            to path: String, currentDirectory: String = LocalPath.currentDirectory) async throws {
+        let plans = run.profiles.compactMap(\.plan)
+        let info: WireTokenInfo
+        if let tokenInfo { info = try await tokenInfo.value } else { info = try await client.tokenInfo().info }
+        let apiURL = client.configuration.baseURL.absoluteString
+        let owner = info.userID ?? run.profiles.first { $0.person.isSelf }?.person.id ?? 0
         let folder = LocalPath.directory(of: LocalPath.absolute(path, in: currentDirectory))
-        let portable = bound.rebasingPaths { LocalPath.relative(of: LocalPath.absolute($0, in: currentDirectory), from: folder) }
+        let bound = plans.map { plan in
+            var plan = plan
+            plan.binding = PlanBinding(apiURL: apiURL, tokenOwnerID: owner, subjectIDs: [plan.owner.id])
+            return plan.rebasingPaths { LocalPath.relative(of: LocalPath.absolute($0, in: currentDirectory), from: folder) }
+        }
+        let document = Document(formatVersion: Plan.currentFormatVersion, kind: kind,
+                                binding: PlanBinding(apiURL: apiURL, tokenOwnerID: owner, subjectIDs: bound.map(\.owner.id)),
+                                profiles: bound)
         do {
             // Atomic and redacted (SafeFile): a half-written plan never exists.
-            try SafeFile.write(text: String(decoding: try PlanFile.encode(portable), as: UTF8.self), to: path)
+            try SafeFile.write(text: try JSONDocument.encode(document, pretty: true) + "\n", to: path)
         } catch {
-            throw .unwritable(path: path, reason: FileProblem.describe(error, path: path))
+            throw Failure.unwritable(path: path, reason: FileProblem.describe(error, path: path))
         }
     }
 
     /// A saved plan is read under this size bound, checked before reading.
     public static let maxPlanBytes = 16 << 20
 
-    /// Reads a saved plan; its paths come back relative to the current directory.
-    public static func load(_ path: String) throws(Failure) -> Plan {
+    /// A loaded plan file: its binding and its plans, paths relative to the current directory.
+    public struct Loaded: Sendable {
+        public var binding: PlanBinding
+        public var plans: [Plan]
+    }
+
+    /// Reads a saved plan and checks it is one before any request: bound, each person and file
+    /// once, every change well formed, every local path inside the plan's folder.
+    public static func load(_ path: String) throws(Failure) -> Loaded {
         let bytes: [UInt8]
         switch SafeFile.read(path, maxBytes: maxPlanBytes) {
         case .contents(let b): bytes = b
@@ -65,50 +88,106 @@ public enum SavedPlan {
         case .unreadable(let reason): throw .unreadable(path: path, reason: reason)
         case .tooLarge(let size): throw .unreadable(path: path, reason: "\(size) bytes, more than a plan can be (\(maxPlanBytes))")
         }
-        let plan: Plan
-        do { plan = try PlanFile.decode(Data(bytes)) } catch { throw .invalid(path: path, error) }
-        let folder = LocalPath.directory(of: path)
-        return plan.rebasingPaths { stored in
-            stored.hasPrefix("/") || folder.isEmpty || folder == "." ? stored : folder + "/" + stored
+        struct Probe: Decodable { var formatVersion: String?; var kind: String? }
+        let decoder = JSONDocument.decoder()
+        guard let probe = try? decoder.decode(Probe.self, from: Data(bytes)) else {
+            throw .invalid(path: path, .notJSON("not a JSON object"))
         }
+        guard probe.formatVersion == Plan.currentFormatVersion else {
+            throw .invalid(path: path, .unsupportedVersion(probe.formatVersion ?? "(none)"))
+        }
+        var loaded: Loaded
+        if probe.kind == nil {
+            let plan: Plan
+            do { plan = try PlanFile.decode(Data(bytes)) } catch { throw .invalid(path: path, error) }
+            guard let binding = plan.binding else { throw .invalid(path: path, .unbound) }
+            loaded = Loaded(binding: binding, plans: [plan])
+        } else {
+            guard probe.kind == kind else { throw .invalid(path: path, .notJSON("kind: expected \"\(kind)\"")) }
+            let document: Document
+            do { document = try decoder.decode(Document.self, from: Data(bytes)) } catch {
+                throw .invalid(path: path, .notJSON(JSONDocument.describe(error)))
+            }
+            guard document.profiles.allSatisfy({ $0.binding != nil }),
+                  document.binding.subjectIDs == document.profiles.map(\.owner.id) else { throw .invalid(path: path, .unbound) }
+            loaded = Loaded(binding: document.binding, plans: document.profiles)
+        }
+        if let problem = problem(in: loaded.plans) { throw .invalid(path: path, .notJSON(problem)) }
+        let folder = LocalPath.directory(of: path)
+        loaded.plans = loaded.plans.map { plan in
+            plan.rebasingPaths { stored in folder.isEmpty || folder == "." ? stored : folder + "/" + stored }
+        }
+        return loaded
     }
 
-    /// Refuses, before any write, a plan made for another API, token owner or person, or computed
-    /// against a live state (or avatar file) that has changed since. `tokenInfo` may already be
-    /// in flight. Returns the plan, ready for the executor.
-    public static func checkCurrent(_ plan: Plan, path: String, client: PachcaClient, now: Date,
-                                    tokenInfo: Task<WireTokenInfo, any Error>? = nil) async throws -> Plan {
-        let planned = try checkAPI(plan, path: path, client: client)
-        let apiURL = client.configuration.baseURL.absoluteString
-
-        // When one read fails the other is cancelled (the client removes its transfer at once).
-        async let liveRead = LiveReader(client: client, subject: plan.subject).read()
-        let info: WireTokenInfo
-        if let tokenInfo { info = try await tokenInfo.value } else { info = try await client.tokenInfo().info }
-        let live = try await liveRead
-        let current = PlanBinding(apiURL: apiURL, tokenOwnerID: info.userID ?? live.owner.id, subjectIDs: [live.owner.id])
-        let mismatches = PlanBinding.mismatches(planned: planned, current: current)
-        if !mismatches.isEmpty { throw Failure.otherAccount(path: path, mismatches: mismatches) }
-
-        var avatarSHA: String?
-        if case .value(let avatar) = plan.desired.avatar {
-            avatarSHA = (try? LocalFileSystem().currentBytes(of: avatar)).map(SHA256.hex)
+    /// What makes a loaded plan untrustworthy, before anything is read or written.
+    static func problem(in plans: [Plan]) -> String? {
+        var people = Set<Int>(), files = Set<String>()
+        for plan in plans {
+            if !people.insert(plan.owner.id).inserted { return "user \(plan.owner.id) is planned twice" }
+            if !files.insert(plan.file).inserted { return "\(plan.file) is planned twice" }
+            if !plan.changesAreWellFormed { return "\(plan.file): more than one change per resource" }
+            var paths = [plan.file, plan.desired.file]
+            if case .value(let avatar) = plan.desired.avatar { paths.append(avatar.resolvedPath) }
+            paths += plan.changes.compactMap { if case .avatar(let c) = $0 { c.file?.resolvedPath } else { nil } }
+            // `plan --out` writes every path relative to the plan's folder; an absolute one was
+            // put there by hand, to make apply read (and upload) a file of its choosing.
+            for p in paths where p.hasPrefix("/") {
+                return "\(plan.file): the path \(p) is absolute (a saved plan holds paths relative to its folder)"
+            }
         }
-        let changed = PlanFile.staleness(of: plan, live: live, now: now, avatarFileSHA256: avatarSHA)
-        if !changed.isEmpty { throw Failure.stale(path: path, changed: changed) }
-        return plan
+        return nil
+    }
+
+    /// Refuses, before any write, a plan made for another API (before any request), token owner
+    /// or person (each `user:` resolved again), or stale for any profile; every refusal names
+    /// the file it is about. Returns the plans as a run, ready for the executor.
+    public static func checkCurrent(_ loaded: Loaded, path: String, client: PachcaClient, now: Date,
+                                    tokenInfo: Task<WireTokenInfo, any Error>) async throws -> RunPlan {
+        try checkAPI(loaded, path: path, client: client)
+        let info = try await tokenInfo.value
+        if let owner = info.userID, owner != loaded.binding.tokenOwnerID {
+            throw Failure.otherAccount(path: path, mismatches: [
+                "token owner: the plan was made with a token of user \(loaded.binding.tokenOwnerID), this token belongs to user \(owner)"])
+        }
+        let single = loaded.plans.count == 1
+        let named: (Plan, String) -> String = { plan, text in single ? text : "\(plan.file): \(text)" }
+        var otherPerson: [String] = [], stale: [String] = []
+        var profiles: [ProfilePlan] = []
+        for plan in loaded.plans {
+            if case .user(let id) = plan.subject, let reference = plan.desired.user,
+               let current = try await ReadPlanner.currentID(of: reference, in: client), current != id {
+                otherPerson.append(named(plan, "person: the plan was made for user \(id), but `user: \(reference.value)` is now user \(current)"))
+                continue
+            }
+            let live = try await LiveReader(client: client, subject: plan.subject).read()
+            let current = PlanBinding(apiURL: client.configuration.baseURL.absoluteString,
+                                      tokenOwnerID: info.userID ?? live.owner.id, subjectIDs: [live.owner.id])
+            if let planned = plan.binding {
+                otherPerson += PlanBinding.mismatches(planned: planned, current: current).map { named(plan, $0) }
+            }
+            var avatarSHA: String?
+            if case .value(let avatar) = plan.desired.avatar {
+                avatarSHA = (try? LocalFileSystem().currentBytes(of: avatar)).map(SHA256.hex)
+            }
+            stale += PlanFile.staleness(of: plan, live: live, now: now, avatarFileSHA256: avatarSHA).map { named(plan, $0) }
+            let person = SubjectPerson(id: live.owner.id, nickname: live.owner.nickname.isEmpty ? nil : live.owner.nickname,
+                                       email: nil, isSelf: plan.subject == .me)
+            profiles.append(ProfilePlan(file: plan.file, person: person, outcome: .planned(plan)))
+        }
+        if !otherPerson.isEmpty { throw Failure.otherAccount(path: path, mismatches: otherPerson) }
+        if !stale.isEmpty { throw Failure.stale(path: path, changed: stale) }
+        return RunPlan(profiles: profiles, warnings: [], reads: 0, at: now)
     }
 
     /// Refuses a plan made for another API; call it before any request, so that nothing is read
     /// from an API the plan was not made for.
-    @discardableResult
-    public static func checkAPI(_ plan: Plan, path: String, client: PachcaClient) throws(Failure) -> PlanBinding {
-        guard let planned = plan.binding else { throw .invalid(path: path, .unbound) }
+    public static func checkAPI(_ loaded: Loaded, path: String, client: PachcaClient) throws(Failure) {
+        let planned = loaded.binding
         let apiOnly = PlanBinding(apiURL: client.configuration.baseURL.absoluteString,
                                   tokenOwnerID: planned.tokenOwnerID, subjectIDs: planned.subjectIDs)
         let wrongAPI = PlanBinding.mismatches(planned: planned, current: apiOnly)
         if !wrongAPI.isEmpty { throw .otherAccount(path: path, mismatches: wrongAPI) }
-        return planned
     }
 }
 

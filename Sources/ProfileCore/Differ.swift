@@ -7,7 +7,8 @@ public enum Differ {
     public static func plan(desired file: DesiredState, live: LiveState, avatar assessment: AvatarAssessment?,
                             now: Date, subject: Subject = .me, zone: ZoneRules? = nil,
                             lastApplied: StatusFields? = nil) -> Plan {
-        var changes: [Change] = []
+        var statusChange: StatusChange?
+        var avatarChange: AvatarChange?
         var warnings: [String] = []
 
         let liveStatus = live.effectiveStatus(at: now)
@@ -25,17 +26,17 @@ public enum Differ {
         case .unmanaged:
             break
         case .none:
-            if let liveStatus { changes.append(.status(.delete, before: liveStatus, after: nil)) }
+            if let liveStatus { statusChange = .delete(before: liveStatus) }
         case .value(let wanted):
             if wanted.hasExpired(at: now) {
                 warnings.append("status.expires_at \(Timestamp.canonical(wanted.expiresAt!)) has passed: the status is treated as no status")
-                if let liveStatus { changes.append(.status(.delete, before: liveStatus, after: nil)) }
+                if let liveStatus { statusChange = .delete(before: liveStatus) }
             } else if let liveStatus {
                 if !wanted.isSemanticallyEqual(to: liveStatus) {
-                    changes.append(.status(.update, before: liveStatus, after: wanted))
+                    statusChange = .update(before: liveStatus, after: wanted)
                 }
             } else {
-                changes.append(.status(.create, before: nil, after: wanted))
+                statusChange = .create(after: wanted)
             }
         }
 
@@ -45,21 +46,21 @@ public enum Differ {
             break
         case .none:
             if let url = live.avatarURL {
-                changes.append(.avatar(.delete, beforeURL: url, after: nil, evidence: nil))
+                avatarChange = .delete(beforeURL: url)
             }
         case .value(let file):
             let judged = assessment ?? AvatarAssessment(inSync: false, evidence: live.avatarURL == nil ? .noLiveAvatar : .unverifiable)
             avatarAssessment = judged
-            if live.avatarURL == nil {
-                changes.append(.avatar(.create, beforeURL: nil, after: file, evidence: .noLiveAvatar))
-            } else if !judged.inSync {
-                changes.append(.avatar(.update, beforeURL: live.avatarURL, after: file, evidence: judged.evidence))
+            if let url = live.avatarURL {
+                if !judged.inSync { avatarChange = .update(beforeURL: url, file: file, evidence: judged.evidence) }
+            } else {
+                avatarChange = .create(file: file)
             }
         }
 
         return Plan(file: desired.file, subject: subject, owner: live.owner, computedAt: now, desired: desired,
                     liveFields: LiveFingerprint.fields(of: live, managing: desired, now: now),
-                    changes: changes, warnings: warnings, avatarAssessment: avatarAssessment,
+                    status: statusChange, avatar: avatarChange, warnings: warnings, avatarAssessment: avatarAssessment,
                     nextChangeAt: nextChangeAt, window: evaluation.window?.label, keptStatus: kept.map(StatusSnapshot.init))
     }
 

@@ -68,36 +68,151 @@ public struct FieldChange: Sendable, Equatable, Codable {
     public var after: String?
 }
 
-/// A change the plan will make. Status changes carry snapshots; avatar changes carry the
-/// live URL (`before`) and the file (`after`), and the evidence that decided them.
-public struct Change: Sendable, Equatable, Codable {
-    public var resource: Resource
-    public var action: Action
-    public var statusBefore: StatusSnapshot?
-    public var statusAfter: StatusSnapshot?
-    public var fieldChanges: [FieldChange]
-    public var avatarBeforeURL: String?
-    public var avatarAfter: AvatarFile?
-    public var avatarEvidence: AvatarEvidence?
+/// What the plan does to the status. Each case carries exactly what the executor sends or
+/// removes, so a create without a payload cannot be written down.
+public enum StatusChange: Sendable, Equatable {
+    case create(after: StatusFields)
+    case update(before: StatusFields, after: StatusFields)
+    case delete(before: StatusFields)
 
-    public static func status(_ action: Action, before: StatusFields?, after: StatusFields?) -> Change {
+    public var action: Action {
+        switch self { case .create: .create; case .update: .update; case .delete: .delete }
+    }
+    public var before: StatusFields? {
+        switch self { case .create: nil; case .update(let b, _), .delete(let b): b }
+    }
+    public var after: StatusFields? {
+        switch self { case .create(let a), .update(_, let a): a; case .delete: nil }
+    }
+
+    /// The fields that differ, with both sides as the JSON plan writes them.
+    public var fields: [FieldChange] {
         let b = before.map(StatusSnapshot.init), a = after.map(StatusSnapshot.init)
-        var fields: [FieldChange] = []
-        for field in StatusField.allCases {
+        return StatusField.allCases.compactMap { field in
             let differs: Bool
             switch (before, after) {
             case let (b?, a?): differs = b.differingFields(from: a).contains(field)
             default: differs = (b?.value(of: field) ?? a?.value(of: field)) != nil
             }
-            if differs { fields.append(FieldChange(field: field, before: b?.value(of: field), after: a?.value(of: field))) }
+            return differs ? FieldChange(field: field, before: b?.value(of: field), after: a?.value(of: field)) : nil
         }
-        return Change(resource: .status, action: action, statusBefore: b, statusAfter: a, fieldChanges: fields,
-                      avatarBeforeURL: nil, avatarAfter: nil, avatarEvidence: nil)
+    }
+}
+
+/// What the plan does to the avatar: the file to upload (and the live URL it replaces, with the
+/// evidence that it differs), or the live URL to remove.
+public enum AvatarChange: Sendable, Equatable {
+    case create(file: AvatarFile)
+    case update(beforeURL: String, file: AvatarFile, evidence: AvatarEvidence)
+    case delete(beforeURL: String)
+
+    public var action: Action {
+        switch self { case .create: .create; case .update: .update; case .delete: .delete }
+    }
+    public var beforeURL: String? {
+        switch self { case .create: nil; case .update(let url, _, _), .delete(let url): url }
+    }
+    public var file: AvatarFile? {
+        switch self { case .create(let f), .update(_, let f, _): f; case .delete: nil }
+    }
+    /// Which evidence decided the change (nil for a delete, which needs none).
+    public var evidence: AvatarEvidence? {
+        switch self { case .create: .noLiveAvatar; case .update(_, _, let e): e; case .delete: nil }
+    }
+}
+
+/// A change the plan will make, to one resource.
+public enum Change: Sendable, Equatable {
+    case status(StatusChange)
+    case avatar(AvatarChange)
+
+    public var resource: Resource {
+        switch self { case .status: .status; case .avatar: .avatar }
+    }
+    public var action: Action {
+        switch self { case .status(let c): c.action; case .avatar(let c): c.action }
+    }
+}
+
+/// The saved plan's shape of a change (`docs/schemas/saved-plan.schema.json`): flat keys, so
+/// files written by earlier versions still load. Decoding refuses a change whose keys do not
+/// match its action (a create without its payload).
+extension Change: Codable {
+    enum CodingKeys: String, CodingKey {
+        case resource, action, statusBefore, statusAfter, fieldChanges, avatarBeforeURL, avatarAfter, avatarEvidence
     }
 
-    public static func avatar(_ action: Action, beforeURL: String?, after: AvatarFile?, evidence: AvatarEvidence?) -> Change {
-        Change(resource: .avatar, action: action, statusBefore: nil, statusAfter: nil, fieldChanges: [],
-               avatarBeforeURL: beforeURL, avatarAfter: after, avatarEvidence: evidence)
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(resource, forKey: .resource)
+        try c.encode(action, forKey: .action)
+        switch self {
+        case .status(let change):
+            try c.encodeIfPresent(change.before.map(StatusSnapshot.init), forKey: .statusBefore)
+            try c.encodeIfPresent(change.after.map(StatusSnapshot.init), forKey: .statusAfter)
+            try c.encode(change.fields, forKey: .fieldChanges)
+        case .avatar(let change):
+            try c.encode([FieldChange](), forKey: .fieldChanges)
+            try c.encodeIfPresent(change.beforeURL, forKey: .avatarBeforeURL)
+            try c.encodeIfPresent(change.file, forKey: .avatarAfter)
+            try c.encodeIfPresent(change.evidence, forKey: .avatarEvidence)
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let action = try c.decode(Action.self, forKey: .action)
+        func missing(_ key: CodingKeys) -> DecodingError {
+            .keyNotFound(key, .init(codingPath: c.codingPath, debugDescription: "a \(action.rawValue) needs it"))
+        }
+        switch try c.decode(Resource.self, forKey: .resource) {
+        case .status:
+            let before = try c.decodeIfPresent(StatusSnapshot.self, forKey: .statusBefore).map { try $0.fields() }
+            let after = try c.decodeIfPresent(StatusSnapshot.self, forKey: .statusAfter).map { try $0.fields() }
+            switch action {
+            case .create:
+                guard let after else { throw missing(.statusAfter) }
+                self = .status(.create(after: after))
+            case .update:
+                guard let before else { throw missing(.statusBefore) }
+                guard let after else { throw missing(.statusAfter) }
+                self = .status(.update(before: before, after: after))
+            case .delete:
+                guard let before else { throw missing(.statusBefore) }
+                self = .status(.delete(before: before))
+            }
+        case .avatar:
+            let url = try c.decodeIfPresent(String.self, forKey: .avatarBeforeURL)
+            let file = try c.decodeIfPresent(AvatarFile.self, forKey: .avatarAfter)
+            switch action {
+            case .create:
+                guard let file else { throw missing(.avatarAfter) }
+                self = .avatar(.create(file: file))
+            case .update:
+                guard let url else { throw missing(.avatarBeforeURL) }
+                guard let file else { throw missing(.avatarAfter) }
+                let evidence = try c.decodeIfPresent(AvatarEvidence.self, forKey: .avatarEvidence) ?? .unverifiable
+                self = .avatar(.update(beforeURL: url, file: file, evidence: evidence))
+            case .delete:
+                guard let url else { throw missing(.avatarBeforeURL) }
+                self = .avatar(.delete(beforeURL: url))
+            }
+        }
+    }
+}
+
+extension StatusSnapshot {
+    /// Back to the fields it was made from (a saved plan's payload).
+    func fields() throws -> StatusFields {
+        let expires: Date?
+        if let text = expiresAt {
+            do { expires = try Timestamp.parse(text) } catch {
+                throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "expires_at: not a timestamp"))
+            }
+        } else {
+            expires = nil
+        }
+        return StatusFields(emoji: emoji, title: title, isAway: isAway, awayMessage: awayMessage, expiresAt: expires)
     }
 }
 
@@ -117,8 +232,9 @@ public struct Plan: Sendable, Equatable, Codable {
     /// The normalized live fields the plan was computed against, and their hash.
     public var liveFields: [String: String]
     public var liveFingerprint: String
-    /// Changes in a deterministic order: status first, then avatar.
-    public var changes: [Change]
+    /// Changes in a deterministic order: status first, then avatar; at most one of each
+    /// (the initializer takes one optional per resource, and a loaded plan is checked).
+    public internal(set) var changes: [Change]
     public var warnings: [String]
     /// How the avatar was judged, also when it needs no change (nil when unmanaged).
     public var avatarAssessment: AvatarAssessment?
@@ -133,17 +249,29 @@ public struct Plan: Sendable, Equatable, Codable {
     public var binding: PlanBinding? = nil
 
     public var hasChanges: Bool { !changes.isEmpty }
-    public func change(for resource: Resource) -> Change? { changes.first { $0.resource == resource } }
+    public var statusChange: StatusChange? {
+        for case .status(let c) in changes { return c }
+        return nil
+    }
+    public var avatarChange: AvatarChange? {
+        for case .avatar(let c) in changes { return c }
+        return nil
+    }
+    /// Whether the changes are at most one per resource, status first (checked on load).
+    public var changesAreWellFormed: Bool {
+        changes == [statusChange.map(Change.status), avatarChange.map(Change.avatar)].compactMap { $0 }
+    }
 
     public init(file: String, subject: Subject, owner: ProfileOwner, computedAt: Date, desired: DesiredState,
-                liveFields: [String: String], changes: [Change], warnings: [String],
+                liveFields: [String: String], status: StatusChange?, avatar: AvatarChange?, warnings: [String],
                 avatarAssessment: AvatarAssessment?, nextChangeAt: Date? = nil, window: String? = nil,
                 keptStatus: StatusSnapshot? = nil) {
         self.formatVersion = Plan.currentFormatVersion
         self.file = file; self.subject = subject; self.owner = owner; self.computedAt = computedAt
         self.desired = desired; self.liveFields = liveFields
         self.liveFingerprint = LiveFingerprint.hash(liveFields)
-        self.changes = changes; self.warnings = warnings; self.avatarAssessment = avatarAssessment
+        self.changes = [status.map(Change.status), avatar.map(Change.avatar)].compactMap { $0 }
+        self.warnings = warnings; self.avatarAssessment = avatarAssessment
         self.nextChangeAt = nextChangeAt; self.window = window; self.keptStatus = keptStatus
     }
 

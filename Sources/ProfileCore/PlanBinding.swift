@@ -55,12 +55,16 @@ extension Plan {
             plan.desired.avatar = .value(avatar)
         }
         plan.changes = changes.map { change in
-            var change = change
-            if var after = change.avatarAfter {
-                after.resolvedPath = transform(after.resolvedPath)
-                change.avatarAfter = after
+            switch change {
+            case .avatar(.create(var file)):
+                file.resolvedPath = transform(file.resolvedPath)
+                return .avatar(.create(file: file))
+            case .avatar(.update(let url, var file, let evidence)):
+                file.resolvedPath = transform(file.resolvedPath)
+                return .avatar(.update(beforeURL: url, file: file, evidence: evidence))
+            case .status, .avatar(.delete):
+                return change
             }
-            return change
         }
         return plan
     }

@@ -12,9 +12,9 @@ public struct FileDiagnostics: Sendable, Equatable {
 
 /// One finding in JSON (`validate --json`, and the error document of an invalid file).
 public struct DiagnosticJSON: Encodable, Sendable {
-    public var severity: String, line: Int, column: Int, path: String, message: String, notes: [String]
+    public var file: String, severity: String, line: Int, column: Int, path: String, message: String, notes: [String]
     public init(_ d: Diagnostic) {
-        severity = d.severity.rawValue; line = d.line; column = d.column; path = d.path
+        file = d.file; severity = d.severity.rawValue; line = d.line; column = d.column; path = d.path
         message = d.message; notes = d.notes
     }
 }

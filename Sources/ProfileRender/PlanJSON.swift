@@ -1,89 +1,141 @@
 import PortableFoundation
 import ProfileCore
 
-/// `plan --json` (SPEC §2; `docs/schemas/plan.schema.json`). The one JSON policy: keys sorted
-/// and snake_case, every key always present (`null` when unknown).
+/// `plan --json` (`docs/schemas/plan.schema.json`): one document for one file and for a
+/// thousand. Every change carries its `file` and `subject`; `profiles` lists every profile with
+/// its own keys; the top-level per-profile keys repeat the single profile's values in a run of
+/// one, and are null otherwise (`at` is the run's instant, `next_change_at` the earliest).
 public enum PlanJSON {
-    public static func render(_ plan: Plan) throws -> String {
-        try JSONDocument.encode(document(plan))
-    }
-
-    static func document(_ plan: Plan) -> Document {
-        Document(
-            file: plan.file, hasChanges: plan.hasChanges,
-            changes: plan.changes.map(ChangeJSON.init), warnings: plan.warnings,
-            avatar: plan.avatarAssessment.map { AvatarCheck(inSync: $0.inSync, evidence: $0.evidence.rawValue) },
-            profile: Owner(id: plan.owner.id, name: plan.owner.displayName, nickname: plan.owner.nickname),
-            nextChangeAt: plan.nextChangeAt.map(Timestamp.canonical), at: Timestamp.canonical(plan.computedAt),
-            window: plan.window, keptStatus: plan.keptStatus)
+    public static func render(_ run: RunPlan) throws -> String {
+        try JSONDocument.encode(Document(run))
     }
 
     struct Document: Encodable {
         var formatVersion = JSONDocument.formatVersion
-        var file: String
+        @AlwaysPresent var file: String?
         var hasChanges: Bool
         var changes: [ChangeJSON]
         var warnings: [String]
         @AlwaysPresent var avatar: AvatarCheck?
-        var profile: Owner
-        /// SPEC §10, additive: `next_change_at` (UTC or null), `at` (the instant planned for),
-        /// `window` (the schedule window in force or null), `kept_status` (a hand-set status left
-        /// alone under `on_manual_change: keep`, or null; its `expires_at` is until when).
+        @AlwaysPresent var profile: Owner?
         @AlwaysPresent var nextChangeAt: String?
         var at: String
         @AlwaysPresent var window: String?
         @AlwaysPresent var keptStatus: StatusSnapshot?
+        var profiles: [ProfileJSON]
+
+        init(_ run: RunPlan) {
+            let only = run.single
+            let plan = only?.plan
+            file = only?.file
+            hasChanges = run.hasChanges
+            changes = run.profiles.flatMap { p in
+                (p.plan?.changes ?? []).map { ChangeJSON($0, file: p.file, subject: SubjectJSON(p.person)) }
+            }
+            warnings = Self.warnings(run)
+            avatar = plan.flatMap(AvatarCheck.init)
+            profile = plan.map { Owner($0.owner) }
+            nextChangeAt = run.nextChangeAt.map(Timestamp.canonical)
+            at = Timestamp.canonical(run.at)
+            window = plan?.window
+            keptStatus = plan?.keptStatus
+            profiles = run.profiles.map(ProfileJSON.init)
+        }
+
+        /// The run's warnings, then each plan's; a profile's are prefixed with its file when the
+        /// run has several (its own entry in `profiles` has them bare).
+        static func warnings(_ run: RunPlan) -> [String] {
+            if let plan = run.single?.plan { return run.warnings + plan.warnings }
+            return run.warnings + run.profiles.flatMap { p in (p.plan?.warnings ?? []).map { "\(p.file): \($0)" } }
+        }
     }
 
-    struct AvatarCheck: Encodable { var inSync: Bool; var evidence: String }
-    struct Owner: Encodable { var id: Int; var name: String; var nickname: String }
+    /// One profile of the run: `outcome` is `changes`, `in_sync`, `skipped` or `failed` (with `error`).
+    struct ProfileJSON: Encodable {
+        var file: String
+        var subject: SubjectJSON
+        var outcome: String
+        var hasChanges: Bool
+        @AlwaysPresent var error: String?
+        @AlwaysPresent var skipped: String?
+        @AlwaysPresent var avatar: AvatarCheck?
+        @AlwaysPresent var profile: Owner?
+        @AlwaysPresent var nextChangeAt: String?
+        @AlwaysPresent var window: String?
+        @AlwaysPresent var keptStatus: StatusSnapshot?
+        var warnings: [String]
+
+        init(_ p: ProfilePlan) {
+            file = p.file
+            subject = SubjectJSON(p.person)
+            switch p.outcome {
+            case .planned(let plan): outcome = plan.hasChanges ? "changes" : "in_sync"
+            case .skipped: outcome = "skipped"
+            case .failed: outcome = "failed"
+            }
+            hasChanges = p.hasChanges
+            error = p.failure
+            skipped = p.skipped
+            let plan = p.plan
+            avatar = plan.flatMap(AvatarCheck.init)
+            profile = plan.map { Owner($0.owner) }
+            nextChangeAt = plan?.nextChangeAt.map(Timestamp.canonical)
+            window = plan?.window
+            keptStatus = plan?.keptStatus
+            warnings = plan?.warnings ?? []
+        }
+    }
+
+    struct SubjectJSON: Encodable {
+        var id: Int; @AlwaysPresent var nickname: String?; @AlwaysPresent var email: String?; var isSelf: Bool
+        init(_ p: SubjectPerson) { id = p.id; nickname = p.nickname; email = p.email; isSelf = p.isSelf }
+        enum CodingKeys: String, CodingKey { case id, nickname, email, isSelf = "self" }
+    }
+
+    struct AvatarCheck: Encodable {
+        var inSync: Bool; var evidence: String
+        init?(_ plan: Plan) {
+            guard let a = plan.avatarAssessment else { return nil }
+            inSync = a.inSync; evidence = a.evidence.rawValue
+        }
+    }
+
+    struct Owner: Encodable {
+        var id: Int; var name: String; var nickname: String
+        init(_ o: ProfileOwner) { id = o.id; name = o.displayName; nickname = o.nickname }
+    }
 
     struct AvatarLive: Encodable { var imageURL: String }
     struct AvatarDesired: Encodable { var path: String; var sha256: String }
 
-    enum Side: Encodable {
-        case status(StatusSnapshot), avatarLive(AvatarLive), avatarDesired(AvatarDesired)
-        func encode(to encoder: Encoder) throws {
-            switch self {
-            case .status(let s): try s.encode(to: encoder)
-            case .avatarLive(let a): try a.encode(to: encoder)
-            case .avatarDesired(let a): try a.encode(to: encoder)
-            }
-        }
-    }
-
-    /// A status change carries `changed_fields`, an avatar change `evidence` (`null` for a delete).
+    /// A change: a status change carries `changed_fields`, an avatar change `evidence` (`null`
+    /// for a delete); both carry the profile's `file` and `subject`.
     struct ChangeJSON: Encodable {
-        var resource: String
-        var action: String
-        var before: Side?
-        var after: Side?
-        var changedFields: [String]?
-        var evidence: String?
+        var change: Change
+        var file: String
+        var subject: SubjectJSON
 
-        init(_ change: Change) {
-            resource = change.resource.rawValue
-            action = change.action.rawValue
-            switch change.resource {
-            case .status:
-                before = change.statusBefore.map(Side.status)
-                after = change.statusAfter.map(Side.status)
-                changedFields = change.fieldChanges.map(\.field.rawValue)
-            case .avatar:
-                before = change.avatarBeforeURL.map { .avatarLive(AvatarLive(imageURL: $0)) }
-                after = change.avatarAfter.map { .avatarDesired(AvatarDesired(path: $0.declaredPath, sha256: $0.sha256)) }
-                evidence = change.avatarEvidence?.rawValue
-            }
+        init(_ change: Change, file: String, subject: SubjectJSON) {
+            self.change = change; self.file = file; self.subject = subject
         }
-        enum CodingKeys: String, CodingKey { case resource, action, before, after, changedFields, evidence }
+
+        enum CodingKeys: String, CodingKey { case resource, action, before, after, changedFields, evidence, file, subject }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(resource, forKey: .resource)
-            try c.encode(action, forKey: .action)
-            try c.encode(before, forKey: .before)
-            try c.encode(after, forKey: .after)
-            if resource == Resource.status.rawValue { try c.encode(changedFields ?? [], forKey: .changedFields) }
-            if resource == Resource.avatar.rawValue { try c.encode(evidence, forKey: .evidence) }
+            try c.encode(change.resource.rawValue, forKey: .resource)
+            try c.encode(change.action.rawValue, forKey: .action)
+            try c.encode(file, forKey: .file)
+            try c.encode(subject, forKey: .subject)
+            switch change {
+            case .status(let status):
+                try c.encode(status.before.map(StatusSnapshot.init), forKey: .before)
+                try c.encode(status.after.map(StatusSnapshot.init), forKey: .after)
+                try c.encode(status.fields.map(\.field.rawValue), forKey: .changedFields)
+            case .avatar(let avatar):
+                try c.encode(avatar.beforeURL.map(AvatarLive.init), forKey: .before)
+                try c.encode(avatar.file.map { AvatarDesired(path: $0.declaredPath, sha256: $0.sha256) }, forKey: .after)
+                try c.encode(avatar.evidence?.rawValue, forKey: .evidence)
+            }
         }
     }
 }

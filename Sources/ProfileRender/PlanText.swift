@@ -3,12 +3,36 @@ import ProfileCore
 import ProfileYAML
 import ScalarText
 
-/// The human view of a plan, Terraform-like, rendered from the same `Plan` as the JSON.
+/// The human view of a run, Terraform-like, rendered from the same values as the JSON. A run
+/// of one planned profile reads as that profile's plan; a larger run shows one block per
+/// profile that changes (or warns), in-sync profiles as a count, then one summary line.
 public enum PlanText {
-    public static func render(_ plan: Plan, color: Bool) -> String {
+    public static func render(_ run: RunPlan, color: Bool) -> String {
+        if let only = run.single, let plan = only.plan { return render(plan, color: color) }
         let paint = Paint(enabled: color)
-        var lines: [String] = [header(plan), ""]
+        var out = ""
+        for profile in run.profiles {
+            guard let plan = profile.plan, plan.hasChanges || !plan.warnings.isEmpty else { continue }
+            out += block(plan, paint: paint).joined(separator: "\n") + "\n\n"
+        }
+        for warning in run.warnings { out += paint.yellow("Warning: ") + InertText.line(warning) + "\n" }
+        if !run.warnings.isEmpty { out += "\n" }
+        return out + summary(run) + "\n" + nextChangeLine(run) + "\n"
+    }
 
+    /// One profile's plan: its block, a blank line, its summary and its next change.
+    public static func render(_ plan: Plan, color: Bool) -> String {
+        var lines = block(plan, paint: Paint(enabled: color))
+        lines.append("")
+        lines.append(summary(plan))
+        lines.append(nextChangeLine(plan))
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A profile's header, its changes (or the avatar's in-sync evidence), a kept hand-set
+    /// status and its warnings; no summary.
+    static func block(_ plan: Plan, paint: Paint) -> [String] {
+        var lines: [String] = [header(plan), ""]
         for change in plan.changes {
             lines.append(contentsOf: render(change, paint: paint, asWritten: plan.desired.timestampsAsWritten))
         }
@@ -20,10 +44,31 @@ public enum PlanText {
             if !plan.changes.isEmpty || plan.avatarAssessment != nil { lines.append("") }
             for warning in plan.warnings { lines.append(paint.yellow("Warning: ") + InertText.line(warning)) }
         }
-        if lines.last != "" { lines.append("") }
-        lines.append(summary(plan))
-        lines.append(nextChangeLine(plan))
-        return lines.joined(separator: "\n") + "\n"
+        while lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// The earliest instant any profile's desired state changes, and whose.
+    public static func nextChangeLine(_ run: RunPlan) -> String {
+        let next = run.profiles.compactMap { p in p.plan?.nextChangeAt.map { (p.file, $0) } }.min { $0.1 < $1.1 }
+        guard let (file, at) = next else { return "Next change: none." }
+        return "Next change: \(Timestamp.canonical(at)) (\(InertText.line(file)))."
+    }
+
+    /// `Plan: 3 profiles to change (4 to create, 1 to change, 0 to delete), 97 in sync.`
+    public static func summary(_ run: RunPlan) -> String {
+        let plans = run.profiles.compactMap(\.plan)
+        let changing = plans.filter(\.hasChanges).count
+        let inSync = plans.count - changing
+        let skipped = run.profiles.filter { $0.skipped != nil }.count
+        let failed = run.failures.count
+        let tail = (skipped > 0 ? ", \(skipped) skipped" : "") + (failed > 0 ? ", \(failed) failed" : "")
+        if changing == 0 {
+            return "No changes. \(inSync) profile\(inSync == 1 ? "" : "s") in sync\(tail)."
+        }
+        let c = run.counts
+        let noun = changing == 1 ? "profile" : "profiles"
+        return "Plan: \(changing) \(noun) to change (\(c.create) to create, \(c.update) to change, \(c.delete) to delete), \(inSync) in sync\(tail)."
     }
 
     /// `Next change: 2026-07-15T11:00:00.000Z (lunch ends)`-style line, always present (SPEC §10).
@@ -56,12 +101,11 @@ public enum PlanText {
     }
 
     static func render(_ change: Change, paint: Paint, asWritten: [String: String]? = nil) -> [String] {
-        let marker = symbol(change.action)
-        let title = "  \(paint.action(change.action, marker)) \(change.resource.rawValue)"
-        switch change.resource {
-        case .status:
-            var lines = [title + (change.action == .delete ? " (delete)" : "")]
-            for field in change.fieldChanges {
+        let title = "  \(paint.action(change.action, symbol(change.action))) \(change.resource.rawValue)"
+        switch change {
+        case .status(let status):
+            var lines = [title + (status.action == .delete ? " (delete)" : "")]
+            for field in status.fields {
                 let line: String
                 // A timestamp from the file is shown as written, with its UTC form beside it.
                 func desired(_ value: String) -> String {
@@ -79,13 +123,13 @@ public enum PlanText {
                 lines.append("      " + line)
             }
             return lines
-        case .avatar:
+        case .avatar(let avatar):
             var lines = [title]
-            if let before = change.avatarBeforeURL { lines.append("      \(paint.red("-")) image_url: \(InertText.line(before))") }
-            if let after = change.avatarAfter {
+            if let before = avatar.beforeURL { lines.append("      \(paint.red("-")) image_url: \(InertText.line(before))") }
+            if let after = avatar.file {
                 lines.append("      \(paint.green("+")) file: \(InertText.line(after.declaredPath)) (sha256 \(after.sha256.prefix(12))…, \(after.byteCount) bytes)")
             }
-            if let evidence = change.avatarEvidence, change.action == .update {
+            if case .update(_, _, let evidence) = avatar {
                 lines.append("        evidence: \(evidence.explanation)")
             }
             return lines
@@ -101,33 +145,73 @@ public enum PlanText {
     }
 }
 
-/// Markdown for `$GITHUB_STEP_SUMMARY` under GitHub Actions.
+/// Markdown for `$GITHUB_STEP_SUMMARY` under GitHub Actions, for a run of any size: a table
+/// of every change of every profile that changes, then the run's summary.
 public enum PlanMarkdown {
-    public static func render(_ plan: Plan) -> String {
-        var md = "### pachca-profile plan: `\(InertText.line(plan.file))`\n\n"
-        md += "\(PlanText.header(plan))\n\n"
-        if plan.hasChanges {
-            md += "| resource | action | field | before | after |\n|---|---|---|---|---|\n"
-            for change in plan.changes {
-                switch change.resource {
-                case .status:
-                    if change.fieldChanges.isEmpty {
-                        md += "| status | \(change.action.rawValue) | | | |\n"
-                    }
-                    for f in change.fieldChanges {
-                        md += "| status | \(change.action.rawValue) | \(f.field.rawValue) | \(cell(f.before)) | \(cell(asWritten(f, plan))) |\n"
-                    }
-                case .avatar:
-                    let after = change.avatarAfter.map { "\($0.declaredPath) (sha256 \($0.sha256.prefix(12))…)" }
-                    md += "| avatar | \(change.action.rawValue) | image | \(cell(change.avatarBeforeURL)) | \(cell(after)) |\n"
-                }
-            }
-            md += "\n"
-        }
-        if let kept = plan.keptStatus { md += "\(InertText.line(String(PlanText.keptLine(kept).dropFirst(2))))\n\n" }
-        for warning in plan.warnings { md += "> ⚠️ \(InertText.line(warning))\n" }
-        md += "\n**\(PlanText.summary(plan))**\n\n\(PlanText.nextChangeLine(plan))\n"
+    public static func render(_ run: RunPlan) -> String {
+        var md = "### pachca-profile plan: \(title(run))\n\n"
+        md += profiles(run)
+        md += "\n**\(summary(run))**\n\n\(nextChange(run))\n"
         return md
+    }
+
+    /// `` `profiles/me.yaml` `` for a run of one, `N files` otherwise.
+    static func title(_ run: RunPlan) -> String {
+        if let only = run.single { return code(only.file) }
+        return "\(run.profiles.count) files"
+    }
+
+    static func summary(_ run: RunPlan) -> String {
+        if let only = run.single, let plan = only.plan { return PlanText.summary(plan) }
+        return PlanText.summary(run)
+    }
+
+    static func nextChange(_ run: RunPlan) -> String {
+        if let only = run.single, let plan = only.plan { return PlanText.nextChangeLine(plan) }
+        return PlanText.nextChangeLine(run)
+    }
+
+    /// Each profile that changes, warns or failed: its header, its changes, its notes.
+    static func profiles(_ run: RunPlan) -> String {
+        var md = ""
+        for profile in run.profiles {
+            switch profile.outcome {
+            case .planned(let plan):
+                guard run.single != nil || plan.hasChanges || !plan.warnings.isEmpty || plan.keptStatus != nil else { continue }
+                md += text(PlanText.header(plan)) + "\n\n"
+                md += table(plan)
+                if let kept = plan.keptStatus { md += text(String(PlanText.keptLine(kept).dropFirst(2))) + "\n\n" }
+                for warning in plan.warnings { md += "> ⚠️ \(text(warning))\n" }
+                if !plan.warnings.isEmpty { md += "\n" }
+            case .skipped(let reason):
+                md += "> ⚠️ \(code(profile.file)): \(text(reason))\n\n"
+            case .failed(let message):
+                md += "> ❌ \(code(profile.file)): \(text(message))\n\n"
+            }
+        }
+        for warning in run.warnings where !run.profiles.contains(where: { $0.skipped == warning }) {
+            md += "> ⚠️ \(text(warning))\n\n"
+        }
+        return md
+    }
+
+    static func table(_ plan: Plan) -> String {
+        guard plan.hasChanges else { return "" }
+        var md = "| resource | action | field | before | after |\n|---|---|---|---|---|\n"
+        for change in plan.changes {
+            switch change {
+            case .status(let status):
+                let fields = status.fields
+                if fields.isEmpty { md += "| status | \(status.action.rawValue) | | | |\n" }
+                for f in fields {
+                    md += "| status | \(status.action.rawValue) | \(f.field.rawValue) | \(cell(f.before)) | \(cell(asWritten(f, plan))) |\n"
+                }
+            case .avatar(let avatar):
+                let after = avatar.file.map { "\($0.declaredPath) (sha256 \($0.sha256.prefix(12))…)" }
+                md += "| avatar | \(avatar.action.rawValue) | image | \(cell(avatar.beforeURL)) | \(cell(after)) |\n"
+            }
+        }
+        return md + "\n"
     }
 
     /// A desired timestamp as written in the file, with UTC beside it.
@@ -137,9 +221,25 @@ public enum PlanMarkdown {
         return "\(written) (\(after) UTC)"
     }
 
+    /// A table cell: inline code, so nothing in it is Markdown.
     static func cell(_ value: String?) -> String {
         guard let value else { return "—" }
         return "`" + InertText.line(value).replacingScalars("|", with: "\\|").replacingScalars("`", with: "'") + "`"
+    }
+
+    static func code(_ value: String) -> String {
+        "`" + InertText.line(value).replacingScalars("`", with: "'") + "`"
+    }
+
+    /// Prose that may hold server text (names, messages): on one line, with every character
+    /// Markdown or HTML would act on escaped, so a name cannot become a link or an image.
+    static func text(_ value: String) -> String {
+        var out = ""
+        for scalar in InertText.line(value).unicodeScalars {
+            if "\\`*_[]<>!|~&".unicodeScalars.contains(scalar) { out += "\\" }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
     }
 }
 

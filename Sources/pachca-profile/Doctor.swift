@@ -24,7 +24,7 @@ struct DoctorCommand: AsyncParsableCommand, JSONReporting {
         try await reportingErrors {
             let now = Date()
             let desired = files.isEmpty ? nil
-                : try files.map { try DesiredStateLoading.load($0, now: now, noColor: global.noColor) }
+                : try RunFiles.load(files, now: now, noColor: global.noColor).desired
             var report = DoctorReport(apiURL: global.configuredAPIURL, scopes: DoctorReport.scopes(for: desired))
             let verdict: DoctorReport.Verdict
             do {

@@ -106,6 +106,8 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String
     /// The findings of an invalid desired-state file, when that is the failure.
     var diagnostics: [Diagnostic] = []
+    /// Whether the findings still have to be printed (they were not, while the files loaded).
+    var diagnosticsUnprinted = false
 
     var exitCode: ExitCode { kind.exitCode }
 
@@ -151,6 +153,12 @@ struct CLIError: Error, CustomStringConvertible {
             if case .missingScopes = error { .authentication(error.description) }
             else { CLIError(kind: .file, description: error.description) }
         case let error as ScheduleError: CLIError(kind: .configuration, description: error.description)
+        case let error as SubjectResolutionError:
+            CLIError(kind: .invalidFile,
+                     description: "\(error.diagnostics.count) user: value\(error.diagnostics.count == 1 ? "" : "s") could not be resolved; nothing was written",
+                     diagnostics: error.diagnostics, diagnosticsUnprinted: true)
+        case let error as StateLocks.Failure: CLIError(kind: .file, description: error.description)
+        case let error as StateLock.LockError: CLIError(kind: .file, description: error.description)
         // Our own error types say what failed in words; Foundation's texts never reach the user.
         case is DecodingError, is EncodingError, is CocoaError: .failure("unexpected error: \(type(of: error))")
         case let error as any CustomStringConvertible: .failure(error.description)
@@ -219,7 +227,10 @@ extension Output {
 
     /// Reports a failure: `error: …` on stderr, and under `--json` the error document on stdout.
     static func report(_ failure: CLIError, json: Bool) {
-        // Server text is shown inert, on one line (issue 10); the JSON encoder escapes it itself.
+        if failure.diagnosticsUnprinted {
+            stderr(diagnosticsText(failure.diagnostics, noColorFlag: CommandLine.arguments.contains("--no-color")), terminator: "")
+        }
+        // Server text is shown inert, on one line; the JSON encoder escapes it itself.
         stderr("error: \(InertText.line(failure.description))")
         if json, let text = try? JSONDocument.encode(ErrorDocument(failure)) { stdout(text) }
     }

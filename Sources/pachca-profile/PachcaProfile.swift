@@ -12,9 +12,6 @@ extension ExitCode {
     static let usage = ExitCode.validationFailure  // 64
 }
 
-/// The old name of the statuses, for code written before the `ExitCode` extension.
-typealias ExitStatus = ExitCode
-
 @main
 struct PachcaProfile: ParsableCommand {
     static let version = "0.1.0"

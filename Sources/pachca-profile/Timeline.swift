@@ -33,7 +33,10 @@ struct TimelineCommand: AsyncParsableCommand, JSONReporting {
     func run() async throws {
         try await reportingErrors {
             let start = from?.date ?? Date()
-            let desired = try DesiredStateLoading.load(file, now: start, noColor: noColor)
+            let set = try RunFiles.load([file], now: start, noColor: noColor)
+            guard set.desired.count == 1, let desired = set.desired.first else {
+                throw CLIError.usage("timeline takes one desired-state file; \(file) holds \(set.desired.count)")
+            }
             let zone = try zoneRules(for: desired)
             let end = start.addingTimeInterval(Double(days) * 86_400)
             let entries = Timeline.entries(desired, from: start, until: end, zone: zone)

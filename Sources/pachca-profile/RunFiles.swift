@@ -1,0 +1,45 @@
+import ArgumentParser
+import PortableFoundation
+import ProfileApply
+import ProfileCore
+import ProfileYAML
+
+/// The files of a `plan`/`apply` run and the people it targets, read and checked before any
+/// request: an invalid file fails the run like `validate` does, every finding printed.
+enum RunFiles {
+    static func load(_ arguments: [String], now: Date, noColor: Bool) throws -> ProfileSet {
+        let set = ProfileSet.load(arguments, now: now)
+        let findings = set.reports.flatMap(\.diagnostics)
+        // A desired status already expired is a warning of the plan itself ("treated as no
+        // status"): printed there, once, not here as well.
+        let shown = findings.hasErrors ? findings
+            : findings.filter { !($0.severity == .warning && $0.path == "status.expires_at") }
+        if !shown.isEmpty { Output.stderr(Output.diagnosticsText(shown, noColorFlag: noColor), terminator: "") }
+        guard set.isValid else {
+            let bad = set.reports.filter { $0.diagnostics.hasErrors }
+            let message: String
+            if bad.count == 1, set.reports.count == 1, let only = bad.first {
+                let count = only.diagnostics.filter { $0.severity == .error }.count
+                message = "\(only.file) is not valid (\(count) error\(count == 1 ? "" : "s")); nothing was read or written"
+            } else {
+                message = "\(bad.count) file\(bad.count == 1 ? " is" : "s are") not valid; nothing was read or written"
+            }
+            throw CLIError(kind: .invalidFile, description: message, diagnostics: findings)
+        }
+        return set
+    }
+
+    static func targets(_ values: [String]) throws -> [UserReference] {
+        try values.map { value in
+            switch UserReference.parse(value) {
+            case .success(let ref): return ref
+            case .failure(let failure): throw ValidationError("--target \(value): \(failure.message)")
+            }
+        }
+    }
+
+    /// Each profile that could not be planned, on stderr (the plan shows the others).
+    static func reportFailures(_ run: RunPlan) {
+        for profile in run.failures { Output.stderr("error: \(InertText.line(profile.failure ?? ""))") }
+    }
+}
