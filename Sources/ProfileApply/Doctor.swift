@@ -53,7 +53,7 @@ public enum Doctor {
             let skew = (local.timeIntervalSince(serverDate) * 10).rounded() / 10
             report.clockSkewSeconds = skew
             if abs(skew) > DoctorReport.clockSkewWarning {
-                report.problems.append("clock skew of \(skew) s against the API (expires_at comparisons may be off)")
+                report.warnings.append("clock skew of \(skew) s against the API (expires_at comparisons may be off)")
             }
         }
         return verdict

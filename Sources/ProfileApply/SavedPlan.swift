@@ -109,7 +109,7 @@ public enum SavedPlan {
                 throw .invalid(path: path, .notJSON(JSONDocument.describe(error)))
             }
             guard document.profiles.allSatisfy({ $0.binding != nil }),
-                  document.binding.subjectIDs == document.profiles.map(\.owner.id) else { throw .invalid(path: path, .unbound) }
+                  document.binding.subjectIDs.count == document.profiles.count else { throw .invalid(path: path, .unbound) }
             loaded = Loaded(binding: document.binding, plans: document.profiles)
         }
         if let problem = problem(in: loaded.plans) { throw .invalid(path: path, .notJSON(problem)) }
@@ -154,7 +154,7 @@ public enum SavedPlan {
         let named: (Plan, String) -> String = { plan, text in single ? text : "\(plan.file): \(text)" }
         var otherPerson: [String] = [], stale: [String] = []
         var profiles: [ProfilePlan] = []
-        for plan in loaded.plans {
+        for (index, plan) in loaded.plans.enumerated() {
             if case .user(let id) = plan.subject, let reference = plan.desired.user,
                let current = try await ReadPlanner.currentID(of: reference, in: client), current != id {
                 otherPerson.append(named(plan, "person: the plan was made for user \(id), but `user: \(reference.value)` is now user \(current)"))
@@ -163,9 +163,10 @@ public enum SavedPlan {
             let live = try await LiveReader(client: client, subject: plan.subject).read()
             let current = PlanBinding(apiURL: client.configuration.baseURL.absoluteString,
                                       tokenOwnerID: info.userID ?? live.owner.id, subjectIDs: [live.owner.id])
-            if let planned = plan.binding {
-                otherPerson += PlanBinding.mismatches(planned: planned, current: current).map { named(plan, $0) }
-            }
+            // The run's binding names each person (in the order of the plans); it is what is checked.
+            let planned = PlanBinding(apiURL: loaded.binding.apiURL, tokenOwnerID: loaded.binding.tokenOwnerID,
+                                      subjectIDs: [loaded.binding.subjectIDs[index]])
+            otherPerson += PlanBinding.mismatches(planned: planned, current: current).map { named(plan, $0) }
             var avatarSHA: String?
             if case .value(let avatar) = plan.desired.avatar {
                 avatarSHA = (try? LocalFileSystem().currentBytes(of: avatar)).map(SHA256.hex)

@@ -42,6 +42,8 @@ public struct DoctorReport: Encodable, Sendable {
     @AlwaysPresent public var scopesMissing: [String]?
     @AlwaysPresent public var clockSkewSeconds: Double?
     public var problems: [String] = []
+    /// Findings that do not fail the check (clock skew): listed apart, so `ok` agrees with the exit code.
+    public var warnings: [String] = []
     public var ok = false
 
     public init(apiURL: String, scopes: [Scope]) { self.apiURL = apiURL; self.scopes = scopes }

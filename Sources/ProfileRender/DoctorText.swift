@@ -19,6 +19,7 @@ public enum DoctorText {
         for problem in r.problems where !r.checks.contains(where: { !$0.ok && $0.message == problem }) {
             lines.append("problem: \(InertText.line(problem))")
         }
+        for warning in r.warnings { lines.append("warning: \(InertText.line(warning))") }
         return lines.joined(separator: "\n")
     }
 }

@@ -186,7 +186,7 @@ public enum PlanMarkdown {
             case .skipped(let reason):
                 md += "> ⚠️ \(code(profile.file)): \(text(reason))\n\n"
             case .failed(let message):
-                md += "> ❌ \(code(profile.file)): \(text(message))\n\n"
+                md += "> ❌ \(text(message))\n\n"  // the message names its file
             }
         }
         for warning in run.warnings where !run.profiles.contains(where: { $0.skipped == warning }) {

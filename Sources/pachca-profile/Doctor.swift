@@ -39,7 +39,7 @@ struct DoctorCommand: AsyncParsableCommand, JSONReporting {
                 report.fail(.url, CLIError.from(error).description)
                 verdict = .failure
             }
-            report.ok = verdict == .ok && report.problems.isEmpty
+            report.ok = verdict == .ok
             if output.json { try Output.json(report) } else { Output.stdout(DoctorText.render(report)) }
             switch verdict {
             case .ok: break

@@ -24,33 +24,9 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let client = try global.makeClient()
-            let live = try await LiveReader(client: client).read()
-            var avatar = DesiredStateExport.Avatar.unmanaged
-            if let avatarOut {
-                if let urlString = live.avatarURL, let url = URL(string: urlString) {
-                    let bytes = try await client.fetchPublicImage(url, maxBytes: AvatarProver.maxServedImageBytes)
-                    do { try SafeFile.write(bytes: Array(bytes), to: avatarOut) } catch {
-                        throw CLIError(kind: .file, description: "cannot write avatar to \(avatarOut): \(FileProblem.describe(error, path: avatarOut))")
-                    }
-                    let base = output.map { LocalPath.directory(of: LocalPath.absolute($0, in: LocalPath.currentDirectory)) }
-                        ?? LocalPath.currentDirectory
-                    avatar = .path(LocalPath.relative(of: avatarOut, from: base))
-                } else {
-                    avatar = .none
-                }
-            }
-            let text: String
-            do { text = try DesiredStateExport.render(live: live, avatar: avatar, now: Date()) } catch {
-                throw CLIError.failure("cannot write the profile as YAML: \(error)")
-            }
-            if let output {
-                do { try SafeFile.write(text: text, to: output) } catch {
-                    throw CLIError(kind: .file, description: "cannot write \(output): \(FileProblem.describe(error, path: output))")
-                }
-            } else {
-                Output.stdout(text, terminator: "")
-            }
+            let text = try await Exporter.export(client: try global.makeClient(), avatarOut: avatarOut, outputPath: output,
+                                                 now: Date())
+            if let output { try Exporter.write(text, to: output) } else { Output.stdout(text, terminator: "") }
         }
     }
 }

@@ -9,7 +9,7 @@ extension ApplyRun.Locking {
         if let text = ProcessInfo.processInfo.environment["PACHCA_LOCK_TIMEOUT"], !text.isEmpty {
             guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 86_400 else {
                 // A usage error, like a bad PACHCA_TIMEOUT (exit 64).
-                throw CLIError.usage("PACHCA_LOCK_TIMEOUT must be a number of seconds between 0 and 86400 (got '\(text)')")
+                throw CLIError.usage("PACHCA_LOCK_TIMEOUT must be a number of seconds (got '\(text)')")
             }
             timeout = seconds
         }

@@ -70,8 +70,8 @@ import Testing
         #expect(r.stderr == "")
         #expect(r.stdout == """
             {"files":[{"diagnostics":[],"file":"ok.yaml","valid":true},\
-            {"diagnostics":[{"column":9,"line":1,"message":"file not found (missing.png)","notes":["the path is relative to this YAML file's directory"],"path":"avatar","severity":"error"}],"file":"bad.yaml","valid":false},\
-            {"diagnostics":[{"column":0,"line":0,"message":"cannot read the file: no such file","notes":[],"path":"","severity":"error"}],"file":"nope.yaml","valid":false}],"format_version":"1"}
+            {"diagnostics":[{"column":9,"file":"bad.yaml","line":1,"message":"file not found (missing.png)","notes":["the path is relative to this YAML file's directory"],"path":"avatar","severity":"error"}],"file":"bad.yaml","valid":false},\
+            {"diagnostics":[{"column":0,"file":"nope.yaml","line":0,"message":"cannot read the file: no such file","notes":[],"path":"","severity":"error"}],"file":"nope.yaml","valid":false}],"format_version":"1"}
 
             """)
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]

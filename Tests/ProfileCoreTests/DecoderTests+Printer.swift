@@ -53,7 +53,7 @@ import Testing
         let json = try DiagnosticPrinter.json([FileDiagnostics(file: "profiles/v.yaml", diagnostics: [error]),
                                            FileDiagnostics(file: "ok.yaml", diagnostics: [warning])])
         #expect(json == """
-            {"files":[{"diagnostics":[{"column":10,"line":2,"message":"at most 50 characters (got 63)","notes":["did you mean 'title'?"],"path":"status.title","severity":"error"}],"file":"profiles/v.yaml","valid":false},{"diagnostics":[{"column":0,"line":0,"message":"nothing is managed: the file sets neither status nor avatar","notes":[],"path":"","severity":"warning"}],"file":"ok.yaml","valid":true}],"format_version":"1"}
+            {"files":[{"diagnostics":[{"column":10,"file":"profiles/v.yaml","line":2,"message":"at most 50 characters (got 63)","notes":["did you mean 'title'?"],"path":"status.title","severity":"error"}],"file":"profiles/v.yaml","valid":false},{"diagnostics":[{"column":0,"file":"profiles/v.yaml","line":0,"message":"nothing is managed: the file sets neither status nor avatar","notes":[],"path":"","severity":"warning"}],"file":"ok.yaml","valid":true}],"format_version":"1"}
 
             """)
         _ = try JSONSerialization.jsonObject(with: Data(json.utf8))

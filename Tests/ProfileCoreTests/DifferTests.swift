@@ -87,10 +87,10 @@ import Testing
     @Test func updateListsOnlyTheChangedFields() throws {
         let p = Self.plan(status: .value(Self.status("🏖️", "В отпуске", away: true, message: "До 10 марта")),
                           live: Self.status("💻", "В отпуске", away: false))
-        let change = try #require(p.change(for: .status))
-        #expect(change.fieldChanges.map(\.field) == [.emoji, .isAway, .awayMessage])
-        #expect(change.fieldChanges[2].before == nil)
-        #expect(change.fieldChanges[2].after == "До 10 марта")
+        let change = try #require(p.statusChange)
+        #expect(change.fields.map(\.field) == [.emoji, .isAway, .awayMessage])
+        #expect(change.fields[2].before == nil)
+        #expect(change.fields[2].after == "До 10 марта")
     }
 
     @Test func fingerprintIgnoresUnmanagedAndSignedQueries() {

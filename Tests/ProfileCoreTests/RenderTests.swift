@@ -28,16 +28,68 @@ import Testing
         ]
     }
 
+    /// A run of one file: the token owner's own profile.
+    static func run(_ plan: Plan) -> RunPlan {
+        RunPlan(profiles: [ProfilePlan(file: plan.file, person: person(plan, isSelf: true), outcome: .planned(plan))],
+                warnings: [], reads: 2, at: plan.computedAt)
+    }
+
+    static func person(_ plan: Plan, isSelf: Bool) -> SubjectPerson {
+        SubjectPerson(id: plan.owner.id, nickname: plan.owner.nickname, email: nil, isSelf: isSelf)
+    }
+
+    /// A run of four files: one changing, one in sync, one skipped (suspended), one failed
+    /// (unknown zone), each about another person.
+    static func teamRun() -> RunPlan {
+        let all = plans()
+        func named(_ name: String, file: String, id: Int, nickname: String) -> Plan {
+            var plan = all.first { $0.0 == name }!.1
+            plan.file = file
+            plan.owner = ProfileOwner(id: id, firstName: nickname.capitalized, lastName: "", nickname: nickname)
+            plan.subject = .user(id: id)
+            return plan
+        }
+        let changing = named("update-status-avatar-unverifiable", file: "team/anna.yaml", id: 11, nickname: "anna")
+        let inSync = named("in-sync", file: "team/boris.yaml", id: 12, nickname: "boris")
+        let suspended = SubjectPerson(id: 13, nickname: "vera", email: "vera@example.com", isSelf: false)
+        let failed = SubjectPerson(id: 14, nickname: nil, email: nil, isSelf: false)
+        return RunPlan(profiles: [
+            ProfilePlan(file: changing.file, person: person(changing, isSelf: false), outcome: .planned(changing)),
+            ProfilePlan(file: inSync.file, person: person(inSync, isSelf: false), outcome: .planned(inSync)),
+            ProfilePlan(file: "team/vera.yaml", person: suspended, outcome: .skipped("@vera is suspended; skipped")),
+            ProfilePlan(file: "team/id14.yaml", person: failed,
+                        outcome: .failed("team/id14.yaml: timezone: profile, but the profile has no personal time_zone")),
+        ], warnings: ["@vera is suspended; skipped"], reads: 4, at: changing.computedAt)
+    }
+
     @Test(arguments: plans().map(\.0))
     func renderedPlanMatchesGolden(_ name: String) throws {
         let plan = try #require(Self.plans().first { $0.0 == name }?.1)
-        try Self.checkGolden("\(name).txt", PlanText.render(plan, color: false))
-        try Self.checkGolden("\(name).json", try PlanJSON.render(plan) + "\n")
+        try Self.checkGolden("\(name).txt", PlanText.render(Self.run(plan), color: false))
+        try Self.checkGolden("\(name).json", try PlanJSON.render(Self.run(plan)) + "\n")
+    }
+
+    @Test func teamRunMatchesGolden() throws {
+        let run = Self.teamRun()
+        try Self.checkGolden("team.txt", PlanText.render(run, color: false))
+        try Self.checkGolden("team.json", try PlanJSON.render(run) + "\n")
+        try Self.checkGolden("team.md", PlanMarkdown.render(run))
+    }
+
+    @Test func serverNamesCannotBecomeMarkdown() throws {
+        var run = Self.teamRun()
+        var plan = try #require(run.profiles[0].plan)
+        plan.owner.firstName = "[click](https://evil.example) ![x](https://evil.example/i.png) <b>"
+        run.profiles[0].outcome = .planned(plan)
+        let md = PlanMarkdown.render(run)
+        #expect(!md.contains("[click]"))
+        #expect(!md.contains("![x]"))
+        #expect(!md.contains("<b>"))
     }
 
     @Test func jsonPlanHasTheContractShape() throws {
         let plan = try #require(Self.plans().first { $0.0 == "update-status-avatar-unverifiable" }?.1)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(try PlanJSON.render(plan).utf8)) as? [String: Any])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(try PlanJSON.render(Self.run(plan)).utf8)) as? [String: Any])
         #expect(object["format_version"] as? String == "1")
         #expect(object["file"] as? String == "profiles/me.yaml")
         #expect(object["has_changes"] as? Bool == true)
@@ -52,18 +104,22 @@ import Testing
         let avatarAfter = try #require(changes[1]["after"] as? [String: Any])
         #expect(Set(avatarAfter.keys) == ["path", "sha256"])
         #expect(changes[1]["evidence"] as? String == "unverifiable")
+        #expect(changes.allSatisfy { $0["file"] as? String == "profiles/me.yaml" })
+        let profiles = try #require(object["profiles"] as? [[String: Any]])
+        #expect(profiles.count == 1)
+        #expect(profiles[0]["outcome"] as? String == "changes")
     }
 
     @Test func colorOnlyWhenAsked() throws {
         let plan = try #require(Self.plans().first { $0.0 == "create-both" }?.1)
-        #expect(!PlanText.render(plan, color: false).contains("\u{1B}["))
-        #expect(PlanText.render(plan, color: true).contains("\u{1B}[32m+"))
+        #expect(!PlanText.render(Self.run(plan), color: false).contains("\u{1B}["))
+        #expect(PlanText.render(Self.run(plan), color: true).contains("\u{1B}[32m+"))
     }
 
     @Test func markdownSummaryEscapesTableCells() throws {
         var plan = try #require(Self.plans().first { $0.0 == "create-both" }?.1)
-        plan.changes[0] = .status(.create, before: nil, after: DifferTests.status("🏖️", "a|b"))
-        let md = PlanMarkdown.render(plan)
+        plan.changes[0] = .status(.create(after: DifferTests.status("🏖️", "a|b")))
+        let md = PlanMarkdown.render(Self.run(plan))
         #expect(md.contains("`a\\|b`"))
         #expect(md.contains("**Plan: 2 to create, 0 to change, 0 to delete.**"))
     }

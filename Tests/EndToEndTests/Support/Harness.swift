@@ -43,6 +43,19 @@ struct Harness {
         }
     }
 
+    /// Runs `body` with this (started) harness and stops it afterwards, whatever happens: the
+    /// scoped form for harnesses a suite prepares (`try await Self.start().use { h in … }`).
+    func use<T>(_ body: (Harness) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            await stop()
+            return result
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
     func stop() async {
         await emulator.stop()
         try? FileManager.default.removeItem(at: directory)

@@ -1,0 +1,47 @@
+import PortableFoundation
+import PachcaAPI
+import ProfileCore
+
+/// `export`: the token owner's live profile as a desired-state file. Without `avatarOut` a
+/// live avatar is left out (unmanaged), never written as `avatar: null`; with it, the image is
+/// saved there and the file names it relative to `outputPath`'s folder (or the current one).
+public enum Exporter {
+    public enum Failure: Error, CustomStringConvertible {
+        case unwritable(path: String, reason: String)
+        case notYAML(String)
+        public var description: String {
+            switch self {
+            case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
+            case .notYAML(let reason): "cannot write the profile as YAML: \(reason)"
+            }
+        }
+    }
+
+    public static func export(client: PachcaClient, avatarOut: String?, outputPath: String?, now: Date) async throws -> String {
+        let live = try await LiveReader(client: client).read()
+        var avatar = DesiredStateExport.Avatar.unmanaged
+        if let avatarOut {
+            if let urlString = live.avatarURL, let url = URL(string: urlString) {
+                let bytes = try await client.fetchPublicImage(url, maxBytes: AvatarProver.maxServedImageBytes)
+                do { try SafeFile.write(bytes: Array(bytes), to: avatarOut) } catch {
+                    throw Failure.unwritable(path: avatarOut, reason: FileProblem.describe(error, path: avatarOut))
+                }
+                let base = outputPath.map { LocalPath.directory(of: LocalPath.absolute($0, in: LocalPath.currentDirectory)) }
+                    ?? LocalPath.currentDirectory
+                avatar = .path(LocalPath.relative(of: LocalPath.absolute(avatarOut, in: LocalPath.currentDirectory), from: base))
+            } else {
+                avatar = .none
+            }
+        }
+        do { return try DesiredStateExport.render(live: live, avatar: avatar, now: now) } catch {
+            throw Failure.notYAML(String(describing: error))
+        }
+    }
+
+    /// Writes the exported text to `path` atomically, never through a symlink.
+    public static func write(_ text: String, to path: String) throws {
+        do { try SafeFile.write(text: text, to: path) } catch {
+            throw Failure.unwritable(path: path, reason: FileProblem.describe(error, path: path))
+        }
+    }
+}
