@@ -69,25 +69,11 @@ public struct StateStore: Sendable {
     }
 
     static func decode(_ data: Data) -> StateRecord? {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = try? Timestamp.parse(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad timestamp"))
-            }
-            return date
-        }
-        return try? decoder.decode(StateRecord.self, from: data)
+        try? JSONDocument.decoder().decode(StateRecord.self, from: data)
     }
 
     public func save(_ record: StateRecord) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.canonical(date))
-        }
-        let data = try encoder.encode(record) + Data("\n".utf8)
+        let data = try JSONDocument.encoder(pretty: true).encode(record) + Data("\n".utf8)
         // A unique temp file, fsync, rename: a crash never leaves half a record, a planted
         // symlink is never followed, two runs never share a temp file (SafeFile).
         try SafeFile.write(text: String(decoding: data, as: UTF8.self), to: path, refuseSymlink: true)

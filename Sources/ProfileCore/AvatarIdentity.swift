@@ -3,6 +3,7 @@ import ScalarText
 
 /// What `apply` remembers of its last avatar upload: `.<profile>.state.json` (SPEC §5).
 /// Small, token-free, safe to commit or cache.
+/// Written and read under the one JSON policy (`JSONDocument`): snake_case keys, UTC timestamps.
 public struct StateRecord: Sendable, Equatable, Codable {
     public struct AvatarUpload: Sendable, Equatable, Codable {
         public var sha256: String
@@ -11,7 +12,6 @@ public struct StateRecord: Sendable, Equatable, Codable {
         public init(sha256: String, imageURL: String, uploadedAt: Date) {
             self.sha256 = sha256; self.imageURL = imageURL; self.uploadedAt = uploadedAt
         }
-        enum CodingKeys: String, CodingKey { case sha256; case imageURL = "image_url"; case uploadedAt = "uploaded_at" }
     }
     /// The status the last `apply` wrote (SPEC §10): a live status equal to it is the tool's
     /// own, not one a person set by hand. nil after the tool deleted the status.
@@ -29,15 +29,11 @@ public struct StateRecord: Sendable, Equatable, Codable {
         public var fields: StatusFields {
             StatusFields(emoji: emoji, title: title, isAway: isAway, awayMessage: awayMessage, expiresAt: expiresAt)
         }
-        enum CodingKeys: String, CodingKey {
-            case emoji, title, isAway = "is_away", awayMessage = "away_message", expiresAt = "expires_at", appliedAt = "applied_at"
-        }
     }
     public var formatVersion: String
     public var avatar: AvatarUpload?
     public var status: AppliedStatus?
     public init(avatar: AvatarUpload?, status: AppliedStatus? = nil) { formatVersion = "1"; self.avatar = avatar; self.status = status }
-    enum CodingKeys: String, CodingKey { case formatVersion = "format_version"; case avatar; case status }
 }
 
 /// Proves (or fails to prove) that the live avatar is the file in git, strongest evidence first.
