@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// Everything the client needs; the CLI builds it from flags and environment (SPEC §3).
 public struct ClientConfiguration: Sendable {

@@ -1,7 +1,6 @@
 import CCurl
-import PortableFoundation
+import Support
 import Synchronization
-import PortableLibc
 
 /// One HTTP exchange as libcurl should make it. Built by the client; never logged (it holds
 /// the Authorization header).

@@ -1,5 +1,4 @@
-import PortableFoundation
-import ScalarText
+import Support
 
 /// `multipart/form-data` with file parts (RFC 7578), written by hand: the avatar upload
 /// needs one part, and the emulator's parser is tested against this encoder.

@@ -1,5 +1,4 @@
-import PortableFoundation
-import ScalarText
+import Support
 
 /// What went wrong below HTTP, in words: which host (and proxy) and libcurl's cause.
 public struct TransportFailure: Error, Sendable, Equatable, CustomStringConvertible {

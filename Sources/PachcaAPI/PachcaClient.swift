@@ -1,6 +1,5 @@
-import PortableFoundation
+import Support
 import Timekeeping
-import ScalarText
 
 /// The one client for the Pachca API: every command makes its calls through it. Transfers go
 /// through libcurl (`CurlEngine`: keep-alive reuse, HTTP/2 when offered); the client owns the

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// How the client retries (SPEC §6). A value with injected clock, sleep and jitter, so tests
 /// run retries without real waiting.

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// A bearer token that cannot leak through printing: `description`, `debugDescription` and
 /// string interpolation all give `<redacted>`. Only the client reads `raw`, to build the header.

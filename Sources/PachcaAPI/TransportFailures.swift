@@ -1,7 +1,5 @@
 import CCurl
-import PortableFoundation
-import PortableLibc
-import ScalarText
+import Support
 
 /// Scheme, host and port one call talks to, and the proxy libcurl will use for it.
 struct Endpoint: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 import Timekeeping
 
 // Wire types mirror the OpenAPI schemas. They decode tolerantly (only identifiers are

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// `GET /users` (§9): one page of the workspace, at most 50 people, each a whole `User`
 /// (with `user_status` and `image_url`, so a listed person needs no further read).

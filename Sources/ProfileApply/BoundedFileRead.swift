@@ -1,5 +1,4 @@
-import PortableFoundation
-import PortableLibc
+import Support
 
 /// The one bounded read of a local file at the edge: opened without blocking on a FIFO, checked
 /// with `fstat` (a regular file of at most `maxBytes`) before any byte is read, then read to the

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 import PachcaAPI
 import ProfileCore
 

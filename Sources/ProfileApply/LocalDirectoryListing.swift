@@ -1,5 +1,5 @@
 import ProfileCore
-import PortableLibc
+import Support
 
 /// The real disk for `ProfileFiles.expand`: `lstat`, so a symlink to a directory is never
 /// walked (no loops); a symlink to a file is a file (reading follows it, as for any file).

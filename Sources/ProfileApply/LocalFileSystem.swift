@@ -1,6 +1,5 @@
-import PortableFoundation
+import Support
 import ProfileCore
-import PortableLibc
 
 /// The real file system, for the edge. Reads are size-bounded before any byte is read, and
 /// a FIFO or device is refused without blocking on it.

@@ -1,5 +1,4 @@
-import PortableFoundation
-import PortableLibc
+import Support
 
 /// Path arithmetic on the local file system's paths, as strings (no I/O but the working
 /// directory, read once).

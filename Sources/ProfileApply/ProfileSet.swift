@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 import ProfileCore
 
 /// A run's desired-state files (§9): the arguments expanded (directories walked), every file

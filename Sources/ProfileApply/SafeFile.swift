@@ -1,6 +1,5 @@
-import PortableFoundation
+import Support
 import PachcaAPI
-import PortableLibc
 
 /// Files the tool writes (state records, saved plans, exports) and reads back, safe against
 /// what a repository may ship and against concurrent runs (issue 10):

@@ -1,5 +1,4 @@
-import PortableFoundation
-import PortableLibc
+import Support
 import PachcaAPI
 import ProfileCore
 

@@ -1,6 +1,5 @@
-import PortableFoundation
+import Support
 import ProfileCore
-import PortableLibc
 
 /// The system tz database (`tzdata`): TZif files under `$TZDIR` or `/usr/share/zoneinfo`.
 /// The edge half of time zones; the core parses the bytes (`TZif`) and never touches files.

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// Why a write failed, typed: the exit status and the report depend on it.
 public struct WriteFailure: Sendable, Equatable, Error {

@@ -1,5 +1,4 @@
-import PortableFoundation
-import ScalarText
+import Support
 
 /// What `apply` remembers of its last avatar upload: `.<profile>.state.json` (SPEC §5).
 /// Small, token-free, safe to commit or cache.

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// A top-level key's three states: absent (unmanaged: never read, never touched),
 /// `null` (ensure there is none), or a value (ensure it is exactly this).

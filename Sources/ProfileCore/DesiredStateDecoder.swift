@@ -1,6 +1,5 @@
-import PortableFoundation
+import Support
 import ProfileYAML
-import ScalarText
 
 /// The outcome of decoding one file: the desired state (nil iff any error) and every finding.
 public struct DecodeResult: Sendable, Equatable {

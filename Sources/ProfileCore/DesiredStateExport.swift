@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 import ProfileYAML
 
 /// The live profile as a desired-state file (`export`). Written through libyaml's emitter, so

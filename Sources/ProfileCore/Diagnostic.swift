@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// A finding about a desired-state file: where it is and what is wrong.
 /// Findings are values collected by the loader and printed by a separate sink

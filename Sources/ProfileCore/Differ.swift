@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// desired state + live state + now → plan. Pure (SPEC §5): reads no clock, file or network;
 /// the avatar's identity is proven at the edge and handed in, as are the zone of a schedule

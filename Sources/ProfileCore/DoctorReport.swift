@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// What `doctor` found (`docs/schemas/doctor.schema.json`). Checks run in order — URL,
 /// connection, API at that URL, token, scopes — and stop at the first cause; every key is

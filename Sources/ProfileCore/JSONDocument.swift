@@ -1,5 +1,4 @@
-import PortableFoundation
-import ScalarText
+import Support
 
 /// The one JSON policy for every document this tool writes (SPEC §2): `--json` output of every
 /// command, the error document, and the saved plan file. Keys are sorted and snake_case

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// The live state a plan was computed against, reduced to normalized semantic fields
 /// (never raw bytes, never a possibly signed URL), so a stale plan can name what changed.

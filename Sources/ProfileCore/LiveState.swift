@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// Whose profile a plan is about. Today only `.me` (`/profile…`); the Teams work will add
 /// `.user(id)` (`/users/{id}/…`), which is why it is a value and not a hard-wired path.

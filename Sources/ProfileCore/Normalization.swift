@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// Semantic comparison of status fields (SPEC §5): the API may echo a value in another
 /// form than it was sent, so the diff never compares text as text.

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 public enum Resource: String, Sendable, Codable, CaseIterable { case status, avatar }
 public enum Action: String, Sendable, Codable { case create, update, delete }

@@ -1,5 +1,4 @@
-import PortableFoundation
-import ScalarText
+import Support
 
 /// Where and for whom a saved plan was made (SPEC §9): the API base URL, the token owner's id
 /// and every subject's id. `apply --plan` refuses a plan whose binding differs from the run's.

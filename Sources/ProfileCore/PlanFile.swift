@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// `plan --out` / `apply --plan`: the plan as a JSON artifact, and the stale check.
 public enum PlanFile {

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// What `show` displays: the live profile, its status and custom properties.
 public struct ProfileView: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// Whose profile one file describes, once resolved (the JSON `subject`).
 public struct SubjectPerson: Sendable, Equatable, Codable {

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// `timezone:` — an IANA name from the tz database, or `profile`: the person's own Pachca
 /// `time_zone`, known only once the live profile is read (SPEC §10).

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// What a file asks for at one instant (SPEC §10).
 public struct ScheduleEvaluation: Sendable, Equatable {

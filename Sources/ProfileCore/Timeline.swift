@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// `timeline`: the status in force from each instant it changes, over a period (SPEC §10).
 /// Pure: the period and the zone are arguments.

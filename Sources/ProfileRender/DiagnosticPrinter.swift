@@ -1,6 +1,5 @@
-import PortableFoundation
+import Support
 import ProfileCore
-import ScalarText
 
 /// One file's findings, as `validate --json` reports them.
 public struct FileDiagnostics: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 import ProfileCore
 
 /// `plan --json` (`docs/schemas/plan.schema.json`): one document for one file and for a

@@ -1,7 +1,6 @@
-import PortableFoundation
+import Support
 import ProfileCore
 import ProfileYAML
-import ScalarText
 
 /// The human view of a run, Terraform-like, rendered from the same values as the JSON. A run
 /// of one planned profile reads as that profile's plan; a larger run shows one block per

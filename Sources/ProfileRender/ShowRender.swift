@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 import ProfileCore
 import ProfileYAML
 

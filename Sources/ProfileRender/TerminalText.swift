@@ -1,5 +1,5 @@
 import ProfileYAML
-import ScalarText
+import Support
 
 /// The pure half of the CLI's output sink (issue 10): what any text must become before it
 /// reaches a terminal or a CI log, whoever wrote it.

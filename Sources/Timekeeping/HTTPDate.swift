@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 extension Timestamp {
     /// Lowercased: month names are matched case-insensitively, as recipients should.

@@ -1,4 +1,4 @@
-import PortableFoundation
+import Support
 
 /// The product's one timestamp implementation (parse, format, compare as instants), shared by
 /// the core and the API client. ISO-8601 timestamps as the format accepts them: a date, a time and an offset, e.g.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PortableFoundation
+import Support
 import PachcaAPI
 import ProfileApply
 import ProfileCore

@@ -1,7 +1,6 @@
 import ArgumentParser
-import PortableFoundation
+import Support
 import PachcaAPI
-import ScalarText
 
 /// Options every subcommand that talks to the API accepts (SPEC §2, §3).
 struct GlobalOptions: ParsableArguments {

@@ -1,11 +1,10 @@
 import ArgumentParser
-import PortableFoundation
+import Support
 import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileRender
 import ProfileYAML
-import PortableLibc
 
 /// Human output to stdout, diagnostics to stderr (SPEC §2), all through `OutputSink`.
 /// Written with write(2) on the descriptors: Swift 6 does not allow touching the global C

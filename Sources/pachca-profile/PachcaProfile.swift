@@ -1,8 +1,7 @@
 import ArgumentParser
-import PortableFoundation
+import Support
 import Dispatch
 import ProfileCore
-import PortableLibc
 
 /// Exit statuses of SPEC §4, as `ExitCode` values (`success` 0 and `failure` 1 come with it). They differ from the official `@pachca/cli`
 /// (2 = usage, 4 = not found).

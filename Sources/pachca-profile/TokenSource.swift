@@ -1,7 +1,6 @@
-import PortableFoundation
+import Support
 import PachcaAPI
 import ProfileApply
-import PortableLibc
 
 /// Where the token comes from (SPEC §3: flag, then file, then environment), checked so that
 /// it can never leak or be silently mangled: every candidate is registered with the output

@@ -1,4 +1,4 @@
-import ScalarText
+import Support
 import Testing
 
 @Suite struct ScalarTextTests {
