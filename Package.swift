@@ -36,14 +36,14 @@ let package = Package(
         // The one HTTP client for the Pachca API (libcurl), retry policy, wire types.
         .target(name: "PachcaAPI", dependencies: ["CCurl", "PortableFoundation", "PortableLibc", "Timekeeping", "ScalarText"]),
         // Edge: reads live state, decides avatar identity, executes plans.
-        .target(name: "ProfileApply", dependencies: ["PortableFoundation", "PortableLibc", "ProfileCore", "PachcaAPI"]),
+        .target(name: "ProfileApply", dependencies: ["PortableFoundation", "PortableLibc", "ProfileCore", "PachcaAPI", "Timekeeping"]),
         // Pure renderers: Plan/diagnostics → String.
         .target(name: "ProfileRender", dependencies: ["PortableFoundation", "ProfileCore", "ProfileYAML", "ScalarText"]),
         .executableTarget(
             name: "pachca-profile",
             dependencies: [
                 "PortableFoundation", "PortableLibc", "ProfileCore", "ProfileApply", "ProfileRender", "PachcaAPI", "ScalarText",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Timekeeping", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // A local, spec-faithful Pachca API for tests, the demo and offline rehearsals.
         .target(name: "PachcaEmulator", dependencies: [.product(name: "FlyingFox", package: "FlyingFox")]),
