@@ -132,7 +132,7 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(method) \(path): the server answered a redirect (\(status))\(target);"
                 + " redirects are not followed (check the API URL)"
         case .transport(let failure, let method, let path, let attempts, let elapsed):
-            let took = elapsed < 1 ? "\(Int((elapsed * 1000).rounded())) ms" : Self.seconds(elapsed)
+            let took = elapsed < 1 ? "\(Int((max(0, elapsed) * 1000).rounded())) ms" : Self.seconds(elapsed)
             let tally = "(after \(attempts) attempt\(attempts == 1 ? "" : "s"), \(took))"
             if failure.beforeRequest { return "\(failure) \(tally)" }
             return "\(method) \(path) to \(failure) \(tally)"

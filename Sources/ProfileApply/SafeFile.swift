@@ -32,10 +32,13 @@ public enum SafeFile {
         case unreadable(String)
     }
 
-    /// Writes text (redacted) atomically. `refuseSymlink`: fail when the target is a symlink
-    /// (otherwise the rename replaces the link itself, never what it points to).
+    /// Writes text (redacted of the token's whole and masked forms) atomically. `refuseSymlink`: fail when
+    /// the target is a symlink (otherwise the rename replaces the link itself, never what it
+    /// points to). No fragment rule: these files are read back (saved plans, state records,
+    /// exported profiles), and a file name sharing 8 characters with the token must survive.
     public static func write(text: String, to path: String, refuseSymlink: Bool = false, mode: mode_t = 0o644) throws {
-        try write(bytes: Array(SecretRedactor.shared.redact(text).utf8), to: path, refuseSymlink: refuseSymlink, mode: mode)
+        try write(bytes: Array(SecretRedactor.shared.redact(text, fragments: false).utf8), to: path,
+                  refuseSymlink: refuseSymlink, mode: mode)
     }
 
     public static func write(bytes: [UInt8], to path: String, refuseSymlink: Bool = false, mode: mode_t = 0o644) throws {
