@@ -37,13 +37,13 @@ let package = Package(
         .target(name: "PachcaAPI", dependencies: ["CCurl", "Support", "Timekeeping"]),
         // The edge: the planner (live reads), the executor (writes, verification, state records),
         // saved plans, locks, export, doctor.
-        .target(name: "ProfileApply", dependencies: ["Support", "ProfileCore", "PachcaAPI"]),
+        .target(name: "ProfileApply", dependencies: ["Support", "Timekeeping", "ProfileCore", "PachcaAPI"]),
         // Pure renderers: plan, apply report, diagnostics → text, JSON, Markdown.
         .target(name: "ProfileRender", dependencies: ["Support", "ProfileCore", "ProfileYAML"]),
         .executableTarget(
             name: "pachca-profile",
             dependencies: [
-                "Support", "ProfileYAML", "ProfileCore", "PachcaAPI", "ProfileApply", "ProfileRender",
+                "Support", "Timekeeping", "ProfileYAML", "ProfileCore", "PachcaAPI", "ProfileApply", "ProfileRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // A local, spec-faithful Pachca API for tests, the demo and offline rehearsals.

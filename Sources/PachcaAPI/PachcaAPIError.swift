@@ -79,8 +79,10 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     case redirect(status: Int, location: String?, method: String, path: String)
     /// No HTTP response at all (after any retries); `elapsed` seconds since the first attempt.
     case transport(TransportFailure, method: String, path: String, attempts: Int, elapsed: Double)
-    /// A 429 asked to wait longer than the overall deadline leaves.
-    case rateLimitDeadline(retryAfter: Double, remaining: Double, method: String, path: String)
+    /// A wait longer than the overall deadline leaves: a 429's `Retry-After` (or one that
+    /// cannot be read), or the run's own `--rate` pacing. The request was not sent again.
+    case rateLimitDeadline(retryAfter: Double, remaining: Double, method: String, path: String,
+                           cause: WaitCause = .retryAfter)
     /// Retryable failures (5xx) persisted past the retry budget or the deadline.
     case gaveUp(attempts: Int, elapsed: Double, last: String, method: String, path: String)
     /// A 2xx body that does not have the expected shape.
@@ -129,13 +131,22 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
             return "\(method) \(path): the server answered a redirect (\(status))\(target);"
                 + " redirects are not followed (check the API URL)"
         case .transport(let failure, let method, let path, let attempts, let elapsed):
-            let took = elapsed < 1 ? "\(Int((elapsed * 1000).rounded())) ms" : Self.seconds(elapsed)
+            let took = elapsed < 1 ? "\(Int((max(0, elapsed) * 1000).rounded())) ms" : Self.seconds(elapsed)
             let tally = "(after \(attempts) attempt\(attempts == 1 ? "" : "s"), \(took))"
             if failure.beforeRequest { return "\(failure) \(tally)" }
             return "\(method) \(path) to \(failure) \(tally)"
-        case .rateLimitDeadline(let retryAfter, let remaining, let method, let path):
-            return "\(method) \(path): rate limited (429); the next try is due in \(Self.seconds(retryAfter))"
-                + " but only \(Self.seconds(max(0, remaining))) remain before the deadline, giving up now"
+        case .rateLimitDeadline(let retryAfter, let remaining, let method, let path, let cause):
+            let left = "only \(Self.seconds(max(0, remaining))) remain before the deadline, giving up now"
+            switch cause {
+            case .retryAfter:
+                return "\(method) \(path): rate limited (429); the next try is due in \(Self.seconds(retryAfter)) but \(left)"
+            case .unreadableRetryAfter:
+                return "\(method) \(path): rate limited (429) with a Retry-After that is neither seconds nor a date;"
+                    + " giving up now rather than retry sooner than the server asks"
+            case .pacing:
+                return "\(method) \(path): --rate allows this request in \(Self.seconds(retryAfter)) but \(left)"
+                    + " (raise --rate or --deadline)"
+            }
         case .gaveUp(let attempts, let elapsed, let last, let method, let path):
             return "\(method) \(path): giving up after \(attempts) attempts, \(Self.seconds(elapsed)) (last: \(last))"
         case .decoding(let method, let path, let detail):
@@ -149,9 +160,15 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         return " \(body.error)"
     }
 
-    /// `2 s`, `0.5 s`, `6.1 s` (one decimal unless whole).
+    /// Why a call stopped waiting (see `rateLimitDeadline`).
+    public enum WaitCause: Sendable, Equatable {
+        case retryAfter, unreadableRetryAfter, pacing
+    }
+
+    /// `2 s`, `0.5 s`, `6.1 s` (one decimal unless whole); beyond a billion seconds, `more than 1000000000 s`.
     static func seconds(_ value: Double) -> String {
         guard value.isFinite else { return "∞ s" }
+        guard value < 1_000_000_000 else { return "more than 1000000000 s" }
         let tenths = Int((max(0, value) * 10).rounded())
         if tenths % 10 == 0 { return "\(tenths / 10) s" }
         return "\(tenths / 10).\(tenths % 10) s"

@@ -177,11 +177,16 @@ public final class PachcaClient: Sendable {
             attempts += 1
             let attemptStarted = policy.now()
             let budget = min(configuration.timeout, deadline - attemptStarted)
-            let timeoutMS = max(1, Int((budget * 1000).rounded(.up)))
+            let timeoutMS = SafeDuration.milliseconds(budget)
             let outcome: Result<CurlResponse, TransportFailure>
             do {
                 // API calls share the token's budget; image downloads go to another host.
-                if isAPI { try await scheduler.acquire() }
+                if isAPI {
+                    do { try await scheduler.acquire(deadline: deadline) } catch let late as RequestScheduler.PastDeadline {
+                        throw PachcaAPIError.rateLimitDeadline(retryAfter: late.wait, remaining: late.remaining,
+                                                               method: method, path: path, cause: .pacing)
+                    }
+                }
                 do {
                     outcome = .success(try await engine.perform(request(timeoutMS)))
                     if isAPI { await scheduler.release() }
@@ -192,7 +197,7 @@ public final class PachcaClient: Sendable {
             } catch let error as CurlError {
                 outcome = .failure(Self.failure(error, endpoint: endpoint, timeoutMS: timeoutMS))
             }
-            let elapsedMS = Int(((policy.now() - attemptStarted) * 1000).rounded())
+            let elapsedMS = SafeDuration.milliseconds(policy.now() - attemptStarted, floor: 0)
 
             switch outcome {
             case .failure(let failure):
@@ -219,7 +224,15 @@ public final class PachcaClient: Sendable {
                     // Never sooner than the server asks (1 s when it does not say), nor sooner than
                     // the backoff step: a `Retry-After` of 0 or negative must not become a busy loop.
                     rateLimitRetries += 1
-                    let wait = max(Self.retryAfter(response) ?? 1, policy.backoff(retry: rateLimitRetries))
+                    let asked: Double?
+                    switch Self.retryAfterHeader(response) {
+                    case .absent: asked = nil
+                    case .seconds(let seconds): asked = seconds
+                    case .unreadable:
+                        throw PachcaAPIError.rateLimitDeadline(retryAfter: .infinity, remaining: deadline - policy.now(),
+                                                               method: method, path: path, cause: .unreadableRetryAfter)
+                    }
+                    let wait = max(asked ?? 1, policy.backoff(retry: rateLimitRetries))
                     let remaining = deadline - policy.now()
                     if wait >= remaining {
                         throw PachcaAPIError.rateLimitDeadline(
@@ -274,7 +287,7 @@ public final class PachcaClient: Sendable {
 
     /// `retrying GET /profile in 2.0 s (503)…`, for a person watching a terminal.
     private func notice(_ method: String, _ path: String, _ delay: Double, _ reason: String) {
-        let tenths = Int((delay * 10).rounded())
+        let tenths = min(Int((min(max(0, delay), 1e9) * 10).rounded()), 10_000_000_000)
         configuration.retryNotice?("retrying \(method) \(path) in \(tenths / 10).\(tenths % 10) s (\(reason))…")
     }
 
@@ -336,14 +349,28 @@ public final class PachcaClient: Sendable {
         }
     }
 
-    /// `Retry-After` as seconds (delta-seconds or an HTTP-date); nil when absent, unreadable
-    /// or not a finite number.
+    /// `Retry-After` as seconds (delta-seconds or an HTTP-date); nil when absent or unreadable.
     static func retryAfter(_ response: CurlResponse) -> Double? {
-        guard let value = response.header("Retry-After")?.trimmingWhitespace(), !value.isEmpty
-        else { return nil }
-        if let seconds = Double(value) { return seconds.isFinite ? max(0, seconds) : nil }
-        if let date = HTTPDate.parse(value) { return max(0, date.timeIntervalSinceNow) }
+        if case .seconds(let seconds) = retryAfterHeader(response) { return seconds }
         return nil
+    }
+
+    enum RetryAfter: Equatable {
+        case absent
+        /// Bounded to `QuantitySetting.retryAfter` (a billion seconds: past any deadline).
+        case seconds(Double)
+        /// Present but neither plain decimal seconds nor an HTTP-date (`1e19`, `0x10`, `inf`, `soon`).
+        case unreadable
+    }
+
+    /// `Retry-After` through the tool's one number reader: plain decimal only, so `1e19` or
+    /// `inf` is never a number that overflows a sleep; a date in the past is 0.
+    static func retryAfterHeader(_ response: CurlResponse) -> RetryAfter {
+        guard let value = response.header("Retry-After")?.trimmingWhitespace(), !value.isEmpty
+        else { return .absent }
+        if let seconds = DecimalNumber.parse(value) { return .seconds(QuantitySetting.retryAfter.clamped(seconds)) }
+        if let date = HTTPDate.parse(value) { return .seconds(QuantitySetting.retryAfter.clamped(date.timeIntervalSinceNow)) }
+        return .unreadable
     }
 
     // MARK: - Decoding

@@ -3,8 +3,14 @@ import Synchronization
 /// The one redaction point on the way out (issue 10): every string the CLI prints or writes
 /// to a file passes through `redact`. It removes each registered secret in any form a server
 /// could echo it — raw, JSON-escaped (`\/`, `\u0053`, surrogate pairs, doubly escaped),
-/// percent-encoded (any case), HTML character references, masked (`abcd****`, `abcd...wxyz`)
-/// or as a long fragment — and the userinfo (`user:password@`) of any URL.
+/// percent-encoded (any case), HTML character references, base64 (standard and URL-safe, at any
+/// alignment, so also inside `Bearer …` or a JSON blob encoded whole), hex (either case), masked
+/// (`abcd****`, `abcd...wxyz`) or as a long fragment — and the userinfo (`user:password@`) of
+/// any URL, with or without a scheme.
+///
+/// The fragment rule is for what a person reads (`fragments: true`). Files the tool reads back
+/// (saved plans, state records) are redacted of whole and masked forms only: a run of 8 token
+/// characters shared with a file name must not change the data.
 public final class SecretRedactor: Sendable {
     /// The process-wide sink: the CLI registers every token it was given before using it.
     public static let shared = SecretRedactor()
@@ -16,27 +22,46 @@ public final class SecretRedactor: Sendable {
     static let fragmentMinimumTokenLength = 16
     /// A masked form shows at least this many leading characters before its mask.
     static let maskedPrefixLength = 4
+    /// An encoded form shorter than this is not looked for (it would match ordinary text).
+    static let encodedMinimumLength = 8
 
-    private let secrets = Mutex<[[Unicode.Scalar]]>([])
+    struct Secret: Equatable {
+        var scalars: [Unicode.Scalar]
+        /// The token as given (fragments and masks count); false for its encoded forms.
+        var isRaw: Bool
+    }
+
+    private let secrets = Mutex<[Secret]>([])
 
     public init() {}
 
     public func register(_ token: APIToken) { register(secret: token.raw) }
 
-    /// Registers a secret (surrounding white space ignored). Empty text is ignored.
+    /// Registers a secret (surrounding white space ignored) and its base64 and hex forms.
+    /// Empty text is ignored.
     public func register(secret: String) {
         let trimmed = Array(secret.unicodeScalars.drop(while: Self.isSpace).reversed().drop(while: Self.isSpace).reversed())
         guard !trimmed.isEmpty else { return }
-        secrets.withLock { list in if !list.contains(trimmed) { list.append(trimmed) } }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: trimmed)
+        let forms = [Secret(scalars: trimmed, isRaw: true)]
+            + EncodedForms.of(Array(String(view).utf8)).map { Secret(scalars: Array($0.unicodeScalars), isRaw: false) }
+        secrets.withLock { list in
+            for form in forms where !list.contains(form) { list.append(form) }
+        }
     }
 
-    public func redact(_ text: String) -> String {
+    /// `fragments`: also hide runs of 8 token characters (for output a person reads); false
+    /// for data the tool reads back.
+    public func redact(_ text: String, fragments: Bool = true) -> String {
         let registered = secrets.withLock { $0 }
         var scalars = Array(text.unicodeScalars)
-        for secret in registered.sorted(by: { $0.count > $1.count }) {
-            scalars = SecretMatcher(secret: secret).redact(scalars)
+        for secret in registered.sorted(by: { $0.scalars.count > $1.scalars.count }) {
+            scalars = SecretMatcher(secret: secret.scalars, fragments: fragments && secret.isRaw, masks: secret.isRaw)
+                .redact(scalars)
         }
         scalars = URLUserinfo.redact(scalars)
+        scalars = URLUserinfo.redactSchemeless(scalars)
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
         return String(view)
@@ -45,20 +70,60 @@ public final class SecretRedactor: Sendable {
     static func isSpace(_ s: Unicode.Scalar) -> Bool { s.value <= 0x20 || s.value == 0x7F }
 }
 
+/// The base64 and hex forms of a secret a server could echo.
+enum EncodedForms {
+    /// Base64 at each of the three alignments the secret can have inside a longer encoded
+    /// text (`Bearer ` + token, a JSON body): only the groups made of secret bytes alone, which
+    /// are the same whatever surrounds them. Standard and URL-safe alphabets; hex in both cases.
+    static func of(_ bytes: [UInt8]) -> [String] {
+        var out: [String] = []
+        for shift in 0..<3 where bytes.count - shift >= 3 {
+            let whole = (bytes.count - shift) / 3 * 3
+            let standard = base64(Array(bytes[shift..<(shift + whole)]))
+            out.append(standard)
+            out.append(String(standard.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }))
+        }
+        let hex = bytes.map { b -> String in let h = String(b, radix: 16); return h.count == 1 ? "0" + h : h }.joined()
+        out += [hex, hex.uppercased()]
+        var unique: [String] = []
+        for form in out where form.count >= SecretRedactor.encodedMinimumLength && !unique.contains(form) { unique.append(form) }
+        return unique
+    }
+
+    static func base64(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var out = ""
+        var i = 0
+        while i + 3 <= bytes.count {
+            let n = Int(bytes[i]) << 16 | Int(bytes[i + 1]) << 8 | Int(bytes[i + 2])
+            out.append(alphabet[n >> 18 & 63]); out.append(alphabet[n >> 12 & 63])
+            out.append(alphabet[n >> 6 & 63]); out.append(alphabet[n & 63])
+            i += 3
+        }
+        return out
+    }
+}
+
 /// Finds a secret in text where each of its characters may appear encoded.
 struct SecretMatcher {
     let secret: [Unicode.Scalar]
     let positions: [Unicode.Scalar: [Int]]
+    /// Runs of `fragmentLength` secret characters count too (not only the whole secret).
+    let fragments: Bool
+    /// Masked forms (`abcd****`, `abcd...wxyz`) count too.
+    let masks: Bool
 
-    init(secret: [Unicode.Scalar]) {
+    init(secret: [Unicode.Scalar], fragments: Bool = true, masks: Bool = true) {
         self.secret = secret
+        self.fragments = fragments
+        self.masks = masks
         var positions: [Unicode.Scalar: [Int]] = [:]
         for (index, scalar) in secret.enumerated() { positions[scalar, default: []].append(index) }
         self.positions = positions
     }
 
     var minimumFragment: Int {
-        secret.count >= SecretRedactor.fragmentMinimumTokenLength ? SecretRedactor.fragmentLength : secret.count
+        fragments && secret.count >= SecretRedactor.fragmentMinimumTokenLength ? SecretRedactor.fragmentLength : secret.count
     }
 
     func redact(_ text: [Unicode.Scalar]) -> [Unicode.Scalar] {
@@ -94,7 +159,7 @@ struct SecretMatcher {
                 let matched = k - j
                 var end: Int?
                 if matched == secret.count || matched >= minimumFragment { end = p }
-                if j == 0, matched >= SecretRedactor.maskedPrefixLength, matched < secret.count,
+                if masks, j == 0, matched >= SecretRedactor.maskedPrefixLength, matched < secret.count,
                    let masked = maskTail(in: text, at: p) {
                     end = max(end ?? masked, masked)
                 }
@@ -251,6 +316,51 @@ enum URLUserinfo {
             i = end
         }
         return out
+    }
+
+    /// `user:password@host/…` without a scheme (a URL typed without `https://`): the part
+    /// before the last `@` of a word that looks like `name:secret@host` followed by a path,
+    /// a port or its end becomes `<redacted>`. A word needs a colon before the `@`, so an email
+    /// address alone (`anna@example.com`) and `user: anna@…` (a space after the colon) stay.
+    static func redactSchemeless(_ t: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(t.count)
+        var i = 0
+        while i < t.count {
+            // A word: from here to white space or a delimiter.
+            guard isWordStart(t, i) else { out.append(t[i]); i += 1; continue }
+            var end = i
+            var colon: Int?, lastAt: Int?
+            while end < t.count, !isAuthorityEnd(t, end) {
+                if t[end] == ":", colon == nil, lastAt == nil { colon = end }
+                if t[end] == "@" { lastAt = end }
+                end += 1
+            }
+            let word = t[i..<end]
+            if let colon, let lastAt, colon > i, lastAt > colon + 1, lastAt + 1 < end,
+               !word.starts(with: "mailto:".unicodeScalars), isHost(t[(lastAt + 1)..<end]) {
+                out.append(contentsOf: SecretRedactor.marker.unicodeScalars)
+                out.append(contentsOf: t[lastAt..<end])
+            } else {
+                out.append(contentsOf: word)
+            }
+            if end < t.count { out.append(t[end]) }
+            i = end + 1
+        }
+        return out
+    }
+
+    /// A word starts at the text's start or after a delimiter (never in the middle of one).
+    static func isWordStart(_ t: [Unicode.Scalar], _ p: Int) -> Bool {
+        !isAuthorityEnd(t, p) && (p == 0 || isAuthorityEnd(t, p - 1))
+    }
+
+    /// `host`, `host:port`: letters, digits, dots, dashes, `[…]`, then a port's digits.
+    static func isHost(_ s: ArraySlice<Unicode.Scalar>) -> Bool {
+        let hostPart = s.prefix { $0 != ":" }
+        guard !hostPart.isEmpty, hostPart.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0)
+            || $0 == "." || $0 == "-" || $0 == "[" || $0 == "]" }) else { return false }
+        return s.dropFirst(hostPart.count).dropFirst().allSatisfy { ("0"..."9").contains($0) || $0 == ":" }
     }
 
     /// `//` or `\/\/` after the colon; the index after them.

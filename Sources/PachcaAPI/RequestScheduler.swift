@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// The per-token request scheduler of SPEC §9: every request of a run goes through one, so the
 /// run never exceeds the token's limit however many subjects it handles.
 /// - Starts are limited two ways: no one-second window sees more than `rate` of them (45 at the
@@ -38,7 +40,9 @@ public actor RequestScheduler {
 
     public init(rate: Double = RequestScheduler.defaultRate, maxInFlight: Int = RequestScheduler.defaultMaxInFlight,
                 now: @escaping @Sendable () -> Double, sleep: @escaping @Sendable (Double) async throws -> Void) {
-        precondition(rate > 0 && rate.isFinite && maxInFlight > 0)
+        precondition(maxInFlight > 0)
+        // Bounded like `--rate`, so no window or pacing interval overflows (1e-300 would make one of 1e300 s).
+        let rate = QuantitySetting.rate.clamped(rate)
         self.rate = rate
         self.maxInFlight = maxInFlight
         perWindow = max(1, Int(rate.rounded(.down)))
@@ -49,9 +53,19 @@ public actor RequestScheduler {
         self.sleep = sleep
     }
 
+    /// The start time `acquire` would have to wait for lies past the caller's deadline; nothing
+    /// was started and the place is given back.
+    public struct PastDeadline: Error, Sendable, Equatable {
+        /// Seconds until the start pacing allows, and seconds left before the deadline.
+        public var wait: Double
+        public var remaining: Double
+    }
+
     /// Waits for a place and a start time; the caller must `release()` once its request is answered.
-    /// On cancellation during the wait, the place is given back and the error rethrown.
-    public func acquire() async throws {
+    /// On cancellation during the wait, the place is given back and the error rethrown. A start
+    /// later than `deadline` (monotonic seconds, as `now`) is not waited for: `PastDeadline` at once,
+    /// so a slow `--rate` never outlasts `--deadline`.
+    public func acquire(deadline: Double = .infinity) async throws {
         if inFlight >= maxInFlight {
             await withCheckedContinuation { waiters.append($0) }  // release() hands its place over
         } else {
@@ -72,6 +86,7 @@ public actor RequestScheduler {
                     started += 1
                     return
                 }
+                if slot > deadline { throw PastDeadline(wait: slot - t, remaining: deadline - t) }
                 // Reserve nothing while asleep: a pause set meanwhile moves the slot, and the loop re-checks.
                 try await sleep(slot - t)
             }

@@ -1,4 +1,5 @@
 import Support
+import Timekeeping
 
 /// How the client retries (SPEC §6). A value with injected clock, sleep and jitter, so tests
 /// run retries without real waiting.
@@ -39,7 +40,7 @@ public struct RetryPolicy: Sendable {
 
     @Sendable public static func realSleep(_ seconds: Double) async throws {
         guard seconds > 0 else { return }
-        try await Task.sleep(nanoseconds: UInt64((seconds * 1_000_000_000).rounded(.up)))
+        try await Task.sleep(nanoseconds: SafeDuration.nanoseconds(seconds))
     }
 
     @Sendable public static func monotonicNow() -> Double {

@@ -15,6 +15,19 @@ public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebug
     public var customMirror: Mirror { Mirror(self, children: [:]) }
     /// True when the token is empty after trimming whitespace (treated as no token).
     public var isEmpty: Bool { raw.trimmingWhitespace().isEmpty }
+
+    /// Shorter text is not a Pachca token (theirs are far longer): it is a typo or a truncated
+    /// copy, and redacting every run of two characters from all output would corrupt it.
+    public static let minimumLength = 16
+
+    /// Why `text` (already trimmed) cannot be a token, in words that never quote it; nil when
+    /// it is long enough. `source` names where it came from (`--token`, `PACHCA_TOKEN`).
+    public static func shortness(of text: String, from source: String) -> String? {
+        let count = text.unicodeScalars.count
+        guard count < minimumLength else { return nil }
+        return "the token from \(source) is \(count) character\(count == 1 ? "" : "s") long (not shown):"
+            + " too short for a Pachca token (at least \(minimumLength)); check that it was copied whole"
+    }
 }
 
 /// Whose profile a call reads or writes. `.me` is the token's owner; `.user(id:)` is for the

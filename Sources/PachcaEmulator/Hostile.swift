@@ -42,6 +42,12 @@ public enum TokenEcho: String, Sendable, Codable, CaseIterable {
     case htmlEntities = "html_entities"
     /// Masked as dashboards do: the first 8 characters, `...`, the last 4; and `abcd****`.
     case masked
+    /// Base64 of the token (standard alphabet, padded), and of `Bearer <token>` URL-safe
+    /// without padding (as a decoded `Authorization` header is logged).
+    case base64
+    case bearerBase64URL = "bearer_base64url"
+    /// The token's UTF-8 bytes in hex, lower case.
+    case hex
 
     /// The token written this way, ready to stand inside a JSON string literal.
     public func encode(_ token: String) -> String {
@@ -69,6 +75,14 @@ public enum TokenEcho: String, Sendable, Codable, CaseIterable {
             guard scalars.count > 12 else { return "****" }
             let head = scalars[..<8].map(jsonRaw).joined(), tail = scalars[(scalars.count - 4)...].map(jsonRaw).joined()
             return "\(head)...\(tail) \(scalars[..<4].map(jsonRaw).joined())****"
+        case .base64:
+            return Data(token.utf8).base64EncodedString()
+        case .bearerBase64URL:
+            return Data(("Bearer " + token).utf8).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+        case .hex:
+            return token.utf8.map { String(format: "%02x", $0) }.joined()
         }
     }
 }

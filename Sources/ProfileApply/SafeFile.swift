@@ -1,4 +1,5 @@
 import Support
+import Timekeeping
 import PachcaAPI
 
 /// Files the tool writes (state records, saved plans, exports) and reads back, safe against
@@ -30,10 +31,13 @@ public enum SafeFile {
         case unreadable(String)
     }
 
-    /// Writes text (redacted) atomically. `refuseSymlink`: fail when the target is a symlink
-    /// (otherwise the rename replaces the link itself, never what it points to).
+    /// Writes text (redacted of the token's whole and masked forms) atomically. `refuseSymlink`: fail when
+    /// the target is a symlink (otherwise the rename replaces the link itself, never what it
+    /// points to). No fragment rule: these files are read back (saved plans, state records,
+    /// exported profiles), and a file name sharing 8 characters with the token must survive.
     public static func write(text: String, to path: String, refuseSymlink: Bool = false, mode: mode_t = 0o644) throws {
-        try write(bytes: Array(SecretRedactor.shared.redact(text).utf8), to: path, refuseSymlink: refuseSymlink, mode: mode)
+        try write(bytes: Array(SecretRedactor.shared.redact(text, fragments: false).utf8), to: path,
+                  refuseSymlink: refuseSymlink, mode: mode)
     }
 
     public static func write(bytes: [UInt8], to path: String, refuseSymlink: Bool = false, mode: mode_t = 0o644) throws {
@@ -114,11 +118,22 @@ public final class StateLock: @unchecked Sendable {
             case .cannotOpen(let path, let reason): "cannot lock \(path): \(reason)"
             }
         }
-        static func seconds(_ s: Double) -> String { s == s.rounded() ? "\(Int(s)) s" : "\(s) s" }
+        static func seconds(_ s: Double) -> String {
+            let s = QuantitySetting.lockTimeout.clamped(s)
+            return s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+        }
     }
 
     /// How long a second apply waits by default (`PACHCA_LOCK_TIMEOUT` overrides).
     public static let defaultTimeout: Double = 120
+
+    /// The wait `PACHCA_LOCK_TIMEOUT` asks for (the default when unset or empty), read by the
+    /// tool's one number reader: plain decimal seconds from 0 to 86400; anything else (`1e19`,
+    /// `0x10`, `-1`) is an error whose message names the variable (a usage error for the CLI).
+    public static func configuredTimeout(environment: [String: String]) throws(QuantityError) -> Double {
+        guard let text = environment["PACHCA_LOCK_TIMEOUT"], !text.isEmpty else { return defaultTimeout }
+        return try QuantitySetting.lockTimeout.read(text, name: "PACHCA_LOCK_TIMEOUT").get()
+    }
 
     private let fd: Int32
     public let path: String
@@ -128,6 +143,7 @@ public final class StateLock: @unchecked Sendable {
 
     /// Takes the lock, waiting at most `timeout` seconds; `onWait` is called once if it must wait.
     public static func acquire(statePath: String, timeout: Double, onWait: (String) -> Void) async throws -> StateLock {
+        let timeout = QuantitySetting.lockTimeout.clamped(timeout)  // 1e19 or NaN from a caller never traps
         let path = statePath + ".lock"
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw LockError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }

@@ -101,7 +101,7 @@ extension Decoding {
     mutating func decodeDated(from fromNode: YAMLNode, until untilNode: YAMLNode, path: String) -> ScheduleWindow.Timing? {
         for node in [fromNode, untilNode] where node.scalar.map({ Self.looksLikeTimeOfDay($0.value) }) ?? false {
             let which = node == fromNode ? "from" : "until"
-            error("a time of day needs days (got '\(node.scalar!.value)')", at: node.start, path: "\(path).\(which)",
+            error("a time of day needs days (got '\(node.scalar!.value.truncatedForMessage)')", at: node.start, path: "\(path).\(which)",
                   notes: ["add days: [mon, tue, wed, thu, fri] for a weekly window, or write a date, a time and an offset, e.g. 2026-12-28T00:00:00+03:00"])
             return nil
         }

@@ -116,7 +116,8 @@ struct Decoding {
         }
         guard let entries = root.mapping else {
             if !root.isPreReported {
-                error("expected a mapping with the keys version, status, avatar (got \(root.describedForMessage))", at: root.start)
+                // The kind only: a file that is not a profile (a walked `*.yaml` of secrets) is never quoted.
+                error("expected a mapping with the keys version, status, avatar (got \(root.kindName))", at: root.start)
             }
             return state
         }
@@ -152,7 +153,9 @@ struct Decoding {
 
     mutating func unknownKey(_ key: String, at mark: Mark, path parent: String, known: [String]) {
         if TokenKey.matches(key) { return }  // already refused, with better advice, by rejectTokens
-        let path = parent.isEmpty ? key : "\(parent).\(key)"
+        // The key is the user's text: its path and message carry an escaped excerpt, never all of it.
+        let shown = key.truncatedForMessage
+        let path = parent.isEmpty ? shown : "\(parent).\(shown)"
         let hint = Suggest.nearest(to: key, among: known).map { "did you mean '\($0)'?" }
             ?? "known keys: \(known.joined(separator: ", "))"
         error("unknown key", at: mark, path: path, notes: [hint])
@@ -325,12 +328,12 @@ struct Decoding {
         if case .bool(let b)? = node.resolved { return b }
         if let s = node.scalar {
             if s.style == .plain, YAML11.booleanWords.contains(s.value.lowercased()) {
-                error("expected true or false (got '\(s.value)')", at: node.start, path: path,
+                error("expected true or false (got '\(s.value.truncatedForMessage)')", at: node.start, path: path,
                       notes: ["YAML 1.1 words such as yes/no/on/off are not booleans here; write true or false"])
                 return nil
             }
             if s.style != .plain, CoreBooleans.contains(s.value.lowercased()) {
-                error("expected true or false (got the string \"\(s.value)\")", at: node.start, path: path,
+                error("expected true or false (got the string \"\(s.value.truncatedForMessage)\")", at: node.start, path: path,
                       notes: ["a quoted value is a string; remove the quotes"])
                 return nil
             }
@@ -352,15 +355,18 @@ struct Decoding {
             writtenTimestamps[Timestamp.canonical(date)] = text
             return date
         } catch .bareDate {
-            error("a date without a time and offset is ambiguous (got '\(text)')", at: node.start, path: path,
-                  notes: ["write a time and an offset, e.g. \(form) or \(text)T23:59:59Z"])
+            error("a date without a time and offset is ambiguous (got '\(text.truncatedForMessage)')", at: node.start, path: path,
+                  notes: ["write a time and an offset, e.g. \(form) or \(text.truncatedForMessage)T23:59:59Z"])
         } catch .missingOffset {
-            error("a time without an offset is ambiguous (got '\(text)')", at: node.start, path: path,
+            error("a time without an offset is ambiguous (got '\(text.truncatedForMessage)')", at: node.start, path: path,
                   notes: ["add an offset (Z or +03:00), e.g. \(form)"])
         } catch .outOfRange(let field) {
-            error("not a valid timestamp: \(field) out of range (got '\(text)')", at: node.start, path: path)
+            error("not a valid timestamp: \(field) out of range (got '\(text.truncatedForMessage)')", at: node.start, path: path)
+        } catch .outsideYears {
+            error("not a valid timestamp: outside years 1 to 9999 in UTC (got '\(text.truncatedForMessage)')",
+                  at: node.start, path: path, notes: ["the API writes times in UTC; choose an instant from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z"])
         } catch {
-            self.error("not a timestamp (got '\(text)')", at: node.start, path: path,
+            self.error("not a timestamp (got '\(text.truncatedForMessage)')", at: node.start, path: path,
                        notes: ["expected the form \(form) (ISO-8601 with a time and an offset)"])
         }
         return nil
@@ -407,8 +413,13 @@ enum TokenKey {
 }
 
 enum Suggest {
+    /// Longer text gets no suggestion: the edit distance is quadratic in its length, and no
+    /// name it could be mistyped from is longer.
+    static let maxLength = 64
+
     /// The known key nearest to a misspelt one, if it is near enough to be a typo.
     static func nearest(to key: String, among known: [String]) -> String? {
+        guard key.unicodeScalars.count <= maxLength else { return nil }
         let lowered = key.lowercased().replacingScalars("-", with: "_")
         var best: (String, Int)?
         for candidate in known {
@@ -456,9 +467,20 @@ extension YAMLNode {
 }
 
 extension String {
-    /// Evidence stays short even when the value is a whole paragraph.
-    var truncatedForMessage: String {
-        let oneLine = replacingScalars("\r", with: "\\r").replacingScalars("\n", with: "\\n")
-        return oneLine.count > 40 ? String(oneLine.prefix(37)) + "…" : oneLine
+    /// The longest excerpt of a user's value a message quotes, in characters.
+    public static let messageExcerptLength = 32
+
+    /// Evidence stays short even when the value is a whole paragraph (or a secret a walked file
+    /// happened to hold): at most 32 characters, then `…`, every control, bidi or invisible
+    /// character escaped so the excerpt stays one inert line.
+    public var truncatedForMessage: String {
+        var excerpt = ""
+        var count = 0
+        for character in self {
+            if count == String.messageExcerptLength { return InertText.line(excerpt) + "…" }
+            excerpt.append(character)
+            count += 1
+        }
+        return InertText.line(excerpt)
     }
 }

@@ -111,9 +111,9 @@ public enum TimeZoneResolution {
 
         public var message: String {
             switch self {
-            case .unknown(let name, _): "unknown time zone '\(name)'"
+            case .unknown(let name, _): "unknown time zone '\(name.truncatedForMessage)'"
             case .unavailable(let why): "cannot check the time zone: \(why)"
-            case .unreadable(let name, let why): "cannot read time zone '\(name)': \(why)"
+            case .unreadable(let name, let why): "cannot read time zone '\(name.truncatedForMessage)': \(why)"
             }
         }
         public var notes: [String] {
@@ -147,13 +147,18 @@ public enum TimeZoneResolution {
         case .unavailable(let why):
             return .failure(.unavailable(why))
         case .notFound:
-            return .failure(.unknown(name: name, suggestion: suggestion(for: name, among: source.zoneNames())))
+            // The zone list is read only when a suggestion is possible.
+            let suggested = isWellFormed(name) ? suggestion(for: name, among: source.zoneNames()) : nil
+            return .failure(.unknown(name: name, suggestion: suggested))
         }
     }
 
     /// The zone name nearest to a misspelt one (case-insensitive; a bare city matches the
-    /// last component, so `Moscow` suggests `Europe/Moscow`).
+    /// last component, so `Moscow` suggests `Europe/Moscow`). None for a malformed name (which
+    /// includes any over 64 bytes): a 100,000-character `timezone:` must not cost an edit
+    /// distance against every zone (it took 25 s).
     static func suggestion(for name: String, among names: [String]) -> String? {
+        guard isWellFormed(name) else { return nil }
         let wanted = Array(name.lowercased().unicodeScalars)
         let bareCity = !name.contains("/")
         var best: (String, Int)?

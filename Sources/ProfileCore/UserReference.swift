@@ -43,23 +43,23 @@ public struct UserReference: Sendable, Hashable, Codable {
         if text.hasPrefix("@") {
             let name = String(text.dropFirst())
             return isNickname(name) ? .success(UserReference(kind: .nickname, value: name))
-                : .failure(FormError(message: "'\(text)' is not a nickname: after '@' use letters, digits, '.', '_' or '-'"))
+                : .failure(FormError(message: "'\(text.truncatedForMessage)' is not a nickname: after '@' use letters, digits, '.', '_' or '-'"))
         }
         if text.contains("@") {
             let parts = text.split(separator: "@", omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix(".") else {
-                return .failure(FormError(message: "'\(text)' is not an email address"))
+                return .failure(FormError(message: "'\(text.truncatedForMessage)' is not an email address"))
             }
             return .success(UserReference(kind: .email, value: text))
         }
         return isNickname(text) ? .success(UserReference(kind: .nickname, value: text))
-            : .failure(FormError(message: "'\(text)' is not \(expectedForm)"))
+            : .failure(FormError(message: "'\(text.truncatedForMessage)' is not \(expectedForm)"))
     }
 
     /// A numeric id: a positive 32-bit integer (the API's `int32`).
     public static func id(_ digits: String) -> Result<UserReference, FormError> {
         guard let n = Int(digits), n > 0, n <= Int(Int32.max) else {
-            return .failure(FormError(message: "'\(digits)' is not a user id: ids are from 1 to \(Int32.max)"))
+            return .failure(FormError(message: "'\(digits.truncatedForMessage)' is not a user id: ids are from 1 to \(Int32.max)"))
         }
         return .success(UserReference(kind: .id, value: String(n)))
     }

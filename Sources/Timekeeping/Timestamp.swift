@@ -14,6 +14,10 @@ public enum Timestamp {
         case missingOffset
         /// A field out of range, such as month 13 or 25 o'clock.
         case outOfRange(String)
+        /// The instant falls outside years 1 to 9999 in UTC (`9999-12-31T23:59:59-05:00`,
+        /// `0001-01-01T00:00:00+01:00`): the API's UTC form cannot write it, so it would never
+        /// compare equal to what the server sends back.
+        case outsideYears
         case malformed
     }
 
@@ -73,8 +77,10 @@ public enum Timestamp {
         guard hour <= 23 else { throw .outOfRange("hour") }
         guard minute <= 59 else { throw .outOfRange("minute") }
         guard second <= 59 else { throw .outOfRange("second") }
+        guard year >= 1 else { throw .outOfRange("year") }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        guard (firstSecond...lastSecond).contains(seconds) else { throw .outsideYears }
         guard fractionDigits > 0 else { return Date(timeIntervalSince1970: Double(seconds)) }
         var scale = 1
         for _ in 0..<fractionDigits { scale *= 10 }
@@ -82,6 +88,11 @@ public enum Timestamp {
         guard !overflow else { return Date(timeIntervalSince1970: Double(seconds) + Double(fractionUnits) / Double(scale)) }
         return Date(timeIntervalSince1970: Double(scaled + fractionUnits) / Double(scale))
     }
+
+    /// `0001-01-01T00:00:00Z` and `9999-12-31T23:59:59Z` as seconds since 1970: the instants
+    /// the UTC form can write.
+    public static let firstSecond = -62_135_596_800
+    public static let lastSecond = 253_402_300_799
 
     /// The API's form of a wire value: like `parse`, but nil instead of a reason.
     public static func parseWire(_ text: String) -> Date? {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Support
 import PachcaAPI
+import Timekeeping
 
 /// Options every subcommand that talks to the API accepts (SPEC §2, §3).
 struct GlobalOptions: ParsableArguments {
@@ -14,13 +15,13 @@ struct GlobalOptions: ParsableArguments {
     var token: String?
 
     @Option(name: .customLong("timeout"), help: "Seconds per request attempt, fractions allowed (env PACHCA_TIMEOUT; default 30).")
-    var timeout: Double?
+    var timeout: String?
 
     @Option(name: .customLong("rate"), help: "Requests per second this run may make with the token (env PACHCA_RATE; default 45, the API allows 50).")
-    var rate: Double?
+    var rate: String?
 
     @Option(name: .customLong("deadline"), help: "Seconds a call may keep retrying before the run gives up on it (env PACHCA_DEADLINE; default 60).")
-    var deadline: Double?
+    var deadline: String?
 
     @OptionGroup var color: ColorOption
     var noColor: Bool { color.noColor }
@@ -28,49 +29,31 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: [.customShort("v"), .customLong("verbose")], help: "Trace each request on stderr (token redacted).")
     var verbose = false
 
-    /// Longest accepted `--timeout`/`--deadline`: a day. `inf` or `1e19` is a usage error,
-    /// not a wait forever (or an overflow in the milliseconds handed to libcurl).
-    static let maxSeconds = 86_400.0
-
     func validate() throws {
         let environment = ProcessInfo.processInfo.environment
-        try Self.seconds(flag: timeout, "--timeout", env: environment["PACHCA_TIMEOUT"], "PACHCA_TIMEOUT")
-        try Self.seconds(flag: deadline, "--deadline", env: environment["PACHCA_DEADLINE"], "PACHCA_DEADLINE")
-        _ = try Self.rate(flag: rate, env: environment["PACHCA_RATE"])
+        try Self.quantity(.timeout, flag: timeout, "--timeout", env: environment, "PACHCA_TIMEOUT")
+        try Self.quantity(.deadline, flag: deadline, "--deadline", env: environment, "PACHCA_DEADLINE")
+        try Self.quantity(.rate, flag: rate, "--rate", env: environment, "PACHCA_RATE")
     }
 
-    /// A duration from the flag, else the environment; nil when neither is set.
+    /// A duration or rate from the flag, else the environment, through the one number reader
+    /// (plain decimal, inside the setting's range; `0x10`, `1e19`, `inf` are usage errors).
+    /// nil when neither is set.
     @discardableResult
-    static func seconds(flag: Double?, _ flagName: String, env: String?, _ envName: String) throws -> Double? {
-        let (value, name): (Double?, String)
+    static func quantity(_ setting: QuantitySetting, flag: String?, _ flagName: String,
+                         env: [String: String], _ envName: String) throws -> Double? {
+        let text: String, name: String
         if let flag {
-            (value, name) = (flag, flagName)
-        } else if let env, !env.isEmpty {
-            (value, name) = (Double(env.trimmingWhitespace()), "\(envName)=\(env)")
+            (text, name) = (flag, flagName)
+        } else if let value = env[envName], !value.isEmpty {
+            (text, name) = (value, envName)
         } else {
             return nil
         }
-        // At least a millisecond: libcurl reads a 0 ms timeout as "none".
-        guard let value, value.isFinite, value >= 0.001, value <= maxSeconds else {
-            throw ValidationError("\(name): expected a number of seconds between 0.001 and \(Int(maxSeconds))")
+        switch setting.read(text, name: name) {
+        case .success(let value): return value
+        case .failure(let error): throw ValidationError(error.message)
         }
-        return value
-    }
-
-    /// `--rate`, else `PACHCA_RATE`: a positive number of requests per second, at most 10,000.
-    static func rate(flag: Double?, env: String?) throws -> Double? {
-        let value: Double?, name: String
-        if let flag {
-            (value, name) = (flag, "--rate")
-        } else if let env, !env.isEmpty {
-            (value, name) = (Double(env.trimmingWhitespace()), "PACHCA_RATE=\(env)")
-        } else {
-            return nil
-        }
-        guard let value, value.isFinite, value > 0, value <= 10_000 else {
-            throw ValidationError("\(name): expected requests per second, a number above 0 and at most 10000")
-        }
-        return value
     }
 
     /// Flag, then file, then environment (SPEC §3); checked and registered for redaction.
@@ -84,8 +67,8 @@ struct GlobalOptions: ParsableArguments {
     func makeClient(json: Bool = false) throws -> PachcaClient {
         let environment = ProcessInfo.processInfo.environment
         let url = try parsedAPIURL()
-        let seconds = try Self.seconds(flag: timeout, "--timeout", env: environment["PACHCA_TIMEOUT"], "PACHCA_TIMEOUT") ?? 30
-        let deadlineSeconds = try Self.seconds(flag: deadline, "--deadline", env: environment["PACHCA_DEADLINE"], "PACHCA_DEADLINE")
+        let seconds = try Self.quantity(.timeout, flag: timeout, "--timeout", env: environment, "PACHCA_TIMEOUT") ?? 30
+        let deadlineSeconds = try Self.quantity(.deadline, flag: deadline, "--deadline", env: environment, "PACHCA_DEADLINE")
         let token = try resolveToken(environment: environment)
         if token == nil {
             throw CLIError.authentication("no token: set PACHCA_TOKEN, or pass --token-file PATH")
@@ -93,7 +76,7 @@ struct GlobalOptions: ParsableArguments {
         var configuration = ClientConfiguration(baseURL: url, token: token)
         configuration.timeout = seconds
         if let deadlineSeconds { configuration.retry.overallDeadline = deadlineSeconds }
-        if let perSecond = try Self.rate(flag: rate, env: environment["PACHCA_RATE"]) { configuration.rate = perSecond }
+        if let perSecond = try Self.quantity(.rate, flag: rate, "--rate", env: environment, "PACHCA_RATE") { configuration.rate = perSecond }
         if verbose {
             configuration.trace = { line in Output.stderr(line) }
         }

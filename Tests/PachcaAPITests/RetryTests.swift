@@ -36,11 +36,12 @@ import Testing
         let error = await apiError {
             _ = try await makeClient(server.baseURL, retry: clock.policy(deadline: 60)).profile(.me)
         }
-        guard case .rateLimitDeadline(let retryAfter, let remaining, let method, let path)? = error else {
+        guard case .rateLimitDeadline(let retryAfter, let remaining, let method, let path, let cause)? = error else {
             Issue.record("expected rateLimitDeadline, got \(String(describing: error))")
             return
         }
         #expect(retryAfter == 120)
+        #expect(cause == .retryAfter)
         #expect(remaining <= 60)
         #expect(method == "GET" && path == "/profile")
         #expect(clock.sleeps.isEmpty)

@@ -86,3 +86,40 @@ private extension Diagnostic {
         return "\(location): \(severity.rawValue): \(subject)"
     }
 }
+
+/// Issue 19: a folder walk never leaves the folder through a symlink, and says what it skipped.
+@Suite struct HostileWalkTests {
+    struct Listing: DirectoryListing {
+        var kinds: [String: DirectoryEntryKind]
+        var names: [String: [String]]
+        var undecodable: [String: [String]] = [:]
+        func entryKind(atPath path: String, followingSymlink: Bool) -> DirectoryEntryKind { kinds[path] ?? .missing }
+        func entries(ofDirectory path: String) -> [String]? { names[path] }
+        func contents(ofDirectory path: String) -> DirectoryContents? {
+            names[path].map { DirectoryContents(names: $0, undecodable: undecodable[path] ?? []) }
+        }
+        func realPath(_ path: String) -> String? { path == "team" ? "/repo/team" : nil }
+    }
+
+    @Test func linksLeavingTheFolderAreErrorsAndSkippedEntriesWarnings() {
+        let listing = Listing(
+            kinds: ["team": .directory, "team/a.yaml": .file, "team/inside.yaml": .link(.file(realPath: "/repo/team/a.yaml")),
+                    "team/secrets.yaml": .link(.file(realPath: "/home/runner/.aws/credentials")),
+                    "team/sibling.yaml": .link(.file(realPath: "/repo/team-other/x.yaml")),
+                    "team/gone.yaml": .link(.dangling), "team/pipe.yaml": .special("a FIFO"),
+                    "team/dev.yml": .special("a device"), "team/sub": .link(.directory), "team/notes.txt": .special("a FIFO")],
+            names: ["team": ["a.yaml", "inside.yaml", "secrets.yaml", "sibling.yaml", "gone.yaml", "pipe.yaml", "dev.yml",
+                             "sub", "notes.txt"]],
+            undecodable: ["team": ["bad\\xff.yaml"]])
+        let e = ProfileFiles.expand(["team"], listing: listing)
+        #expect(e.files == ["team/a.yaml", "team/inside.yaml"])
+        let errors = e.diagnostics.filter { $0.severity == .error }
+        #expect(errors.map(\.file).sorted() == ["team/secrets.yaml", "team/sibling.yaml"])
+        #expect(errors.allSatisfy { $0.message.contains("outside team") && !$0.message.contains("/home") }, "\(errors)")
+        #expect(e.skipped.map(\.path) == ["team/dev.yml", "team/gone.yaml", "team/pipe.yaml", "team/sub", "team/bad\\xff.yaml"])
+        let warnings = e.diagnostics.filter { $0.severity == .warning }
+        #expect(warnings.map(\.file) == e.skipped.map(\.path))
+        #expect(warnings.first { $0.file == "team/gone.yaml" }?.message == "dangling symbolic link: skipped")
+        #expect(warnings.first { $0.file == "team/pipe.yaml" }?.message == "a FIFO, not a regular file: skipped")
+    }
+}

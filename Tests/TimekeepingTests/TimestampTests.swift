@@ -31,11 +31,24 @@ import Timekeeping
     @Test func extremeTimestampsDoNotOverflow() throws {
         let far = try Timestamp.parse("9999-12-31T23:59:59.123456789Z")
         #expect(Timestamp.canonical(far).hasPrefix("9999-12-31T23:59:59."))
-        let early = try Timestamp.parse("0001-01-01T00:00:00.5+23:59")
+        let early = try Timestamp.parse("0001-01-01T00:00:00.5Z")
         #expect(early.timeIntervalSince1970 < 0)
+        #expect(Timestamp.canonical(early) == "0001-01-01T00:00:00.500Z")
         // Out-of-range instants (a tampered saved plan) are clamped, never a trap.
         #expect(Timestamp.canonical(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59.999Z")
         #expect(Timestamp.epochSeconds(Date(timeIntervalSince1970: .nan)) == 0)
+    }
+
+    /// Issue 19: `9999-12-31T23:59:59-05:00` is year 10000 in UTC; the API's UTC form cannot
+    /// write it, so it used to validate and then never converge. Refused, like year 0.
+    @Test func instantsOutsideYearsOneTo9999InUTCAreRefused() throws {
+        for text in ["9999-12-31T23:59:59-05:00", "9999-12-31T19:00:00-05:00", "0001-01-01T00:00:00.5+23:59",
+                     "0001-01-01T00:59:59+01:00"] {
+            #expect(throws: Timestamp.ParseError.outsideYears, "\(text)") { try Timestamp.parse(text) }
+        }
+        #expect(throws: Timestamp.ParseError.outOfRange("year")) { try Timestamp.parse("0000-06-01T00:00:00Z") }
+        #expect(try Timestamp.parse("9999-12-31T18:59:59-05:00").timeIntervalSince1970 == Double(Timestamp.lastSecond))
+        #expect(try Timestamp.parse("0001-01-01T01:00:00+01:00").timeIntervalSince1970 == Double(Timestamp.firstSecond))
     }
 
     @Test func localFormsWithOffsets() {

@@ -1,0 +1,50 @@
+import Foundation
+import PachcaEmulator
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Issue 19: a pull request could make the action read runner files into the public log
+/// through a `*.yaml` symlink in a walked folder; skipped entries vanished without a word.
+@Suite struct HostileWalkTests {
+    @Test func aSymlinkOutOfTheFolderIsRefusedAndNeverQuoted() async throws {
+        try await Harness.with { h in
+            try h.write("team/anna.yaml", "user: anna@example.com\nstatus: {emoji: \"💻\", title: Work}\n")
+            try h.write("secret.env", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG\n")
+            try FileManager.default.createSymbolicLink(atPath: h.path("team/leak.yaml"), withDestinationPath: h.path("secret.env"))
+            for command in [["validate", "team"], ["plan", "team"]] {
+                let run = try await h.run(command)
+                #expect(run.exitCode == 1, "\(command): \(run.stdout)\(run.stderr)")
+                let all = run.stdout + run.stderr
+                #expect(all.contains("team/leak.yaml"), "\(all)")
+                #expect(all.contains("symbolic link to a file outside team"), "\(all)")
+                #expect(!all.contains("AWS") && !all.contains("wJalr"), "\(all)")
+            }
+            #expect(await h.apiCalls().isEmpty)
+        }
+    }
+
+    @Test func validateListsWhatItDidNotRead() async throws {
+        try await Harness.with { h in
+            try h.write("team/anna.yaml", "user: anna@example.com\nstatus: {emoji: \"💻\", title: Work}\n")
+            try h.write("team/boris.yaml", "user: boris@example.com\nstatus: {emoji: \"💻\", title: Work}\n")
+            try FileManager.default.createSymbolicLink(atPath: h.path("team/gone.yaml"), withDestinationPath: h.path("nowhere.yaml"))
+            #expect(mkfifo(h.path("team/pipe.yaml"), 0o644) == 0)
+            // A name that is not UTF-8 (byte 0xFF).
+            var bad = Array(h.path("team/bad").utf8) + [0xFF] + Array(".yaml".utf8) + [0]
+            let fd = bad.withUnsafeMutableBufferPointer { p in
+                p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, O_WRONLY | O_CREAT, 0o644) }
+            }
+            #expect(fd >= 0)
+            close(fd)
+            let run = try await h.run(["validate", "team"], timeout: 20)
+            #expect(!run.timedOut, "blocked on the FIFO")
+            #expect(run.exitCode == 0, "\(run.stdout)\(run.stderr)")
+            let all = run.stdout + run.stderr
+            #expect(all.contains("team/gone.yaml") && all.contains("dangling symbolic link"), "\(all)")
+            #expect(all.contains("team/pipe.yaml") && all.contains("a FIFO"), "\(all)")
+            #expect(all.contains("team/bad\\xff.yaml") && all.contains("not valid UTF-8"), "\(all)")
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import ProfileCore
+import ProfileRender
+import Testing
+
+/// Issue 19: what a diagnostic may quote of the user's text, and how much work a hostile line
+/// may cost.
+@Suite struct HostileTextTests {
+    static func decode(_ text: String, zones: any TimeZoneSource = TestZones()) -> DecodeResult {
+        DesiredStateDecoder.decode(file: "x.yaml", bytes: Array(text.utf8), now: DecoderFixtures.now,
+                                   files: DecoderFixtures.files, zones: zones)
+    }
+
+    static func rendered(_ result: DecodeResult) -> String {
+        result.diagnostics.map { "\($0.path) \($0.message) \($0.notes.joined(separator: " "))" }.joined(separator: "\n")
+    }
+
+    /// A walked `*.yaml` that is a secrets file used to be quoted (`got string "AWS_SECRET…"`).
+    @Test func aFileThatIsNotAProfileIsNeverQuoted() {
+        let result = Self.decode("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+        let text = Self.rendered(result)
+        #expect(result.diagnostics.hasErrors)
+        #expect(!text.contains("AWS"), "\(text)")
+        #expect(text.contains("(got string)"), "\(text)")
+    }
+
+    /// Unknown keys (`root:$6$…:19000:…` from /etc/shadow) were echoed whole, up to 1 KB.
+    @Test func unknownKeysAreShortEscapedExcerpts() {
+        let key = "root:$6$saltsalt$" + String(repeating: "h", count: 900) + ":19000:0:99999:7:::"
+        let result = Self.decode("\"\(key)\": 1\nstatus: null\n")
+        let unknown = result.diagnostics.first { $0.message == "unknown key" }
+        #expect(unknown != nil, "\(Self.rendered(result).prefix(500))")
+        let path = unknown?.path ?? ""
+        #expect(path.count <= 33, "\(path)")
+        #expect(path.hasSuffix("…"))
+        #expect(!Self.rendered(result).contains(String(repeating: "h", count: 40)))
+    }
+
+    @Test func excerptsEscapeControlsAndStopAt32Characters() {
+        #expect("abc".truncatedForMessage == "abc")
+        #expect(String(repeating: "x", count: 32).truncatedForMessage == String(repeating: "x", count: 32))
+        #expect(String(repeating: "x", count: 33).truncatedForMessage == String(repeating: "x", count: 32) + "…")
+        let escaped = "a\u{1B}[2Jb\u{202E}c\nd".truncatedForMessage
+        #expect(!escaped.contains("\u{1B}") && !escaped.contains("\u{202E}") && !escaped.contains("\n"), "\(escaped)")
+    }
+
+    @Test func plainValuesAreExcerptsToo() {
+        let long = String(repeating: "s", count: 500)
+        let result = Self.decode("status:\n  title: Away\n  expires_at: \"\(long)\"\n")
+        #expect(!Self.rendered(result).contains(String(repeating: "s", count: 33)), "\(Self.rendered(result))")
+    }
+
+    /// A 100,000-character `timezone:` took 25 s (an edit distance against ~600 zones) and was
+    /// printed whole.
+    @Test(.timeLimit(.minutes(1))) func aHugeZoneNameIsRefusedAtOnceWithoutASuggestion() {
+        let name = String(repeating: "Europe/Moscow", count: 7_700)
+        let started = Date()
+        let result = Self.decode("timezone: \(name)\nstatus: {emoji: \"💻\", title: Work}\n")
+        #expect(Date().timeIntervalSince(started) < 2)
+        let text = Self.rendered(result)
+        #expect(text.contains("unknown time zone"), "\(text.prefix(300))")
+        #expect(!text.contains("did you mean"))
+        #expect(text.count < 400, "\(text.count) characters")
+    }
+
+    /// Counts how often the zone list is asked for: never for a malformed name.
+    final class CountingZones: TimeZoneSource, @unchecked Sendable {
+        var listed = 0
+        func tzif(named name: String) -> TimeZoneLookup { TestZones().tzif(named: name) }
+        func zoneNames() -> [String] { listed += 1; return TestZones().zoneNames() }
+    }
+
+    @Test(.enabled(if: TestZones.available)) func malformedZoneNamesGetNoSuggestion() {
+        let zones = CountingZones()
+        for name in ["Europe/Moscow ", "Europe//Moscow", "../etc/passwd", String(repeating: "a", count: 65), "Eur\u{0301}ope/Moscow"] {
+            guard case .failure(let failure) = TimeZoneResolution.resolve(name, source: zones) else {
+                Issue.record("\(name) resolved"); continue
+            }
+            #expect(failure.notes.allSatisfy { !$0.contains("did you mean") }, "\(name): \(failure.notes)")
+            #expect(failure.message.count < 60, "\(failure.message)")
+        }
+        #expect(zones.listed == 0)
+        // A well-formed near miss still gets one.
+        guard case .failure(let failure) = TimeZoneResolution.resolve("Europe/Moskow", source: zones) else { return }
+        #expect(failure.notes == ["did you mean 'Europe/Moscow'?"])
+    }
+
+    /// Any other "did you mean" has the same cap: a long key costs no edit distance.
+    @Test(.timeLimit(.minutes(1))) func aHugeUnknownKeyGetsNoSuggestion() {
+        let key = "statuss" + String(repeating: "s", count: 100_000)
+        let started = Date()
+        let result = Self.decode("\(key): 1\n")
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(!Self.rendered(result).contains("did you mean"))
+    }
+
+    /// `expires_at: 9999-12-31T23:59:59-05:00` validated, then never converged (exit 1 forever).
+    @Test func timestampsBeyondYear9999InUTCAreRefusedAtTheirPosition() throws {
+        let result = Self.decode("status:\n  emoji: \"🌴\"\n  title: Away\n  expires_at: 9999-12-31T23:59:59-05:00\n")
+        let d = try #require(result.diagnostics.first { $0.severity == .error })
+        #expect(d.line == 4 && d.column == 15, "\(d)")
+        #expect(d.path == "status.expires_at")
+        #expect(d.message.contains("outside years 1 to 9999 in UTC"), "\(d.message)")
+    }
+}
