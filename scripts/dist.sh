@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make dist: dist/pachca-profile-VERSION-OS-ARCH.tar.gz and its .sha256 (SPEC §11).
+# make dist: dist/pachca-profile-VERSION-OS-ARCH.tar.gz and its .sha256.
 # The tarball holds one folder, pachca-profile-VERSION-OS-ARCH/, laid out like a prefix:
 #   bin/pachca-profile                          release build, Swift runtime linked statically (Linux)
 #   share/man/man1/pachca-profile.1             generated from the argument parser's help
@@ -18,18 +18,8 @@ name=$(scripts/release-name.sh "$version")
 os=linux
 [ "$(uname -s)" = Darwin ] && os=macos
 
-# Build dependencies, as .ci/run does: only as root and only on Debian-like systems.
-if [ "$os" = linux ] && ! pkg-config --exists libcurl yaml-0.1 2>/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "make dist: installing libcurl4-openssl-dev libyaml-dev pkg-config"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq libcurl4-openssl-dev libyaml-dev pkg-config
-  else
-    echo "make dist: needs libcurl4-openssl-dev and libyaml-dev (run as root to install them)" >&2
-    exit 1
-  fi
-fi
+# The Debian packages the build needs (installed, or the one line to run printed).
+scripts/install-deps.sh
 
 # The one release build: on Linux the Swift runtime is linked statically (no toolchain needed
 # where it runs) and the link is shaped for memory; macOS ships the runtime in the OS.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lints the distribution files (SPEC §11), as part of `make test`:
+# Lints the distribution files (docs/ci.md), as part of `make test`:
 #   actionlint        .github/workflows/*.yml, ci/github/*.yml (with shellcheck on their run: scripts)
 #   check-jsonschema  action.yml (GitHub Action metadata schema), the workflows (workflow
 #                     schema), ci/*.gitlab-ci.yml (GitLab CI schema) — all vendored in the wheel
