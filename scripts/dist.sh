@@ -17,8 +17,6 @@ SWIFT=${SWIFT:-swift}
 
 version=$(tr -d ' \n' <VERSION)
 name=$(scripts/release-name.sh "$version")
-os=linux
-[ "$(uname -s)" = Darwin ] && os=macos
 
 # The Debian packages the build needs (installed, or the one line to run printed).
 scripts/install-deps.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Part of `make test`: scripts/install-deps.sh on a faked machine — an empty or partial
 # INSTALL_DEPS_SYSROOT, and fake id/sudo/apt-get first on PATH that record their calls.
+# shellcheck disable=SC2016  # the fake commands and bash -c scripts expand their own
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 work=$(mktemp -d)

@@ -185,18 +185,22 @@ extension Decoding {
         func isPast(_ w: ScheduleWindow) -> Bool {
             if case .dated(_, let until) = w.timing { Timestamp.epochSeconds(until) <= now } else { false }
         }
+        // A window that never applies covers nothing the others do not: it is left out of
+        // the windows named as covering a later one.
+        var live: [ScheduleWindow] = []
         for (i, window) in windows.enumerated() {
             let path = "schedule[\(window.index)]"
             if case .dated(_, let until) = window.timing, isPast(window) {
                 warning("the window is entirely in the past (until \(Timestamp.canonical(until)))", at: marks[i], path: path)
                 continue
             }
-            let earlier = windows[..<i].filter { !isPast($0) }
-            if let covering = Self.shadowing(window, by: earlier, zone: zone) {
-                let names = covering.map { "'\($0.label)' (line \($0.line))" }.joined(separator: ", ")
-                warning("the window never applies: earlier windows cover every occurrence (\(names))", at: marks[i], path: path,
-                        notes: ["the first window in file order wins; move this one above them, or remove it"])
+            guard let covering = Self.shadowing(window, by: live, zone: zone) else {
+                live.append(window)
+                continue
             }
+            let names = covering.map { "'\($0.label)' (line \($0.line))" }.joined(separator: ", ")
+            warning("the window never applies: earlier windows cover every occurrence (\(names))", at: marks[i], path: path,
+                    notes: ["the first window in file order wins; move this one above them, or remove it"])
         }
     }
 

@@ -76,7 +76,7 @@ else
   if [ "$os" = linux ]; then
     if ldd bin/pachca-profile | grep -q "not found" || ! ldconfig -p 2>/dev/null | grep -q 'libcurl\.so\.4 '; then
       echo "Installing libyaml-0-2 and libcurl4"
-      sudo -n apt-get update -qq && sudo -n apt-get install -y -qq libyaml-0-2 libcurl4 ||
+      { sudo -n apt-get update -qq && sudo -n apt-get install -y -qq libyaml-0-2 libcurl4; } ||
         fail "libyaml-0-2 or libcurl4 is missing and could not be installed: add a step 'sudo apt-get install -y libyaml-0-2 libcurl4' before this one"
     fi
   elif [ "$os" = macos ] && ! brew list libyaml >/dev/null 2>&1; then
