@@ -51,7 +51,11 @@ if command -v readelf >/dev/null; then
     bash -c '! readelf -d "$1" | grep -qE "RUNPATH|RPATH"' _ "$tool"
 fi
 page_file="$root/share/man/man1/pachca-profile.1"
-check "man page keeps non-ASCII text (1…366, not 1366)" grep -q '1…366' "$page_file"
+check "man page keeps non-ASCII text (1…366 as 1\\[u2026]366, not 1366)" grep -qF '1\[u2026]366' "$page_file"
+if command -v man >/dev/null; then
+  check "man -l renders 1…366 in a UTF-8 locale" \
+    bash -c 'LC_ALL=C.UTF-8 MANWIDTH=100 man -l "$1" 2>/dev/null | grep -q "1…366"' _ "$page_file"
+fi
 check "man page has EXIT STATUS, ENVIRONMENT and EXAMPLES" \
   bash -c 'grep -q "^\.S[hH] \"\?EXIT STATUS" "$1" && grep -q "^\.S[hH] \"\?ENVIRONMENT" "$1" && grep -q "^\.S[hH] \"\?EXAMPLES" "$1"' _ "$page_file"
 if command -v man >/dev/null; then
