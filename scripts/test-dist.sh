@@ -237,6 +237,9 @@ else
   ! gh_env PP_VERSION="v$version" ci/action/install.sh >"$log" 2>&1 && grep -q "sha256 mismatch" "$log"
   verdict "action install: refuses a tarball whose sha256 differs from the published one" $? "$log"
   cp "$work/good.sha256" "$releases/$name.tar.gz.sha256"
+  ! gh_env PP_VERSION=9.9.9 ci/action/install.sh >"$log" 2>&1 &&
+    grep -q "^::error .*no release v9.9.9 .*$server/acme/pachca-profile/releases" "$log"
+  verdict "action install: a version with no release is an ::error naming it and the releases page" $? "$log"
   ! gh_env PP_SHA256=0123abcd ci/action/install.sh >"$log" 2>&1 && grep -q "the sha256 input expects" "$log"
   verdict "action install: refuses a tarball that differs from the sha256 input" $? "$log"
 
@@ -261,8 +264,8 @@ else
     [ -s "$work/summary.md" ] && [ -s "$work/repo/pachca-profile.plan.json" ]
   verdict "action plan: the step passes; exit_code 2, has_changes true, plan_json, a summary, the saved plan" $? "$log"
   action_run PP_COMMAND=plan PP_ARGS=--detailed-exitcode
-  [ "$status" = 2 ] && output_is has_changes true
-  verdict "action plan with args --detailed-exitcode (the drift check): the step fails with 2" $? "$log"
+  [ "$status" = 2 ] && output_is has_changes true && grep -q "^::error title=pachca-profile drift::" "$log"
+  verdict "action plan with args --detailed-exitcode (the drift check): the step fails with 2 and an ::error" $? "$log"
   before=$(wc -c <"$work/summary.md")
   action_run PP_COMMAND=apply PP_APPLY_SAVED_PLAN=true
   [ "$status" = 0 ] && output_is exit_code 0 && grep -q '"method":"PUT"' "$work/journal.jsonl" &&
