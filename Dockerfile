@@ -12,9 +12,8 @@ WORKDIR /src
 COPY Package.swift VERSION LICENSE README.md ./
 COPY Sources ./Sources
 COPY Tests ./Tests
-# The one release build (static Swift runtime, the link laid out for memory: README, "Release build").
+# The one release build (static Swift runtime and the other free flags: docs/architecture.md).
 COPY scripts/release-build.sh ./scripts/
-COPY link ./link
 RUN ./scripts/release-build.sh --product pachca-profile \
  && install -D -m 0755 "$(./scripts/release-build.sh --product pachca-profile --show-bin-path)/pachca-profile" /out/pachca-profile \
  && strip /out/pachca-profile \

@@ -1,4 +1,5 @@
-# pachca-profile — see README.md. Two commands on a fresh machine: `make demo`, `make test`.
+# pachca-profile — see README.md. Two commands on a fresh machine: `make demo`, `make test`
+# (each first installs the Debian packages the build needs, or prints the one line to run).
 PREFIX ?= /usr/local
 SWIFT ?= swift
 # libcurl applies http_proxy even to 127.0.0.1: keep loopback traffic (emulator) off any proxy.
@@ -6,24 +7,24 @@ export NO_PROXY := 127.0.0.1,localhost,::1$(if $(NO_PROXY),$(comma)$(NO_PROXY))
 export no_proxy := $(NO_PROXY)
 comma := ,
 
-.PHONY: build release link-layout test demo demo-team install bench fuzz clean
+.PHONY: deps build release test demo demo-team install bench fuzz clean
 
-build:
+# libyaml-dev, libcurl4-openssl-dev, pkg-config, tzdata, curl (scripts/install-deps.sh).
+deps:
+	@./scripts/install-deps.sh
+
+build: deps
 	$(SWIFT) build
 
-# The one release build (scripts/release-build.sh): Swift stdlib and FoundationEssentials linked
-# statically, and a link shaped for peak RSS (link/pachca-profile.ld; see BENCHMARKS.md).
-# Every build needs libcurl4-openssl-dev (the CCurl target; .ci/run installs it).
-release:
+# The one release build (scripts/release-build.sh): the plain release build plus flags that
+# cost nothing to maintain (static Swift runtime, lld, static libstdc++; docs/architecture.md).
+release: deps
 	SWIFT=$(SWIFT) ./scripts/release-build.sh
-
-# Rerecord link/pachca-profile.ld (needs valgrind) after larger changes; commit the result.
-link-layout:
-	SWIFT=$(SWIFT) ./scripts/link-layout.sh
 
 # Serial on purpose: the network suites run FlyingFox servers inside the test process, and on
 # a 2-core machine CPU-bound suites (fuzz, yaml-test-suite) in parallel starve their threads.
-test:
+test: deps
+	./scripts/test-install-deps.sh
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --no-parallel
 	./scripts/lint-ci.sh
@@ -31,7 +32,7 @@ test:
 demo: build
 	./scripts/demo.sh
 
-# §9: plan → apply → plan on profiles/team/ against an emulator serving a workspace.
+# plan → apply → plan on profiles/team/ against an emulator serving a workspace.
 demo-team: build
 	./scripts/demo-team.sh
 
@@ -43,11 +44,11 @@ install: release
 bench:
 	./bench/run.sh
 
-# Release packaging (SPEC §11). `make dist`: dist/pachca-profile-VERSION-OS-ARCH.tar.gz + .sha256.
+# Release packaging (docs/architecture.md). `make dist`: dist/pachca-profile-VERSION-OS-ARCH.tar.gz + .sha256.
 # `make test-dist`: unpacks it and runs it with the Swift toolchain hidden. A release build takes
 # minutes on 2 cores, so it is not part of `make test`; .ci/run runs it after `make test`.
 .PHONY: dist test-dist lint-ci
-dist:
+dist: deps
 	SWIFT=$(SWIFT) ./scripts/dist.sh
 
 test-dist: dist

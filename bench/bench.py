@@ -143,7 +143,7 @@ os.makedirs(vdir)
 shutil.copy(avatar_src, os.path.join(vdir, "me.png"))
 validate_files = []
 for i in range(100):
-    # One person per file (§9: two files about the token owner are a duplicate).
+    # One person per file (two files about the token owner are a duplicate).
     body = f"version: 1\nuser: {2000 + i}\n"
     if i % 4 != 3:
         body += (f'status:\n  emoji: "{["💻", "🏖️", "🤒", "🚀"][i % 4]}"\n  title: "Статус номер {i}"\n'
@@ -307,27 +307,6 @@ if args.build_seconds is not None:
     header.append(f"- release build (included in the command's wall time): {args.build_seconds:.0f} s")
 
 
-def link_layout_line():
-    """How much of the recorded hot code (link/pachca-profile.ld) landed in .text.hot: a stale
-    recording shows here as a falling share, before it shows as memory."""
-    layout = os.path.join(args.repo, "link", "pachca-profile.ld")
-    try:
-        recorded = int(re.search(r"recorded: \d+ sections, (\d+) bytes", open(layout).read()).group(1))
-        sections = subprocess.run(["readelf", "-SW", os.path.join(args.bin, "pachca-profile")],
-                                  capture_output=True, text=True).stdout
-    except (OSError, AttributeError):
-        return None
-    hot = re.search(r"\.text\.hot\s+PROGBITS\s+\S+\s+\S+\s+([0-9a-f]+)", sections)
-    if not hot:
-        return "- link layout: no `.text.hot` in the binary (not linked by scripts/release-build.sh?)"
-    size = int(hot.group(1), 16)
-    return (f"- link layout: `.text.hot` {size / 1024:.0f} KiB, {100 * size / recorded:.0f} % of the "
-            f"{recorded / 1024:.0f} KiB that link/pachca-profile.ld recorded (rerun `make link-layout` when it falls)")
-
-
-layout_line = link_layout_line()
-if layout_line:
-    header.append(layout_line)
 table = "\n".join(header) + "\n\n" + "\n".join(rows) + "\n\n" + "\n".join(targets) + "\n"
 print(table)
 

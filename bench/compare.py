@@ -10,7 +10,7 @@ import os, statistics, subprocess, sys, tempfile, time
 a, b = sys.argv[1], sys.argv[2]
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 25
 env = dict(os.environ, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
-cases = {"--version": ["--version"], "plan": ["plan", "profiles/vacation.yaml"]}
+cases = {"--version": ["--version"], "plan": ["plan", "examples/profiles/vacation.yaml"]}
 times = {(c, x): [] for c in cases for x in (a, b)}
 rss = {(c, x): [] for c in cases for x in (a, b)}
 with tempfile.NamedTemporaryFile("r") as out:

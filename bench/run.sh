@@ -86,6 +86,6 @@ python3 bench/bench.py --bin "$bin" --api "$api" --token "$token" --latency-ms "
   kill -0 "$emulator" 2>/dev/null || { echo "bench: the emulator exited; its stderr:" >&2; tail -20 "$work/emulator.err" >&2; }
   exit "$rc"
 }
-# Teams (§9): its own emulators with the 50/s limit on; replaces its section of BENCHMARKS.md.
+# Teams (docs/teams.md): its own emulators with the 50/s limit on; replaces its section of BENCHMARKS.md.
 python3 bench/team.py --bin "$bin" --out "${BENCH_OUT:-BENCHMARKS.md}" >&2
 echo "bench: done in $(( $(date +%s) - t_begin )) s" >&2

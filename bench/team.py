@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Team figures (SPEC §9, issue 11), appended to BENCHMARKS.md between markers.
+"""Team figures (docs/teams.md), appended to BENCHMARKS.md between markers.
 
   python3 bench/team.py --bin DIR [--out BENCHMARKS.md] [--people 5000] [--files 1000] [--changed 500]
 
@@ -177,7 +177,7 @@ finally:
     emu.terminate(); emu.wait()
     shutil.rmtree(work, ignore_errors=True)
 
-lines = ["<!-- team:begin -->", "## Teams (§9)", "",
+lines = ["<!-- team:begin -->", "## Teams", "",
          f"`python3 bench/team.py --bin $(swift build -c release --static-swift-stdlib --show-bin-path)` "
          f"(run by `make bench`): release build, emulator with the API's per-token limit on, "
          f"{args.latency_ms} ms latency per request, a generated workspace of {args.people} people "

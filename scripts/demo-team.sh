@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make demo-team: an emulator serving a workspace (scripts/demo-team-workspace.json: four named
-# people and 96 generated ones), then plan → apply → plan on profiles/team/ (§9).
+# people and 96 generated ones), then plan → apply → plan on profiles/team/ (docs/teams.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(swift build --show-bin-path)

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(swift build --show-bin-path)
-profile=${DEMO_PROFILE:-profiles/vacation.yaml}
+profile=${DEMO_PROFILE:-examples/profiles/vacation.yaml}
 work=$(mktemp -d)
 # shellcheck source=scripts/emulator.sh
 . scripts/emulator.sh

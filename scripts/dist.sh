@@ -1,40 +1,30 @@
 #!/usr/bin/env bash
-# make dist: dist/pachca-profile-VERSION-OS-ARCH.tar.gz and its .sha256 (SPEC §11).
+# make dist: dist/pachca-profile-VERSION-OS-ARCH.tar.gz and its .sha256.
 # The tarball holds one folder, pachca-profile-VERSION-OS-ARCH/, laid out like a prefix:
-#   bin/pachca-profile                          release build, Swift runtime linked statically (Linux)
+#   bin/pachca-profile                          the release build (scripts/release-build.sh)
+#   bin/pachca-emulator                         the local API, to rehearse without a real token
 #   share/man/man1/pachca-profile.1             generated from the argument parser's help
 #   share/bash-completion/completions/pachca-profile
 #   share/zsh/site-functions/_pachca-profile
 #   share/fish/vendor_completions.d/pachca-profile.fish
-#   README.md, LICENSE
-# so `tar -xzf … --strip-components=1 -C /usr/local` installs it. VERSION is the one place
-# the version lives: the build fails when the binary's --version disagrees with it.
+#   share/doc/pachca-profile/                   README.md, LICENSE, docs/
+# so `tar -xzf … --strip-components=1 -C /usr/local` installs it and leaves nothing in the
+# prefix root. VERSION is the one place the version lives: the build fails when the binary's
+# --version disagrees with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 
 version=$(tr -d ' \n' <VERSION)
 name=$(scripts/release-name.sh "$version")
-os=linux
-[ "$(uname -s)" = Darwin ] && os=macos
 
-# Build dependencies, as .ci/run does: only as root and only on Debian-like systems.
-if [ "$os" = linux ] && ! pkg-config --exists libcurl yaml-0.1 2>/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "make dist: installing libcurl4-openssl-dev libyaml-dev pkg-config"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq libcurl4-openssl-dev libyaml-dev pkg-config
-  else
-    echo "make dist: needs libcurl4-openssl-dev and libyaml-dev (run as root to install them)" >&2
-    exit 1
-  fi
-fi
+# The Debian packages the build needs (installed, or the one line to run printed).
+scripts/install-deps.sh
 
-# The one release build: on Linux the Swift runtime is linked statically (no toolchain needed
-# where it runs) and the link is shaped for memory; macOS ships the runtime in the OS.
-SWIFT="$SWIFT" ./scripts/release-build.sh --product pachca-profile
-binary="$(SWIFT="$SWIFT" ./scripts/release-build.sh --product pachca-profile --show-bin-path)/pachca-profile"
+# The one release build, both executables (one build: they share every common module).
+SWIFT="$SWIFT" ./scripts/release-build.sh
+bin_path=$(SWIFT="$SWIFT" ./scripts/release-build.sh --show-bin-path)
+binary="$bin_path/pachca-profile"
 
 reported=$("$binary" --version)
 if [ "$reported" != "$version" ]; then
@@ -46,13 +36,15 @@ fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 root="$stage/$name"
+doc="$root/share/doc/pachca-profile"
 mkdir -p "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \
-  "$root/share/zsh/site-functions" "$root/share/fish/vendor_completions.d"
-cp "$binary" "$root/bin/pachca-profile"
+  "$root/share/zsh/site-functions" "$root/share/fish/vendor_completions.d" "$doc"
+cp "$binary" "$bin_path/pachca-emulator" "$root/bin/"
 # Symbols only help a debugger; a release ships without them (the Swift runtime's metadata
 # lives in allocated sections, which strip keeps).
-if [ "${DIST_STRIP:-1}" = 1 ] && command -v strip >/dev/null; then strip "$root/bin/pachca-profile"; fi
-cp README.md LICENSE "$root/"
+if [ "${DIST_STRIP:-1}" = 1 ] && command -v strip >/dev/null; then strip "$root/bin/pachca-profile" "$root/bin/pachca-emulator"; fi
+cp README.md LICENSE "$doc/"
+cp -R docs "$doc/docs"
 
 "$root/bin/pachca-profile" --generate-completion-script bash >"$root/share/bash-completion/completions/pachca-profile"
 "$root/bin/pachca-profile" --generate-completion-script zsh >"$root/share/zsh/site-functions/_pachca-profile"

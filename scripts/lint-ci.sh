@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Lints the distribution files (SPEC §11), as part of `make test`:
-#   actionlint        .github/workflows/*.yml, ci/github/*.yml (with shellcheck on their run: scripts)
+# Lints the distribution files (docs/ci.md), as part of `make test`:
+#   actionlint        .github/workflows/*.yml, ci/github/*.yml, examples/*.yml (with shellcheck on their run: scripts)
 #   check-jsonschema  action.yml (GitHub Action metadata schema), the workflows (workflow
 #                     schema), ci/*.gitlab-ci.yml (GitLab CI schema) — all vendored in the wheel
 #   hadolint          Dockerfile
 #   ShellCheck        the action's scripts, scripts/*.sh, ci/*.sh, .ci/run
-#   consistency       one version everywhere (VERSION), README snippets are these files
+#   consistency       one version everywhere (VERSION), README and docs/ snippets are these files
 # The linters come from .build/lint-venv (made by .ci/run from ci/lint-requirements.txt) or
 # PATH. A linter that is missing is reported as SKIPPED, loudly, never as passed; with
 # LINT_CI_REQUIRED=1 (set by .ci/run once it installed them) a missing linter fails.
@@ -36,7 +36,7 @@ need() {  # tool: true when present; otherwise a loud skip (or a failure when re
   return 1
 }
 
-workflows=(.github/workflows/*.yml ci/github/*.yml)
+workflows=(.github/workflows/*.yml ci/github/*.yml examples/*.yml)
 gitlab=(ci/*.gitlab-ci.yml ci/gitlab/*.yml)
 shell_scripts=(ci/action/*.sh ci/*.sh scripts/*.sh .ci/run)
 
@@ -64,16 +64,16 @@ version_drift() {
   swift_version=$(sed -n 's/.*static let version = "\([^"]*\)".*/\1/p' Sources/pachca-profile/*.swift | head -1)
   [ "$swift_version" = "$version" ] || echo "Sources/pachca-profile: version constant is '$swift_version', VERSION is '$version'"
   grep -HnoE 'pachca-profile@v[0-9][0-9.]*|PACHCA_PROFILE_VERSION: "[0-9][0-9.]*"|^version=[0-9][0-9.]*|pachca-profile:[0-9][0-9.]*[0-9]|pachca-profile/v[0-9][0-9.]*[0-9]/|pachca-profile-[0-9][0-9.]*[0-9]-(linux|macos)' \
-    README.md action.yml ci/*.yml ci/*.sh ci/github/*.yml ci/gitlab/*.yml |
+    README.md docs/*.md examples/*.yml action.yml ci/*.yml ci/*.sh ci/github/*.yml ci/gitlab/*.yml |
     grep -vE "[@:=/\"v-]${version//./\\.}([\"/-]|$)"
   return 0
 }
 drift=$(version_drift)
-run "one version ($version) in VERSION, the Swift constant, README and ci/" test -z "$drift" || true
+run "one version ($version) in VERSION, the Swift constant, README, docs/, examples/ and ci/" test -z "$drift" || true
 [ -z "$drift" ] || indent <<<"$drift"
 
 if command -v python3 >/dev/null; then
-  run "README: every Install/CI snippet is a linted file" python3 scripts/check-readme-snippets.py README.md
+  run "README and docs/: every install/CI snippet is a linted file" python3 scripts/check-readme-snippets.py README.md docs/*.md
 else
   need python3 || true
 fi

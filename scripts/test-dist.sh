@@ -6,6 +6,7 @@
 # emulator, and asserts with ldd that every library comes from /lib or /usr/lib. A dynamically
 # linked debug build is run in the same namespace as a control: it must fail to start, or the
 # hiding proved nothing. Where unshare is not permitted the hidden run is skipped, loudly.
+# shellcheck disable=SC2016  # bash -c scripts expand their own arguments
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 export NO_PROXY=127.0.0.1,localhost,::1 no_proxy=127.0.0.1,localhost,::1
@@ -36,11 +37,27 @@ check "sha256 matches $name.tar.gz.sha256" bash -c "cd dist && sha256sum --quiet
 tar -xzf "$tarball" -C "$work"
 root="$work/$name"
 tool="$root/bin/pachca-profile"
-for f in bin/pachca-profile README.md LICENSE share/man/man1/pachca-profile.1 \
+emu="$root/bin/pachca-emulator"
+for f in bin/pachca-profile bin/pachca-emulator share/man/man1/pachca-profile.1 \
   share/bash-completion/completions/pachca-profile share/zsh/site-functions/_pachca-profile \
-  share/fish/vendor_completions.d/pachca-profile.fish; do
+  share/fish/vendor_completions.d/pachca-profile.fish share/doc/pachca-profile/README.md \
+  share/doc/pachca-profile/LICENSE share/doc/pachca-profile/docs/file-format.md; do
   check "tarball has $f" test -s "$root/$f"
 done
+check "nothing in the prefix root but bin/ and share/ (it unpacks into /usr/local)" \
+  test "$(cd "$root" && find . -mindepth 1 -maxdepth 1 | sort | tr '\n' ' ')" = "./bin ./share "
+if command -v readelf >/dev/null; then
+  check "no RUNPATH/RPATH in bin/pachca-profile (nothing loaded from beside it or a toolchain)" \
+    bash -c '! readelf -d "$1" | grep -qE "RUNPATH|RPATH"' _ "$tool"
+fi
+page_file="$root/share/man/man1/pachca-profile.1"
+check "man page keeps non-ASCII text (1…366 as 1\\[u2026]366, not 1366)" grep -qF '1\[u2026]366' "$page_file"
+if command -v man >/dev/null; then
+  check "man -l renders 1…366 in a UTF-8 locale" \
+    bash -c 'LC_ALL=C.UTF-8 MANWIDTH=100 man -l "$1" 2>/dev/null | grep -q "1…366"' _ "$page_file"
+fi
+check "man page has EXIT STATUS, ENVIRONMENT and EXAMPLES" \
+  bash -c 'grep -q "^\.S[hH] \"\?EXIT STATUS" "$1" && grep -q "^\.S[hH] \"\?ENVIRONMENT" "$1" && grep -q "^\.S[hH] \"\?EXAMPLES" "$1"' _ "$page_file"
 if command -v man >/dev/null; then
   page=$(MANWIDTH=80 man -l "$root/share/man/man1/pachca-profile.1" 2>&1)
   # shellcheck disable=SC2016  # the inner script expands its own arguments
@@ -53,6 +70,22 @@ check "bash completion parses (bash -n)" bash -n "$root/share/bash-completion/co
 command -v zsh >/dev/null && check "zsh completion parses (zsh -n)" zsh -n "$root/share/zsh/site-functions/_pachca-profile"
 command -v fish >/dev/null && check "fish completion parses (fish -n)" fish -n "$root/share/fish/vendor_completions.d/pachca-profile.fish"
 check "bash completion registers itself for pachca-profile" grep -qE "^complete .*-F .* pachca-profile$" "$root/share/bash-completion/completions/pachca-profile"
+# Completing `pachca-profile plan prof<TAB>` in a folder with profiles/ offers it, as bash
+# would: the script sourced, its function called with COMP_WORDS set.
+mkdir -p "$work/complete/profiles" "$work/complete/token-dir"
+# shellcheck disable=SC2016  # the inner script expands its own variables
+complete_words() {  # words...: what the completion offers for the last word
+  (cd "$work/complete" && bash -c '
+    source "$1"; shift
+    fn=$(complete -p pachca-profile | sed -E "s/.*-F ([^ ]+) .*/\1/")
+    COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+    "$fn" pachca-profile "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}" 2>/dev/null
+    printf "%s\n" "${COMPREPLY[@]}"' _ "$root/share/bash-completion/completions/pachca-profile" "$@")
+}
+check "bash: pachca-profile plan prof<TAB> offers profiles/" \
+  bash -c 'grep -qE "^profiles/?$" <<<"$1"' _ "$(complete_words pachca-profile plan prof)"
+check "bash: pachca-profile plan --token-file tok<TAB> offers token-dir" \
+  bash -c 'grep -qE "^token-dir/?$" <<<"$1"' _ "$(complete_words pachca-profile plan --token-file tok)"
 
 # A profile with a status and an avatar (the plan hashes it), and the emulator to plan against.
 # The emulator is a test tool built in debug: it runs outside the namespace.
@@ -107,13 +140,33 @@ out=$("$tool" plan --detailed-exitcode "$profile" 2>&1); status=$?
   || bad "plan: exit $status: $out"
 out=$("$tool" plan --json "$profile" 2>&1); status=$?
 [ $status -eq 0 ] && grep -q '"has_changes":true' <<<"$out" && ok "plan --json: has_changes true" || bad "plan --json: exit $status: $out"
+# The shipped emulator: starts, and the shipped tool plans against it.
+emu=$6 scratch=$7
+"$emu" --port 0 >"$scratch/emu.out" 2>"$scratch/emu.err" &
+pid=$!
+for _ in $(seq 1 200); do grep -q '^token=' "$scratch/emu.out" 2>/dev/null && break; sleep 0.05; done
+url=$(sed -n 's/^base_url=//p' "$scratch/emu.out"); tok=$(sed -n 's/^token=//p' "$scratch/emu.out")
+out=$(PACHCA_API_URL="$url" PACHCA_TOKEN="$tok" "$tool" plan --detailed-exitcode "$profile" 2>&1); status=$?
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+[ -n "$tok" ] && [ $status -eq 2 ] && ok "bin/pachca-emulator starts and the tool plans against it (exit 2)" \
+  || bad "bin/pachca-emulator: exit $status: $out $(cat "$scratch/emu.err")"
+# libcurl hidden (an empty file over it): one line naming the package to install.
+curl_lib=$(ldconfig -p 2>/dev/null | awk '/libcurl\.so\.4 / && /x86-64|AArch64/ { print $NF; exit }')
+if [ -n "$hidden" ] && [ -n "$curl_lib" ] && mount --bind /dev/null "$(readlink -f "$curl_lib")" 2>/dev/null; then
+  out=$("$tool" plan "$profile" 2>&1); status=$?
+  umount "$(readlink -f "$curl_lib")"
+  [ $status -ne 0 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q 'libcurl4' <<<"$out" \
+    && ok "libcurl hidden: exit $status, one line naming libcurl4 ($out)" || bad "libcurl hidden: exit $status: $out"
+elif [ -n "$hidden" ]; then
+  bad "libcurl could not be hidden (ldconfig found '${curl_lib}')"
+fi
 INSIDE
 
 run_checks() {  # where, hidden-lib-folder-or-empty, command prefix...
   local hidden=$1; shift
   local results
   results=$(PACHCA_API_URL="$api_url" PACHCA_TOKEN="$token" "$@" bash "$work/inside.sh" \
-    "$tool" "$work/profiles/me.yaml" "$version" "$debug_bin/pachca-profile" "$hidden" 2>&1)
+    "$tool" "$work/profiles/me.yaml" "$version" "$debug_bin/pachca-profile" "$hidden" "$emu" "$work" 2>&1)
   echo "$results"
   passed=$((passed + $(grep -c '^  ok ' <<<"$results")))
   failed=$((failed + $(grep -c '^  FAIL ' <<<"$results")))
@@ -135,6 +188,15 @@ else
   echo "test-dist: SKIP: the run with the Swift toolchain hidden was NOT done; running with it visible instead:"
   skipped=$((skipped + 1))
   run_checks "" env
+fi
+
+# Peak RSS of the shipped `plan` (two GETs and the avatar hash) against the emulator: at most
+# 22 MB, twice what the curl tool itself needs for the same two requests.
+if [ -x /usr/bin/time ]; then
+  rss=$(PACHCA_API_URL="$api_url" PACHCA_TOKEN="$token" /usr/bin/time -f %M "$tool" plan "$work/profiles/me.yaml" 2>&1 >/dev/null | tail -1)
+  check "peak RSS of plan: ${rss} KB (at most 22528)" test "${rss:-999999}" -le 22528
+else
+  skip "/usr/bin/time is missing (apt-get install time): the peak-RSS bound was NOT checked"
 fi
 
 journal_gets=$(grep -c '"method":"GET"' "$work/journal.jsonl" 2>/dev/null || echo 0)
@@ -175,6 +237,9 @@ else
   ! gh_env PP_VERSION="v$version" ci/action/install.sh >"$log" 2>&1 && grep -q "sha256 mismatch" "$log"
   verdict "action install: refuses a tarball whose sha256 differs from the published one" $? "$log"
   cp "$work/good.sha256" "$releases/$name.tar.gz.sha256"
+  ! gh_env PP_VERSION=9.9.9 ci/action/install.sh >"$log" 2>&1 &&
+    grep -q "^::error .*no release v9.9.9 .*$server/acme/pachca-profile/releases" "$log"
+  verdict "action install: a version with no release is an ::error naming it and the releases page" $? "$log"
   ! gh_env PP_SHA256=0123abcd ci/action/install.sh >"$log" 2>&1 && grep -q "the sha256 input expects" "$log"
   verdict "action install: refuses a tarball that differs from the sha256 input" $? "$log"
 
@@ -199,8 +264,8 @@ else
     [ -s "$work/summary.md" ] && [ -s "$work/repo/pachca-profile.plan.json" ]
   verdict "action plan: the step passes; exit_code 2, has_changes true, plan_json, a summary, the saved plan" $? "$log"
   action_run PP_COMMAND=plan PP_ARGS=--detailed-exitcode
-  [ "$status" = 2 ] && output_is has_changes true
-  verdict "action plan with args --detailed-exitcode (the drift check): the step fails with 2" $? "$log"
+  [ "$status" = 2 ] && output_is has_changes true && grep -q "^::error title=pachca-profile drift::" "$log"
+  verdict "action plan with args --detailed-exitcode (the drift check): the step fails with 2 and an ::error" $? "$log"
   before=$(wc -c <"$work/summary.md")
   action_run PP_COMMAND=apply PP_APPLY_SAVED_PLAN=true
   [ "$status" = 0 ] && output_is exit_code 0 && grep -q '"method":"PUT"' "$work/journal.jsonl" &&

@@ -31,7 +31,13 @@ typedef struct ccurl_api {
 
 /// Opens libcurl and fills `api`. Returns NULL, or why it failed (dlerror's text).
 static inline const char *ccurl_load(ccurl_api *api) {
-    const char *names[] = {"libcurl.so.4", "libcurl.so", "libcurl.4.dylib", "libcurl.dylib"};
+    // One platform's names only, so a failure's dlerror text names the library that was
+    // expected there (Linux: the libcurl4 package's soname), not another system's.
+#if defined(__APPLE__)
+    const char *names[] = {"libcurl.4.dylib", "libcurl.dylib"};
+#else
+    const char *names[] = {"libcurl.so.4"};
+#endif
     void *lib = NULL;
     for (size_t i = 0; i < sizeof names / sizeof names[0] && !lib; i++) lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
     if (!lib) return dlerror();

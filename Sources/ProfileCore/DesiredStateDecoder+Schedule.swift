@@ -177,40 +177,92 @@ extension Decoding {
             && !u.contains(UInt8(ascii: "T"))
     }
 
-    /// Legal but probably wrong: overlapping windows, windows entirely in the past.
+    /// Legal but probably wrong: windows entirely in the past, and windows that can never
+    /// apply because earlier windows cover every occurrence (the first match wins). Overlaps
+    /// as such are ordinary — lunch inside working hours, listed first — and not warned about.
     mutating func warnAboutWindows(_ windows: [ScheduleWindow], marks: [Mark], zone: ZoneRules?) {
         let now = Timestamp.epochSeconds(self.now)
         func isPast(_ w: ScheduleWindow) -> Bool {
             if case .dated(_, let until) = w.timing { Timestamp.epochSeconds(until) <= now } else { false }
         }
+        // A window that never applies covers nothing the others do not: it is left out of
+        // the windows named as covering a later one.
+        var live: [ScheduleWindow] = []
         for (i, window) in windows.enumerated() {
             let path = "schedule[\(window.index)]"
             if case .dated(_, let until) = window.timing, isPast(window) {
                 warning("the window is entirely in the past (until \(Timestamp.canonical(until)))", at: marks[i], path: path)
                 continue
             }
-            // A past window overlaps nothing that matters any more.
-            for earlier in windows[..<i] where !isPast(earlier) && Self.overlap(earlier, window, zone: zone) {
-                warning("overlaps window '\(earlier.label)' (line \(earlier.line)); where both apply, the earlier one wins",
-                        at: marks[i], path: path)
+            guard let covering = Self.shadowing(window, by: live, zone: zone) else {
+                live.append(window)
+                continue
             }
+            let names = covering.map { "'\($0.label)' (line \($0.line))" }.joined(separator: ", ")
+            warning("the window never applies: earlier windows cover every occurrence (\(names))", at: marks[i], path: path,
+                    notes: ["the first window in file order wins; move this one above them, or remove it"])
         }
     }
 
-    static func overlap(_ a: ScheduleWindow, _ b: ScheduleWindow, zone: ZoneRules?) -> Bool {
-        switch (a.timing, b.timing) {
-        case let (.dated(f1, u1), .dated(f2, u2)):
-            return f1 < u2 && f2 < u1
-        case let (.weekly(d1, f1, u1), .weekly(d2, f2, u2)):
-            let x = weekIntervals(d1, f1, u1), y = weekIntervals(d2, f2, u2)
-            return x.contains { p in y.contains { q in p.0 < q.1 && q.0 < p.1 } }
-        case let (.dated(from, until), .weekly), let (.weekly, .dated(from, until)):
-            // Needs the zone; with `timezone: profile` it is known only at plan time.
-            guard let zone else { return false }
-            let weekly = a.isWeekly ? a : b
-            guard let o = weekly.firstOccurrence(endingAfter: Timestamp.epochSeconds(from), zone: zone) else { return false }
-            return o.start < Timestamp.epochSeconds(until)
+    /// The earlier windows that together cover every occurrence of `window`, or nil when some
+    /// instant of it is left to it. With `timezone: profile` the zone is known only at plan
+    /// time, so a dated window is judged against the dated windows alone (never a false alarm).
+    static func shadowing(_ window: ScheduleWindow, by earlier: [ScheduleWindow], zone: ZoneRules?) -> [ScheduleWindow]? {
+        switch window.timing {
+        case let .weekly(days, from, until):
+            // Dated windows end, a weekly one recurs forever: only weekly windows can cover it.
+            // All weekly windows share the file's zone, so one local week compares them.
+            let target = weekIntervals(days, from, until).map { (Int64($0.0), Int64($0.1)) }
+            var parts: [(ScheduleWindow, [(Int64, Int64)])] = []
+            for w in earlier {
+                guard case let .weekly(d, f, u) = w.timing else { continue }
+                let mine = weekIntervals(d, f, u).map { (Int64($0.0), Int64($0.1)) }
+                if mine.contains(where: { p in target.contains { q in p.0 < q.1 && q.0 < p.1 } }) { parts.append((w, mine)) }
+            }
+            let union = parts.flatMap(\.1)
+            return !parts.isEmpty && target.allSatisfy { covered($0, by: union) } ? parts.map(\.0) : nil
+        case let .dated(fromDate, untilDate):
+            let target = (Timestamp.epochSeconds(fromDate), Timestamp.epochSeconds(untilDate))
+            var parts: [(ScheduleWindow, [(Int64, Int64)])] = []
+            for w in earlier {
+                var mine: [(Int64, Int64)] = []
+                switch w.timing {
+                case let .dated(f, u):
+                    mine = [(Timestamp.epochSeconds(f), Timestamp.epochSeconds(u))]
+                case .weekly:
+                    guard let zone, let occurrences = occurrences(of: w, within: target, zone: zone) else { continue }
+                    mine = occurrences
+                }
+                mine = mine.filter { $0.0 < target.1 && target.0 < $0.1 }
+                if !mine.isEmpty { parts.append((w, mine)) }
+            }
+            let union = parts.flatMap(\.1)
+            return !parts.isEmpty && covered(target, by: union) ? parts.map(\.0) : nil
         }
+    }
+
+    /// A weekly window's occurrences that meet `range`, or nil past a bound (a dated window
+    /// spanning decades is not worth walking day by day; it then gets no warning).
+    static func occurrences(of window: ScheduleWindow, within range: (Int64, Int64), zone: ZoneRules) -> [(Int64, Int64)]? {
+        var result: [(Int64, Int64)] = []
+        var t = range.0
+        while t < range.1, let o = window.firstOccurrence(endingAfter: t, zone: zone), o.start < range.1 {
+            guard result.count < 5_000 else { return nil }
+            result.append((o.start, o.end))
+            t = o.end
+        }
+        return result
+    }
+
+    /// Whether the half-open intervals cover `target` without a gap.
+    static func covered(_ target: (Int64, Int64), by intervals: [(Int64, Int64)]) -> Bool {
+        var reached = target.0
+        for interval in intervals.sorted(by: { $0.0 < $1.0 }) {
+            if interval.0 > reached { break }
+            reached = max(reached, interval.1)
+            if reached >= target.1 { return true }
+        }
+        return reached >= target.1
     }
 
     /// A weekly window's occurrences as minute intervals of one week (Monday 00:00 = 0), wrapped.

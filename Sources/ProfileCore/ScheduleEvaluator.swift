@@ -159,7 +159,7 @@ extension ScheduleWindow {
         return nil
     }
 
-/// The first occurrence that ends after `t` (for overlap checks of weekly against dated windows).
+/// The first occurrence that ends after `t` (to walk a weekly window across a dated one).
     func firstOccurrence(endingAfter t: Int64, zone: ZoneRules) -> Occurrence? {
         if let o = occurrence(containing: t, zone: zone) { return o }
         guard let start = nextStart(after: t, localT: t + Int64(zone.utcOffset(at: t)), before: nil, zone: zone) else { return nil }

@@ -38,14 +38,42 @@ public enum YAMLEmitter {
                 .bytes.append(contentsOf: UnsafeBufferPointer(start: buffer, count: size))
             return 1
         }, context)
-        yaml_emitter_set_unicode(&emitter, 1)  // keep Cyrillic and emoji readable
+        yaml_emitter_set_unicode(&emitter, 1)  // keep Cyrillic and emoji readable (see writingAstral)
         yaml_emitter_set_width(&emitter, -1)   // never fold a long line
         yaml_emitter_set_indent(&emitter, 2)
 
         var writer = EventWriter(emitter: &emitter)
         try writer.run(root)
-        let body = escapingInvisible(String(decoding: sink.bytes, as: UTF8.self))
+        let body = escapingInvisible(writingAstral(String(decoding: sink.bytes, as: UTF8.self)))
         return comments.map(commentLine).map { $0 + "\n" }.joined() + body
+    }
+
+    /// Even in unicode mode libyaml 0.2.5 counts only 1- to 3-byte UTF-8 as printable, so it
+    /// writes every character outside the Basic Multilingual Plane — most emoji — as a
+    /// `\UXXXXXXXX` escape. Such escapes stand only inside our double-quoted scalars; each is
+    /// turned back into its character (a `\\` pair is an escaped backslash, skipped whole).
+    /// `escapingInvisible` then escapes again the few that must stay visible as escapes.
+    static func writingAstral(_ yaml: String) -> String {
+        guard yaml.utf8.contains(UInt8(ascii: "\\")) else { return yaml }
+        let scalars = Array(yaml.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            let s = scalars[i]
+            guard s == "\\", i + 1 < scalars.count else { out.append(s); i += 1; continue }
+            if scalars[i + 1] == "U", i + 10 <= scalars.count,
+               let value = UInt32(String(String.UnicodeScalarView(scalars[(i + 2)..<(i + 10)])), radix: 16),
+               scalars[(i + 2)..<(i + 10)].allSatisfy({ $0.properties.isASCIIHexDigit }),
+               value > 0xFFFF, let decoded = Unicode.Scalar(value) {
+                out.append(decoded)
+                i += 10
+            } else {
+                out.append(s)
+                out.append(scalars[i + 1])
+                i += 2
+            }
+        }
+        return String(out)
     }
 
     /// libyaml writes bidi controls and other invisible format characters as they are (YAML

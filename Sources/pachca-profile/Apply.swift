@@ -13,13 +13,13 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Desired-state files and directories (or use --plan); §9 teams.") var files: [String] = []
+    @Argument(help: "Desired-state files and directories (or use --plan); §9 teams.", completion: .file()) var files: [String] = []
     var file: String? { files.first }
 
     @Option(name: .customLong("target"), help: "Apply only to this person (email, nickname or id); repeatable; one that matches no file is an error.")
     var target: [String] = []
 
-    @Option(name: .customLong("plan"), help: "Apply a plan saved by `plan --out`; refused when stale.")
+    @Option(name: .customLong("plan"), help: "Apply a plan saved by `plan --out`; refused when stale.", completion: .file())
     var planFile: String?
 
     @Flag(name: .customLong("auto-approve"), help: "Do not ask for confirmation.") var autoApprove = false
@@ -28,7 +28,7 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
     var jsonOutput: Bool { output.json }
     private var json: Bool { output.json }
 
-    @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
+    @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).", completion: .file())
     var state: String?
 
     @Option(name: .customLong("at"), help: "Evaluate the schedule at this instant instead of now (for rehearsals against the emulator).")

@@ -18,7 +18,7 @@ struct DoctorCommand: AsyncParsableCommand, JSONReporting {
     @OptionGroup var output: JSONOption
     var jsonOutput: Bool { output.json }
 
-    @Argument(help: "Desired-state files whose needs the token's scopes are judged against.") var files: [String] = []
+    @Argument(help: "Desired-state files whose needs the token's scopes are judged against.", completion: .file()) var files: [String] = []
 
     func run() async throws {
         try await reportingErrors {

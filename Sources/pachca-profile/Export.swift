@@ -16,10 +16,10 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .customLong("avatar-out"), help: "Also save the live avatar image to this path.")
+    @Option(name: .customLong("avatar-out"), help: "Also save the live avatar image to this path.", completion: .file())
     var avatarOut: String?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the file here instead of stdout.")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the file here instead of stdout.", completion: .file())
     var output: String?
 
     func run() async throws {

@@ -8,7 +8,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("api-url"), help: "API base URL (env PACHCA_API_URL; default \(ClientConfiguration.defaultBaseURL.absoluteString)).")
     var apiURL: String?
 
-    @Option(name: .customLong("token-file"), help: "Read the bearer token from this file (trailing newline trimmed).")
+    @Option(name: .customLong("token-file"), help: "Read the bearer token from this file (trailing newline trimmed).", completion: .file())
     var tokenFile: String?
 
     @Option(name: .customLong("token"), help: "Bearer token, for one-off use (prefer PACHCA_TOKEN or --token-file).")

@@ -15,7 +15,7 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
     @OptionGroup var output: JSONOption
     var jsonOutput: Bool { output.json }
 
-    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below; §9 teams).") var files: [String]
+    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below; §9 teams).", completion: .file()) var files: [String]
 
     @Option(name: .customLong("target"), help: "Plan only this person (email, nickname or id); repeatable; one that matches no file is an error.")
     var target: [String] = []
@@ -23,10 +23,10 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
     @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when there are changes, 0 when none.")
     var detailedExitcode = false
 
-    @Option(name: .customLong("out"), help: "Save the plan for `apply --plan` (bound to this API, token owner and person).")
+    @Option(name: .customLong("out"), help: "Save the plan for `apply --plan` (bound to this API, token owner and person).", completion: .file())
     var out: String?
 
-    @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).")
+    @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).", completion: .file())
     var state: String?
 
     @Option(name: .customLong("at"), help: "Plan for this instant instead of now (ISO-8601 with offset); reads only.")

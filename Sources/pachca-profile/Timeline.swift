@@ -11,7 +11,7 @@ struct TimelineCommand: AsyncParsableCommand, JSONReporting {
         commandName: "timeline",
         abstract: "Show, offline, the status a file's schedule gives over a period.")
 
-    @Argument(help: "The desired-state file.") var file: String
+    @Argument(help: "The desired-state file.", completion: .file()) var file: String
 
     @Option(name: .customLong("from"), help: "Start of the period (ISO-8601 with offset; default now).")
     var from: PlanInstant?

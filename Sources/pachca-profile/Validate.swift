@@ -15,7 +15,7 @@ struct Validate: AsyncParsableCommand, JSONReporting {
     @OptionGroup var color: ColorOption
     var jsonOutput: Bool { output.json }
 
-    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below, dot-files skipped).")
+    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below, dot-files skipped).", completion: .file())
     var files: [String]
 
     func run() async throws {

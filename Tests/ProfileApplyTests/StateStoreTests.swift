@@ -28,3 +28,14 @@ import Testing
         #expect(path.hasSuffix("/profiles/.me.state.json"))
     }
 }
+
+/// The working directory read with getcwd: the whole path, as the process sees it (no
+/// trailing NUL, non-ASCII intact), the same as Foundation's.
+@Suite struct LocalPathTests {
+    @Test func currentDirectoryIsTheProcesssWorkingDirectory() {
+        let path = LocalPath.currentDirectory
+        #expect(path == FileManager.default.currentDirectoryPath)
+        #expect(path.hasPrefix("/"))
+        #expect(!path.contains("\0"))
+    }
+}

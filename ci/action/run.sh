@@ -36,8 +36,21 @@ set_output() {  # name value (value may span lines)
 }
 finish() {  # exit status of the tool, exit status of this step
   set_output exit_code "$1"
+  [ "$2" -ne 0 ] && annotate "$1"
   exit "$2"
 }
+annotate() {  # a failed step's ::error annotation: what happened and what to do
+  local what="pachca-profile $command"
+  case "$1" in
+    2) echo "::error title=pachca-profile drift::the live profile no longer matches ${files[*]} (the plan is in the step summary): apply the files, or change them to match" ;;
+    3) echo "::error title=$what::the token was refused or lacks a scope (log above): check the token secret, and run pachca-profile doctor with it for the scopes" ;;
+    64) echo "::error title=$what::a usage error (log above): check the command and args inputs" ;;
+    *) if [ "$validated" = true ]; then
+         echo "::error title=$what::failed with exit $1 (the reason is in the log above); an apply that failed part-way is finished by the next apply"
+       fi ;;
+  esac
+}
+validated=false
 summary_size() {  # BSD wc pads with spaces; $(( )) drops them
   local bytes
   bytes=$(wc -c <"$summary" 2>/dev/null || echo 0)
@@ -49,8 +62,11 @@ case "$command" in
   *) echo "::error::pachca-profile: command must be validate, plan or apply (got '$command')"; finish 64 64 ;;
 esac
 
-pachca-profile validate "${files[@]}"
+# `--`: a file named like an option is still a file.
+pachca-profile validate -- "${files[@]}"
 status=$?
+# validate's own ::error annotations name each file problem; nothing to add to them.
+[ "$status" -eq 0 ] && validated=true
 if [ "$command" = validate ] || [ "$status" -ne 0 ]; then finish "$status" "$status"; fi
 
 caller_wants_detailed=false
@@ -61,7 +77,7 @@ if [ "$command" = plan ]; then
   $caller_wants_detailed || args+=(--detailed-exitcode)
   [ "${PP_SAVE_PLAN:-false}" = true ] && args+=(--out "${PP_PLAN_FILE:?}")
   before=$(summary_size)
-  json=$(pachca-profile "${args[@]}" ${extra[@]+"${extra[@]}"} "${files[@]}")
+  json=$(pachca-profile "${args[@]}" ${extra[@]+"${extra[@]}"} -- "${files[@]}")
   status=$?
   set_output plan_json "$json"
   case "$status" in
@@ -78,11 +94,15 @@ fi
 if [ "${PP_APPLY_SAVED_PLAN:-false}" = true ]; then
   args=(apply --plan "${PP_PLAN_FILE:?}")  # the plan names its files; it never asks
 else
-  args=(apply --auto-approve "${files[@]}")
+  args=(apply --auto-approve)
 fi
 before=$(summary_size)
 log=$(mktemp)
-pachca-profile "${args[@]}" ${extra[@]+"${extra[@]}"} | tee "$log"
+if [ "${PP_APPLY_SAVED_PLAN:-false}" = true ]; then
+  pachca-profile "${args[@]}" ${extra[@]+"${extra[@]}"} | tee "$log"
+else
+  pachca-profile "${args[@]}" ${extra[@]+"${extra[@]}"} -- "${files[@]}" | tee "$log"
+fi
 status=${PIPESTATUS[0]}
 if [ "$(summary_size)" -eq "$before" ] && [ "$summary" != /dev/null ]; then
   {

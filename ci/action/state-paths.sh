@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GitHub Action step: the state records (SPEC §5) that belong to the `files` input, as the
+# GitHub Action step: the state records (docs/design.md) that belong to the `files` input, as the
 # `paths` and `key` outputs for actions/cache. A file's record is `.<name>.state.json` beside
 # it; a folder's are every `.*.state.json` below it. The key names the paths, not their
 # contents: the records change on every apply, so each run saves a new entry (run id) and
