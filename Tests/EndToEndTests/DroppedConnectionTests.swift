@@ -1,11 +1,12 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// The everyday failure of a proxy or load balancer: the server closes a connection without
 /// answering. libcurl owns every request body, so whatever resends it (libcurl itself on a
 /// dead keep-alive connection, or our retry) sends it whole, and no resend waits out a timeout.
-@Suite struct DroppedConnectionTests {
+@Suite(.awaitsTeardown) struct DroppedConnectionTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var method: String
         var path: String
@@ -21,7 +22,6 @@ import Testing
     @Test(arguments: cases)
     func oneDroppedConnectionCostsUnderTwoSeconds(_ c: Case) async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png(variant: 7))
         // Live state that makes the run send exactly the call under test.
         switch (c.method, c.path) {

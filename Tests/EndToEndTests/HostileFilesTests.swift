@@ -1,5 +1,6 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -7,11 +8,10 @@ import Glibc
 
 /// Issue 10: files a repository may ship, concurrent CI jobs, and local reads that must be
 /// bounded — each reproduced as it went wrong before.
-@Suite struct HostileFilesTests {
+@Suite(.awaitsTeardown) struct HostileFilesTests {
     /// Two CI jobs at once used to race on one fixed temp name ("could not be written").
     @Test func twentyParallelAppliesAllSucceed() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
         let results = try await withThrowingTaskGroup(of: RunResult.self) { group in
@@ -33,7 +33,6 @@ import Glibc
     /// A shipped `.me.state.json.tmp` symlink used to make apply overwrite its target.
     @Test func plantedTempSymlinkIsNotFollowed() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
         try h.write("victim.txt", "precious\n")
@@ -48,7 +47,6 @@ import Glibc
     /// A state record that is a symlink: plan warns and proves the avatar another way; apply refuses.
     @Test func stateRecordSymlinkIsRefused() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
         try h.write("victim.txt", "precious\n")
@@ -66,7 +64,6 @@ import Glibc
     /// A corrupt or oversized record used to be ignored without a word (or read whole).
     @Test func corruptOrOversizedRecordIsAWarning() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
         let apply = try await h.run(["apply", "--auto-approve", "me.yaml"])
@@ -87,7 +84,6 @@ import Glibc
     /// A second apply waits for the first, bounded, and says so; past the bound it fails clearly.
     @Test func heldLockIsWaitedForThenFailsClearly() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let fd = open(h.path(".me.state.json.lock"), O_RDWR | O_CREAT, 0o644)
         #expect(flock(fd, LOCK_EX) == 0)
@@ -113,7 +109,6 @@ extension HostileFilesTests {
     /// stale (it waited for the lock, then re-read live state) — never a double write.
     @Test func savedPlanAppliedTwiceAtOnceIsStaleForTheSecond() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let plan = try await h.run(["plan", "--out", "plan.json", "me.yaml"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -7,10 +8,9 @@ import Glibc
 
 /// Issue 10: the token source and file names are checked at the edge, and text from the
 /// server cannot rewrite the screen or speak to the CI runner.
-@Suite struct HostileInputTests {
+@Suite(.awaitsTeardown) struct HostileInputTests {
     @Test func tokenFileProblemsAreExit3WithTheirOwnMessages() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let noEnv = ["PACHCA_TOKEN": ""]
         let missing = try await h.run(["plan", "--token-file", "nope.txt", "me.yaml"], env: noEnv)
@@ -55,7 +55,6 @@ import Glibc
     /// A file name that is not UTF-8 used to be reported as "no such file".
     @Test func nonUTF8FileNameIsShownAsItsBytes() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         // Run through /bin/sh so the argument reaches the tool as raw bytes.
         let script = "exec \"$PACHCA_PROFILE\" validate \"$(printf 'caf\\351.yaml')\""
         let r = try await runProfileShell(script, cwd: h.directory)
@@ -67,7 +66,6 @@ import Glibc
     /// A shipped file whose name holds a line break cannot fake a finding or a summary line.
     @Test func fileNamesWithLineBreaksStayOnOneLine() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         let name = "x\nme.yaml: valid\n::error::y\u{1B}[2K.yaml"
         try h.write(name, "status:\n  emoji: nope\n")
         let r = try await h.run(["validate", name], env: ["GITHUB_ACTIONS": "true"])
@@ -84,7 +82,6 @@ import Glibc
             $0.user = HostileBehaviour.yamlLookingUser
             $0.customProperties = [SeedCustomProperty(name: "::set-output name=x::", value: "\n::error::injected\r\u{1B}[2K")]
         }
-        defer { Task { await h.stop() } }
         try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "\u{1B}]0;title\u{7}\u{1B}[2K\rok\n  + avatar", isAway: true,
                                                   awayMessage: "\u{202E}evil\u{9B}31m\u{7F}"))
         try h.write("me.yaml", ReconcileTests.statusOnly)
@@ -115,25 +112,6 @@ import Glibc
 
 /// Runs a shell script with `$PACHCA_PROFILE` set to the built binary (for raw-byte arguments).
 func runProfileShell(_ script: String, cwd: URL) async throws -> RunResult {
-    let binary = try ProfileToolBinary.url()
-    return try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", script]
-            process.environment = ["PACHCA_PROFILE": binary.path, "PATH": "/usr/bin:/bin"]
-            process.currentDirectoryURL = cwd
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            do {
-                try process.run()
-                let stdout = out.fileHandleForReading.readDataToEndOfFile()
-                let stderr = err.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: RunResult(exitCode: process.terminationStatus,
-                    stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self)))
-            } catch { continuation.resume(throwing: error) }
-        }
-    }
+    try await runProgram(URL(fileURLWithPath: "/bin/sh"), ["-c", script],
+                         environment: ["PACHCA_PROFILE": try ProfileToolBinary.url().path, "PATH": "/usr/bin:/bin"], cwd: cwd)
 }

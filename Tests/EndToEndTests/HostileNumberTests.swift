@@ -1,10 +1,11 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// Issue 19: numbers that used to crash or be misread — every duration and rate goes through
 /// one decimal reader; a server's `Retry-After` never traps; a slow `--rate` keeps to `--deadline`.
-@Suite struct HostileNumberTests {
+@Suite(.awaitsTeardown) struct HostileNumberTests {
     /// `Retry-After: 1e19` killed the process (exit 132). Now: that call fails at once, saying why.
     @Test(arguments: ["1e19", "10000000000000000000"])
     func hugeRetryAfterFailsTheCallAtOnce(_ header: String) async throws {

@@ -1,11 +1,12 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// Whatever the server does, a run is bounded in time and memory: exit 1, a message naming
 /// the cause, within the (shrunk) deadline, and a peak RSS under 50 MB. Timeouts are shrunk
 /// to 1 s per attempt and 4 s per call so no test waits long.
-@Suite struct HostileServerTests {
+@Suite(.awaitsTeardown) struct HostileServerTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var fault: Fault
         var cause: String
@@ -28,7 +29,6 @@ import Testing
     @Test(arguments: cases)
     func boundedInTimeAndSize(_ c: Case) async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(c.fault, method: "GET", path: "/profile", count: 10_000)
         let run = try await runMeasured(["plan", "--timeout", "1", "--deadline", String(Self.deadline), "me.yaml"],
@@ -45,11 +45,10 @@ import Testing
 }
 
 /// Options and URLs of the network layer, end to end.
-@Suite struct NetworkOptionTests {
+@Suite(.awaitsTeardown) struct NetworkOptionTests {
     @Test(arguments: [["--timeout", "inf"], ["--timeout", "1e19"], ["--timeout", "0"], ["--deadline", "nan"]])
     func unusableDurationsAreUsageErrors(_ flag: [String]) async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let run = try await h.run(["plan"] + flag + ["me.yaml"])
         #expect(run.exitCode == 64, "\(run.stderr)")
@@ -59,7 +58,6 @@ import Testing
 
     @Test func infiniteTimeoutFromTheEnvironmentIsAUsageError() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let run = try await h.run(["plan", "me.yaml"], env: ["PACHCA_TIMEOUT": "inf"])
         #expect(run.exitCode == 64, "\(run.stderr)")
@@ -68,7 +66,6 @@ import Testing
 
     @Test func upperCaseSchemeWorks() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let url = h.emulator.baseURL.absoluteString.replacingOccurrences(of: "http://", with: "HTTP://")
         let run = try await h.run(["plan", "me.yaml"], env: ["PACHCA_API_URL": url])
@@ -80,7 +77,6 @@ import Testing
     /// timeout does not outlive a 2 s deadline.
     @Test func deadlineHoldsInsideAnAttempt() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(.hang, method: "GET", path: "/profile", count: 100)
         let started = Date()
@@ -95,17 +91,20 @@ import Testing
 
     /// On a terminal a waiting retry says so on stderr; with `--json` it does not. `script`
     /// (util-linux) gives the run a terminal; without it the test has nothing to check.
-    @Test func retryNoticeOnlyOnATerminalAndNotWithJSON() async throws {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { return }
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "script (util-linux) is missing"))
+    func retryNoticeOnlyOnATerminalAndNotWithJSON() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let binary = try ProfileToolBinary.url().path
         for json in [false, true] {
             await h.emulator.injectFault(.status(503), method: "GET", path: "/profile", count: 1)
             // Only stderr reaches the terminal's transcript: stdout goes to /dev/null.
             let command = "'\(binary)' plan \(json ? "--json " : "")me.yaml >/dev/null"
-            let run = try await runCommand("/usr/bin/script", ["-qec", command, "/dev/null"], env: h.environment, cwd: h.directory)
+            var env = h.environment
+            env["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            var run = try await runProgram(URL(fileURLWithPath: "/usr/bin/script"), ["-qec", command, "/dev/null"],
+                                           environment: env, cwd: h.directory)
+            run.stdout += run.stderr
             #expect(run.exitCode == 0, "\(run.stdout)")
             let noticed = run.stdout.contains("retrying GET /profile in ") && run.stdout.contains(" s (503)…")
             #expect(noticed == !json, "json: \(json): \(run.stdout)")
@@ -115,7 +114,6 @@ import Testing
     /// Timeouts are milliseconds, not rounded to whole seconds.
     @Test func subSecondTimeoutFiresOnTime() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         await h.emulator.injectFault(.hang, method: "GET", path: "/profile", count: 100)
         let started = Date()

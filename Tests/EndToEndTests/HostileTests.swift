@@ -1,10 +1,11 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// Issue 10: the tool against a malicious or broken server, odd files in the repository and
 /// concurrent CI jobs. Each test reproduces one way this went wrong before.
-@Suite struct HostileTests {
+@Suite(.awaitsTeardown) struct HostileTests {
     /// A `first_name` that breaks out of the comment must not become `avatar: null` (which
     /// would delete the live avatar on the next apply).
     @Test func exportKeepsServerTextInsideItsComment() async throws {
@@ -12,7 +13,6 @@ import Testing
             $0.user.firstName = "Ho\navatar: null\n#"
             $0.user.lastName = "\u{1B}]0;pwned\u{7}\r::error::x"
         }
-        defer { Task { await h.stop() } }
         try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "a: b # c\nstatus: null", isAway: true,
                                                   awayMessage: "'\"\\\u{1B}[2K\u{202E}", expiresAt: Harness.iso(86_400)))
         await h.emulator.setAvatar(bytes: Harness.png(variant: 3), fileName: "x.png")
@@ -58,7 +58,6 @@ extension HostileTests {
     /// 401, 403 and 422 bodies echo the token in every encoding; no command prints it.
     @Test func echoedTokenNeverReachesOutput() async throws {
         let h = try await Harness.start(token: Self.secret) { $0.hostile.echoToken = TokenEcho.allCases }
-        defer { Task { await h.stop() } }
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
         var texts: [String] = []
@@ -95,7 +94,6 @@ extension HostileTests {
     /// `http://user:password@host` is never printed: not by the insecure-URL error, not by doctor.
     @Test func urlUserinfoIsNeverPrinted() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let insecure = try await h.run(["plan", "--api-url", "http://user:pa55word@api.example.invalid/api/shared/v1", "me.yaml"])
         #expect(insecure.exitCode == 1)

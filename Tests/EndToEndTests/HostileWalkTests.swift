@@ -1,5 +1,6 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import Glibc
 
 /// Issue 19: a pull request could make the action read runner files into the public log
 /// through a `*.yaml` symlink in a walked folder; skipped entries vanished without a word.
-@Suite struct HostileWalkTests {
+@Suite(.awaitsTeardown) struct HostileWalkTests {
     @Test func aSymlinkOutOfTheFolderIsRefusedAndNeverQuoted() async throws {
         try await Harness.with { h in
             try h.write("team/anna.yaml", "user: anna@example.com\nstatus: {emoji: \"💻\", title: Work}\n")

@@ -1,9 +1,10 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// Each diagnostic that used to mislead (issue 9, "Why"): the new text and exit code.
-@Suite struct MessageTests {
+@Suite(.awaitsTeardown) struct MessageTests {
     @Test func exportIntoAMissingFolderNamesTheFolder() async throws {
         try await Harness.with { h in
             let r = try await h.run(["export", "-o", "nowhere/me.yaml"])

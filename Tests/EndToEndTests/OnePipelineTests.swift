@@ -1,10 +1,11 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// One pipeline for one file and for many: the same documents, errors and summaries whatever
 /// the number of files, and a failure that belongs to one file stays that file's.
-@Suite struct OnePipelineTests {
+@Suite(.awaitsTeardown) struct OnePipelineTests {
     /// A person whose Pachca profile has no time zone, for `timezone: profile`.
     static let zoneless = SeedPerson(user: SeedUser(id: 3010, firstName: "Zoe", nickname: "zoe", email: "zoe@example.com",
                                                     timeZone: nil))
@@ -83,7 +84,7 @@ import Testing
     @Test func teamRunsWriteTheStepSummary() async throws {
         try await TeamTests.start().use { h in
             let summary = h.path("summary.md")
-            FileManager.default.createFile(atPath: summary, contents: nil)
+            try Data().write(to: URL(fileURLWithPath: summary))
             let env = ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary]
             let plan = try await h.run(["plan", "team"], env: env)
             #expect(plan.exitCode == 0, "\(plan.stderr)")

@@ -1,17 +1,17 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// Proxies are libcurl's own variables. A local CONNECT proxy (bench/tls-proxy.py) plays
 /// `https://api.pachca.test`, a name nothing else resolves, with a throwaway certificate
 /// trusted through CURL_CA_BUNDLE: a plan succeeds only through the proxy, with TLS verified.
-@Suite struct ProxyTests {
+@Suite(.awaitsTeardown) struct ProxyTests {
     @Test(.enabled(if: TLSProxy.available, "needs python3, openssl and bench/tls-proxy.py"))
     func httpsThroughAProxyWithAPrivateCA() async throws {
         let proxy = try #require(try await TLSProxy.start(), "the CONNECT proxy did not start")
         defer { proxy.stop() }
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         proxy.forward(to: h.emulator.baseURL.port!)
         try h.write("me.yaml", ReconcileTests.statusOnly)
         var env = proxy.environment
@@ -31,7 +31,6 @@ import Testing
 
     @Test func refusedProxyIsNamedInTheError() async throws {
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let run = try await h.run(["plan", "--deadline", "2", "me.yaml"], env: [
             "https_proxy": "http://127.0.0.1:1", "NO_PROXY": "", "no_proxy": "",
@@ -48,7 +47,6 @@ import Testing
         let proxy = try #require(try await TLSProxy.start(), "the CONNECT proxy did not start")
         defer { proxy.stop() }
         let h = try await Harness.start()
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", ReconcileTests.statusOnly)
         let address = "http://127.0.0.1:\(proxy.port)"
         let run = try await h.run(["plan", "me.yaml"], env: [

@@ -1,10 +1,11 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// Scheduled statuses end to end (SPEC §10): the built binary with `--at`, against the
 /// emulator with its clock set to the same instant; the journal is the oracle.
-@Suite struct ScheduleTests {
+@Suite(.awaitsTeardown) struct ScheduleTests {
     static let zoneinfoPresent = FileManager.default.fileExists(atPath: "/usr/share/zoneinfo/Europe/Moscow")
         || ProcessInfo.processInfo.environment["TZDIR"] != nil
 
@@ -34,10 +35,9 @@ import Testing
         await h.emulator.journal().filter { $0.method == "PUT" && $0.apiPath == "/profile/status" }.compactMap(\.requestBody)
     }
 
-    @Test func insideAWindowThePutCarriesItsEndAndASecondApplyWritesNothing() async throws {
-        guard Self.zoneinfoPresent else { print("skipped: no tz database"); return }
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent, "no tz database (install tzdata)"))
+    func insideAWindowThePutCarriesItsEndAndASecondApplyWritesNothing() async throws {
         let h = try await Harness.start(clock: .manual(Self.date(Self.lunchtime)))
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", Self.file())
 
         let plan = try await h.run(["plan", "--at", Self.lunchtime, "me.yaml"])
@@ -63,10 +63,9 @@ import Testing
         #expect(await h.writes().isEmpty, "applying twice at the same instant writes once")
     }
 
-    @Test func afterTheWindowTheBaseStatusIsPlanned() async throws {
-        guard Self.zoneinfoPresent else { return }
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent, "no tz database (install tzdata)"))
+    func afterTheWindowTheBaseStatusIsPlanned() async throws {
         let h = try await Harness.start(clock: .manual(Self.date(Self.lunchtime)))
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", Self.file(policy: "overwrite"))
         let apply = try await h.run(["apply", "--auto-approve", "--at", Self.lunchtime, "me.yaml"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\(apply.stderr)")
@@ -83,11 +82,9 @@ import Testing
         #expect(json["kept_status"] is NSNull)
     }
 
-    @Test(arguments: ["keep", "overwrite"])
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent, "no tz database (install tzdata)"), arguments: ["keep", "overwrite"])
     func aHandSetStatusIsKeptOrReplaced(_ policy: String) async throws {
-        guard Self.zoneinfoPresent else { return }
         let h = try await Harness.start(clock: .manual(Self.date(Self.afterLunch)))
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", Self.file(policy: policy))
         try await h.emulator.setStatus(SeedStatus(emoji: "🤒", title: "Болею", isAway: true, expiresAt: "2026-07-16T09:00:00+03:00"))
 
@@ -115,10 +112,9 @@ import Testing
         }
     }
 
-    @Test func theToolsOwnStatusIsNotMistakenForAHandSetOne() async throws {
-        guard Self.zoneinfoPresent else { return }
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent, "no tz database (install tzdata)"))
+    func theToolsOwnStatusIsNotMistakenForAHandSetOne() async throws {
         let h = try await Harness.start(clock: .manual(Self.date(Self.lunchtime)))
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", Self.file(policy: "keep"))
         let lunch = try await h.run(["apply", "--auto-approve", "--at", Self.lunchtime, "me.yaml"])
         #expect(lunch.exitCode == 0, "\(lunch.stdout)\(lunch.stderr)")
@@ -132,13 +128,12 @@ import Testing
         #expect(json["has_changes"] as? Bool == true)
     }
 
-    @Test func profileTimeZoneComesFromThePachcaProfile() async throws {
-        guard Self.zoneinfoPresent else { return }
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent, "no tz database (install tzdata)"))
+    func profileTimeZoneComesFromThePachcaProfile() async throws {
         // The emulator's person lives in Asia/Kathmandu (+05:45): lunch is 07:15–08:15 UTC.
         let h = try await Harness.start(clock: .manual(Self.date("2026-07-15T07:30:00Z"))) {
             $0.user = SeedUser(timeZone: "Asia/Kathmandu")
         }
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", Self.file(policy: "overwrite", timezone: "profile"))
         let plan = try await h.run(["plan", "--json", "--at", "2026-07-15T07:30:00Z", "me.yaml"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
@@ -147,8 +142,8 @@ import Testing
         #expect(json["next_change_at"] as? String == "2026-07-15T08:15:00.000Z")
     }
 
-    @Test func timelineIsOfflineAndMatchesThePlans() async throws {
-        guard Self.zoneinfoPresent else { return }
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent, "no tz database (install tzdata)"))
+    func timelineIsOfflineAndMatchesThePlans() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pachca-timeline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -175,8 +170,8 @@ import Testing
     /// The cron example (examples/scheduled-status.yml) runs within half an hour after every
     /// instant `timeline` shows for profiles/schedule.yaml (four regular weeks and the
     /// vacation), at an off-peak minute rather than on the hour.
-    @Test func theCronExampleCoversEveryChangeTheTimelineShows() async throws {
-        guard Self.zoneinfoPresent else { return }
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent, "no tz database (install tzdata)"))
+    func theCronExampleCoversEveryChangeTheTimelineShows() async throws {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let workflow = try String(contentsOf: repo.appendingPathComponent("examples/scheduled-status.yml"), encoding: .utf8)
         let crons: [[String]] = workflow.split(separator: "\n").compactMap { line in
@@ -212,10 +207,9 @@ import Testing
         }
     }
 
-    @Test func aSavedPlanCarriesTheWindowAndGoesStaleWhenTheScheduleMovesOn() async throws {
-        guard Self.zoneinfoPresent else { return }
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent, "no tz database (install tzdata)"))
+    func aSavedPlanCarriesTheWindowAndGoesStaleWhenTheScheduleMovesOn() async throws {
         let h = try await Harness.start(clock: .manual(Self.date(Self.lunchtime)))
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", Self.file(policy: "overwrite"))
         let plan = try await h.run(["plan", "--out", "plan.json", "--at", Self.lunchtime, "me.yaml"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
@@ -232,10 +226,9 @@ import Testing
         #expect(bodies.first?.contains("\"expires_at\":\"2026-07-15T11:00:00.000Z\"") == true, "\(bodies)")
     }
 
-    @Test func aProfileWithoutATimeZoneIsAClearError() async throws {
-        guard Self.zoneinfoPresent else { return }
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent, "no tz database (install tzdata)"))
+    func aProfileWithoutATimeZoneIsAClearError() async throws {
         let h = try await Harness.start { $0.user = SeedUser(timeZone: nil) }
-        defer { Task { await h.stop() } }
         try h.write("me.yaml", Self.file(timezone: "profile"))
         let plan = try await h.run(["plan", "me.yaml"])
         #expect(plan.exitCode == 1)

@@ -1,10 +1,11 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// §9 end to end: the built binary manages a workspace's profiles against the emulator; the
 /// journal is the oracle for reads and writes.
-@Suite struct TeamTests {
+@Suite(.awaitsTeardown) struct TeamTests {
     static let anna = SeedPerson(user: SeedUser(id: 3001, firstName: "Anna", lastName: "Ivanova", nickname: "anna",
                                                 email: "anna@example.com"))
     static let boris = SeedPerson(user: SeedUser(id: 3002, firstName: "Boris", lastName: "Petrov", nickname: "boris",
@@ -36,7 +37,6 @@ import Testing
 
     @Test func mixedSelfAndOthersByEmailNicknameAndIdPlanApplyPlan() async throws {
         let h = try await Self.start()
-        defer { Task { await h.stop() } }
         let plan = try await h.run(["plan", "--detailed-exitcode", "team"])
         #expect(plan.exitCode == 2, "\(plan.stderr)")
         #expect(plan.stdout.contains("Plan: 4 profiles to change (4 to create, 0 to change, 1 to delete), 0 in sync."), "\(plan.stdout)")
@@ -64,7 +64,6 @@ import Testing
 
     @Test func jsonCarriesFileAndSubjectOnEveryChangeAndAProfilesArray() async throws {
         let h = try await Self.start()
-        defer { Task { await h.stop() } }
         let r = try await h.run(["plan", "--json", "team"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         let doc = try Harness.json(r.stdout)
@@ -88,7 +87,6 @@ import Testing
     @Test func unknownAndAmbiguousUsersFailAtTheirValueBeforeAnyWrite() async throws {
         let twin = SeedPerson(user: SeedUser(id: 3010, nickname: "anna2", email: "ANNA@example.com"))
         let h = try await Self.start(people: [Self.anna, twin, Self.boris, Self.vera])
-        defer { Task { await h.stop() } }
         try h.write("team/nobody.yaml", "status: null\nuser: nobody@example.com\n")
         let r = try await h.run(["apply", "--auto-approve", "team"])
         #expect(r.exitCode == 1)
@@ -99,7 +97,6 @@ import Testing
 
     @Test func aMissingAdminScopeExitsThreeNamingTheScopeAndTheFirstFile() async throws {
         let h = try await Self.start(scopes: EmulatorConfiguration.allProfileScopes + [WorkspaceScopes.read, WorkspaceScopes.statusRead, WorkspaceScopes.statusWrite])
-        defer { Task { await h.stop() } }
         let r = try await h.run(["apply", "--auto-approve", "team"])
         #expect(r.exitCode == 3, "\(r.stderr)")
         #expect(r.stderr.contains("user_avatar:write (first needed by team/anna.yaml)"))
@@ -109,7 +106,6 @@ import Testing
     /// `doctor FILE...` judges the administrator scopes too when a file names someone else.
     @Test func doctorJudgesAdminScopesForFilesAboutOthers() async throws {
         let h = try await Self.start(scopes: EmulatorConfiguration.allProfileScopes + [WorkspaceScopes.read, WorkspaceScopes.statusRead, WorkspaceScopes.statusWrite])
-        defer { Task { await h.stop() } }
         let missing = try await h.run(["doctor", "team/anna.yaml", "team/boris.yaml"])
         #expect(missing.exitCode == 3, "\(missing.stdout)")
         #expect(missing.stdout.contains("missing user_avatar:write (avatar of team/anna.yaml)"), "\(missing.stdout)")
@@ -127,7 +123,6 @@ import Testing
 
     @Test func onePersonFailingLeavesTheOthersAppliedAndTheNextApplyFinishes() async throws {
         let h = try await Self.start()
-        defer { Task { await h.stop() } }
         await h.emulator.injectFault(.status(500), method: "DELETE", path: "/users/3002/status", count: 50)
         let r = try await h.run(["apply", "--auto-approve", "team"], env: ["PACHCA_DEADLINE": "3"])
         #expect(r.exitCode == 1)
@@ -144,7 +139,6 @@ import Testing
 
     @Test func applyJSONIsOneDocumentNamingWhoFailedAndMatchesItsSchema() async throws {
         let h = try await Self.start()
-        defer { Task { await h.stop() } }
         await h.emulator.injectFault(.status(500), method: "DELETE", path: "/users/3002/status", count: 50)
         let r = try await h.run(["apply", "--json", "--auto-approve", "team"], env: ["PACHCA_DEADLINE": "3"])
         #expect(r.exitCode == 1, "\(r.stdout)\(r.stderr)")
@@ -188,7 +182,6 @@ import Testing
 
     @Test func targetRestrictsTheRunToThosePeople() async throws {
         let h = try await Self.start()
-        defer { Task { await h.stop() } }
         let r = try await h.run(["apply", "--auto-approve", "--target", "@vera", "--target", "3001", "team"])
         #expect(r.exitCode == 0, "\(r.stderr)")
         #expect(Set(await h.writes()) == ["PUT /users/3001/status", "PUT /users/3001/avatar", "PUT /users/3003/status"])
@@ -198,7 +191,6 @@ import Testing
 
     @Test func aSuspendedPersonIsSkippedWithAWarning() async throws {
         let h = try await Self.start()
-        defer { Task { await h.stop() } }
         try h.write("team/gone.yaml", "user: gone\nstatus: null\n")
         let r = try await h.run(["plan", "team"])
         #expect(r.exitCode == 0, "\(r.stderr)")
@@ -209,7 +201,6 @@ import Testing
     @Test func readsStayWithinTheBoundWhenPagingAndWhenReadingPerPerson() async throws {
         // 600 people: paging is ⌈601/50⌉ = 13 pages; 120 subjects: paging wins, 2 + 13 reads.
         let h = try await Harness.start { c in c.workspace = WorkspaceSeed(generate: 600, generatorKey: 5) }
-        defer { Task { await h.stop() } }
         await h.emulator.setTokenScopes(token: h.token, scopes: EmulatorConfiguration.allProfileScopes + WorkspaceScopes.all)
         for i in 0..<120 { try h.write("many/p\(i).yaml", "user: \(SeedUser.defaultID + 1 + i * 5)\nstatus: null\n") }
         let r = try await h.run(["plan", "many"])
@@ -233,7 +224,6 @@ import Testing
             c.workspace = WorkspaceSeed(generate: 100, generatorKey: 3)
             c.rateLimitPerSecond = 50
         }
-        defer { Task { await h.stop() } }
         await h.emulator.setTokenScopes(token: h.token, scopes: EmulatorConfiguration.allProfileScopes + WorkspaceScopes.all)
         for i in 0..<90 where (i + 1) % 97 != 0 {
             try h.write("crowd/p\(i).yaml", "user: \(SeedUser.defaultID + 1 + i)\nstatus: {emoji: \"💻\", title: \"Sprint \(i)\"}\n")
@@ -258,7 +248,6 @@ import Testing
             c.workspace = WorkspaceSeed(generate: 60, generatorKey: 3)
             c.rateLimitPerSecond = 20
         }
-        defer { Task { await h.stop() } }
         await h.emulator.setTokenScopes(token: h.token, scopes: EmulatorConfiguration.allProfileScopes + WorkspaceScopes.all)
         for i in 0..<40 { try h.write("crowd/p\(i).yaml", "user: \(SeedUser.defaultID + 1 + i)\nstatus: {emoji: \"💻\", title: \"Busy \(i)\"}\n") }
         let r = try await h.run(["apply", "--auto-approve", "crowd"], env: ["PACHCA_RATE": "45"])
@@ -278,7 +267,6 @@ import Testing
     /// file without `user:` it is the same person twice, an error naming both files.
     @Test func aUserNamingTheOwnerUsesProfileAndCollidesWithTheOwnersFile() async throws {
         let h = try await Self.start()
-        defer { Task { await h.stop() } }
         try h.write("solo/me-by-email.yaml", "user: demo@example.com\nstatus: {emoji: \"💻\", title: Я}\n")
         let r = try await h.run(["apply", "--auto-approve", "solo"])
         #expect(r.exitCode == 0, "\(r.stderr)")
@@ -291,7 +279,6 @@ import Testing
     /// Reads need `users:read`: without it the run stops with exit 3 before any write.
     @Test func withoutUsersReadTheRunExitsThree() async throws {
         let h = try await Self.start(scopes: EmulatorConfiguration.allProfileScopes)
-        defer { Task { await h.stop() } }
         let r = try await h.run(["plan", "team"])
         #expect(r.exitCode == 3, "\(r.stderr)")
         #expect(r.stderr.contains("users:read"))
@@ -303,7 +290,6 @@ import Testing
     @Test func aSavedPlanIsBoundToItsPersonAndRefusedWhenTheUserValueMovesToAnother() async throws {
         let twin = SeedPerson(user: SeedUser(id: 3020, nickname: "anna.new", email: "anna.new@example.com"))
         let h = try await Self.start(people: [Self.anna, Self.boris, Self.vera, twin])
-        defer { Task { await h.stop() } }
         let saved = try await h.run(["plan", "--out", "anna.plan", "team/anna.yaml"])
         #expect(saved.exitCode == 0, "\(saved.stderr)")
         let good = try await h.run(["apply", "--plan", "anna.plan"])
@@ -330,7 +316,6 @@ import Testing
     @Test func aSavedTeamPlanIsBoundToEverySubjectAndRefusedNamingWhich() async throws {
         let twin = SeedPerson(user: SeedUser(id: 3020, nickname: "anna.new", email: "anna.new@example.com"))
         let h = try await Self.start(people: [Self.anna, Self.boris, Self.vera, twin])
-        defer { Task { await h.stop() } }
         try h.write("ci/README", "plans\n")
         let saved = try await h.run(["plan", "--out", "ci/team.plan", "team"])
         #expect(saved.exitCode == 0, "\(saved.stderr)")
@@ -385,7 +370,6 @@ import Testing
 
     @Test func aBadRateIsAUsageError() async throws {
         let h = try await Self.start()
-        defer { Task { await h.stop() } }
         for bad in [["--rate", "0"], ["--rate", "inf"], ["--rate", "-3"]] {
             let r = try await h.run(["plan"] + bad + ["team"])
             #expect(r.exitCode == 64, "\(bad)")
@@ -401,7 +385,6 @@ import Testing
         let zoned = SeedPerson(user: SeedUser(id: 3030, nickname: "zoned", email: "zoned@example.com", timeZone: "Asia/Yekaterinburg"))
         let nozone = SeedPerson(user: SeedUser(id: 3031, nickname: "nozone", email: "nozone@example.com", timeZone: nil))
         let h = try await Self.start(people: [zoned, nozone, Self.vera])
-        defer { Task { await h.stop() } }
         let always = "schedule:\n  - name: always\n    days: [mon, tue, wed, thu, fri, sat, sun]\n    from: \"00:00\"\n    until: \"24:00\"\n    status: {emoji: \"💻\", title: Всегда}\n"
         try h.write("tz/zoned.yaml", "user: zoned\ntimezone: profile\n" + always)
         let r = try await h.run(["plan", "--json", "tz"])

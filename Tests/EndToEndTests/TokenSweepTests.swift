@@ -1,11 +1,12 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// Issue 10's sweep: every command, in every output mode, against a server that echoes the
 /// token in every encoding it can and puts it in names and property values — then a grep of
 /// everything printed and every file written for the token, raw and in each encoding.
-@Suite struct TokenSweepTests {
+@Suite(.awaitsTeardown) struct TokenSweepTests {
     @Test func theTokenIsInNothingPrintedOrWritten() async throws {
         let token = HostileTests.secret
         let h = try await Harness.start(token: token) {
@@ -14,7 +15,6 @@ import Testing
             $0.user.lastName = TokenEcho.jsonEscapedSlash.encode(token)
             $0.customProperties = [SeedCustomProperty(name: "::\(token)", value: TokenEcho.percent.encode(token))]
         }
-        defer { Task { await h.stop() } }
         try await h.emulator.setStatus(SeedStatus(emoji: "💻", title: "\u{1B}[2K::error::x", awayMessage: TokenEcho.masked.encode(token)))
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)

@@ -1,10 +1,11 @@
 import Foundation
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// When a write's answer is lost, `apply` re-reads live state and reports what is there
 /// (issue 9, item 7); a write refused for the token's rights exits 3.
-@Suite struct TruthfulOutcomeTests {
+@Suite(.awaitsTeardown) struct TruthfulOutcomeTests {
     @Test func writesWhoseAnswersAreGarbledAreReportedAsTheProfileShowsThem() async throws {
         try await Harness.with { h in
             try h.write("me.png", bytes: Harness.png(variant: 9))

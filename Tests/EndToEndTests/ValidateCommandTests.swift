@@ -1,8 +1,9 @@
 import Foundation
+import TestTeardown
 import Testing
 
 /// Runs the built `pachca-profile validate` and checks stdout, stderr and the exit code apart.
-@Suite struct ValidateCommandTests {
+@Suite(.awaitsTeardown) struct ValidateCommandTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// A scratch folder with the given files, removed afterwards by the caller.

@@ -1,8 +1,9 @@
 import Foundation
+import TestTeardown
 import Testing
 
 /// The version lives in VERSION only (SPEC §11): the built binary's --version must say the same.
-@Suite struct VersionTests {
+@Suite(.awaitsTeardown) struct VersionTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test func versionFlagPrintsTheVersionFile() async throws {

@@ -3,11 +3,12 @@ import Foundation
 import FoundationNetworking
 #endif
 import FlyingFox
+import TestTeardown
 import Testing
 @testable import PachcaAPI
 import Timekeeping
 
-@Suite struct ClientTests {
+@Suite(.awaitsTeardown) struct ClientTests {
     @Test func sendsBearerTokenAndDecodesProfileAndStatusConcurrently() async throws {
         let server = try await ScriptedServer { request, _ in
             switch request.path {
@@ -16,7 +17,6 @@ import Timekeeping
             default: return empty(404)
             }
         }
-        defer { Task { await server.stop() } }
         // Trailing slash on the base is harmless.
         let client = try makeClient(URL(string: "http://127.0.0.1:\(server.port)/api/v1/")!)
         async let profile = client.profile(.me)
@@ -39,7 +39,6 @@ import Timekeeping
 
     @Test func keepAliveReusesOneConnection() async throws {
         let server = try await ScriptedServer { _, _ in json(200, profileJSON) }
-        defer { Task { await server.stop() } }
         let client = try makeClient(server.baseURL)
         for _ in 0..<3 { _ = try await client.profile(.me) }
         let ports = Set(await server.log.requests.compactMap(\.remotePort))
@@ -49,7 +48,6 @@ import Timekeeping
     @Test(arguments: ["null", " null\n", #"{"data":null}"#])
     func noStatusDecodesAsNil(body: String) async throws {
         let server = try await ScriptedServer { _, _ in json(200, body) }
-        defer { Task { await server.stop() } }
         let status = try await makeClient(server.baseURL).status(.me)
         #expect(status == nil)
     }
@@ -58,7 +56,6 @@ import Timekeeping
         let server = try await ScriptedServer { request, _ in
             request.method == "GET" ? json(200, request.path.hasSuffix("status") ? "null" : profileJSON) : empty(204)
         }
-        defer { Task { await server.stop() } }
         let client = try makeClient(server.baseURL)
         _ = try await client.profile(.user(id: 7))
         _ = try await client.status(.user(id: 7))
@@ -70,7 +67,6 @@ import Timekeeping
 
     @Test func putStatusOmitsNilFieldsAndFormatsExpiry() async throws {
         let server = try await ScriptedServer { _, _ in json(200, statusJSON) }
-        defer { Task { await server.stop() } }
         let client = try makeClient(server.baseURL)
         _ = try await client.putStatus(.me, WireStatusUpdate(emoji: "🏖️", title: "В отпуске"))
         let expiry = Timestamp.parseWire("2025-03-10T23:59:59+03:00")!
@@ -99,7 +95,6 @@ import Timekeeping
 
     @Test func deleteCallsUseDelete() async throws {
         let server = try await ScriptedServer { _, _ in empty(204) }
-        defer { Task { await server.stop() } }
         let client = try makeClient(server.baseURL)
         try await client.deleteStatus(.me)
         try await client.deleteAvatar(.me)
@@ -112,7 +107,6 @@ import Timekeeping
             json(200, #"{"data":{"id":1,"token":"tok-SECR****a856","name":null,"user_id":42,"scopes":["profile:read","profile_status:read"],"created_at":"2024-01-01T00:00:00.000Z","revoked_at":null,"expires_in":null,"last_used_at":null}}"#,
                  headers: ["Date": "Sun, 06 Nov 1994 08:49:37 GMT"])
         }
-        defer { Task { await server.stop() } }
         let (info, date) = try await makeClient(server.baseURL).tokenInfo()
         #expect(info.userID == 42)
         #expect(info.scopes == ["profile:read", "profile_status:read"])
@@ -124,7 +118,6 @@ import Timekeeping
         let server = try await ScriptedServer { _, _ in
             json(200, #"{"data":[{"id":1,"name":"Город","data_type":"string"}]}"#)
         }
-        defer { Task { await server.stop() } }
         let props = try await makeClient(server.baseURL).customProperties()
         #expect(props == [WireCustomPropertyDefinition(id: 1, name: "Город", dataType: "string")])
         let seen = try #require(await server.log.requests.first)
@@ -134,7 +127,6 @@ import Timekeeping
 
     @Test func malformedBodyIsADecodingError() async throws {
         let server = try await ScriptedServer { _, _ in json(200, #"{"data":{"nickname":"x"}}"#) }
-        defer { Task { await server.stop() } }
         let error = await apiError { _ = try await makeClient(server.baseURL).profile(.me) }
         guard case .decoding(let method, let path, let detail)? = error else {
             Issue.record("expected decoding error, got \(String(describing: error))")
@@ -147,7 +139,6 @@ import Timekeeping
     @Test func traceHasOneLinePerAttemptWithoutSecrets() async throws {
         let sink = TraceSink()
         let server = try await ScriptedServer { _, _ in json(200, "null") }
-        defer { Task { await server.stop() } }
         _ = try await makeClient(server.baseURL, trace: sink).status(.me)
         #expect(sink.lines.count == 1)
         let line = try #require(sink.lines.first)
@@ -156,7 +147,6 @@ import Timekeeping
 
     @Test func missingTokenFailsWithoutConnecting() async throws {
         let server = try await ScriptedServer { _, _ in json(200, profileJSON) }
-        defer { Task { await server.stop() } }
         for token in [nil, "", "  \n"] as [String?] {
             let error = await apiError { _ = try await makeClient(server.baseURL, token: token).profile(.me) }
             #expect(error == .missingToken)

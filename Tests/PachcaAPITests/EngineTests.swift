@@ -1,11 +1,12 @@
 import FlyingFox
 import Foundation
+import TestTeardown
 import Testing
 @testable import PachcaAPI
 
 /// The libcurl engine's own promises: real cancellation, connection reuse, notices, and the
 /// small parsers that replaced Foundation's formatters.
-@Suite struct EngineTests {
+@Suite(.awaitsTeardown) struct EngineTests {
     /// A cancelled call returns at once (its transfer leaves the multi handle), instead of
     /// waiting for the server or the timeout.
     @Test func cancellationIsImmediate() async throws {
@@ -13,7 +14,6 @@ import Testing
             try await Task.sleep(nanoseconds: 5_000_000_000)
             return json(200, profileJSON)
         }
-        defer { Task { await server.stop() } }
         let client = try makeClient(server.baseURL, timeout: 10)
         let call = Task { try await client.profile(.me) }
         try await Task.sleep(nanoseconds: 200_000_000)
@@ -27,7 +27,6 @@ import Testing
 
     @Test func sequentialCallsReuseTheConnection() async throws {
         let server = try await ScriptedServer { _, _ in json(200, profileJSON) }
-        defer { Task { await server.stop() } }
         let sink = TraceSink()
         let client = try makeClient(server.baseURL, trace: sink)
         for _ in 0..<3 { _ = try await client.profile(.me) }
@@ -37,7 +36,6 @@ import Testing
 
     @Test func retryNoticeSaysWhatAndWhen() async throws {
         let server = try await ScriptedServer { _, i in i == 1 ? empty(503) : json(200, profileJSON) }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         let notices = TraceSink()
         var configuration = ClientConfiguration(baseURL: server.baseURL, token: APIToken(secretToken),

@@ -1,17 +1,17 @@
 import Foundation
+import TestTeardown
 import Testing
 import Timekeeping
 @testable import PachcaAPI
 
 /// Issue 19: numbers from a hostile server or a careless operator never trap and never make a
 /// wait outlast the deadline.
-@Suite struct NumberTests {
+@Suite(.awaitsTeardown) struct NumberTests {
     /// `Retry-After: 1e19` used to kill the process (exit 132) formatting "due in 1e19 s".
     /// Not plain decimal: the call fails at once, says so, and sleeps not at all.
     @Test(arguments: ["1e19", "0x10", "inf", "nan", "-5e3", "soon"])
     func unreadableRetryAfterFailsAtOnce(_ header: String) async throws {
         let server = try await ScriptedServer { _, _ in empty(429, headers: ["Retry-After": header]) }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         let error = await apiError {
             _ = try await makeClient(server.baseURL, retry: clock.policy(deadline: 60)).profile(.me)
@@ -29,7 +29,6 @@ import Timekeeping
     /// Twenty decimal digits: read, bounded, past any deadline: fail at once, printable.
     @Test func hugeDecimalRetryAfterExceedsTheDeadline() async throws {
         let server = try await ScriptedServer { _, _ in empty(429, headers: ["Retry-After": "10000000000000000000"]) }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         let error = await apiError {
             _ = try await makeClient(server.baseURL, retry: clock.policy(deadline: 60)).profile(.me)
@@ -46,7 +45,6 @@ import Timekeeping
     /// `--rate 0.001` used to sleep 1000 s before a second request whatever `--deadline` said.
     @Test func slowPacingRespectsTheDeadline() async throws {
         let server = try await ScriptedServer { _, _ in json(200, "null") }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         var configuration = ClientConfiguration(baseURL: server.baseURL, token: APIToken(secretToken),
                                                 retry: clock.policy(deadline: 5))

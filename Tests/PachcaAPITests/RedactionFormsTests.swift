@@ -1,12 +1,13 @@
 import Foundation
 import PachcaAPI
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// Issue 19: a token echoed base64- or hex-encoded reached `--json` and the step summary;
 /// a scheme-less API URL printed its userinfo; a token sharing 8 characters with a file name
 /// changed the state record.
-@Suite struct RedactionFormsTests {
+@Suite(.awaitsTeardown) struct RedactionFormsTests {
     static let token = "SECRET/a+b&c=d-9f8e7d6c5b4a39281706"
 
     static func redactor(_ token: String = token) -> SecretRedactor {

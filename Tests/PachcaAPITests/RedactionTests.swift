@@ -1,10 +1,11 @@
 import Foundation
 import PachcaAPI
 import PachcaEmulator
+import TestTeardown
 import Testing
 
 /// The output sink's redactor (issue 10): the token in every form a server could echo it.
-@Suite struct RedactionTests {
+@Suite(.awaitsTeardown) struct RedactionTests {
     static let token = "SECRET/a+b&c=d-9f8e7d6c5b4a39281706"
 
     static func redactor() -> SecretRedactor {
@@ -75,7 +76,6 @@ extension RedactionTests {
             default: return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "Status"), headers: [:], body: Data(echo.utf8))
             }
         }
-        defer { Task { await server.stop() } }
         let error = await apiError { _ = try await makeClient(server.baseURL, token: Self.token).profile(.me) }
         let description = try #require(error?.description)
         let out = Self.redactor().redact(description)

@@ -1,10 +1,11 @@
 import Foundation
+import TestTeardown
 import Testing
 @testable import PachcaAPI
 
 /// §9: one scheduler per token — paced starts, at most 8 in flight, a pause holds everyone.
 /// Real time, short: the rates are high so the suite stays under a second or so.
-@Suite struct RequestSchedulerTests {
+@Suite(.awaitsTeardown) struct RequestSchedulerTests {
     /// Start instants and the peak number of requests outstanding together.
     actor Log {
         var starts: [Double] = []

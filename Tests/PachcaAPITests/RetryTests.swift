@@ -3,15 +3,15 @@ import Foundation
 import FoundationNetworking
 #endif
 import FlyingFox
+import TestTeardown
 import Testing
 @testable import PachcaAPI
 
-@Suite struct RetryTests {
+@Suite(.awaitsTeardown) struct RetryTests {
     @Test func rateLimitWaitsAtLeastRetryAfterThenRetries() async throws {
         let server = try await ScriptedServer { _, i in
             i == 1 ? json(429, #"{"errors":[]}"#, headers: ["Retry-After": "7"]) : json(200, profileJSON)
         }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         let user = try await makeClient(server.baseURL, retry: clock.policy()).profile(.me)
         #expect(user.id == 42)
@@ -22,7 +22,6 @@ import Testing
 
     @Test func rateLimitWithoutRetryAfterWaitsOneSecond() async throws {
         let server = try await ScriptedServer { _, i in i == 1 ? empty(429) : json(200, "null") }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         _ = try await makeClient(server.baseURL, retry: clock.policy()).status(.me)
         #expect(clock.sleeps.reduce(0, +) >= 1)
@@ -31,7 +30,6 @@ import Testing
 
     @Test func retryAfterBeyondDeadlineFailsAtOnce() async throws {
         let server = try await ScriptedServer { _, _ in empty(429, headers: ["Retry-After": "120"]) }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         let error = await apiError {
             _ = try await makeClient(server.baseURL, retry: clock.policy(deadline: 60)).profile(.me)
@@ -52,7 +50,6 @@ import Testing
 
     @Test func repeatedRateLimitsStopAtTheDeadline() async throws {
         let server = try await ScriptedServer { _, _ in empty(429, headers: ["Retry-After": "25"]) }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         let error = await apiError {
             _ = try await makeClient(server.baseURL, retry: clock.policy(deadline: 60)).profile(.me)
@@ -68,7 +65,6 @@ import Testing
 
     @Test func serverErrorsBackOffThenSucceed() async throws {
         let server = try await ScriptedServer { _, i in i <= 2 ? empty(500) : json(200, profileJSON) }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         let sink = TraceSink()
         let user = try await makeClient(server.baseURL, retry: clock.policy(jitter: 0.5), trace: sink).profile(.me)
@@ -85,7 +81,6 @@ import Testing
 
     @Test func persistentServerErrorGivesUpAfterBoundedAttempts() async throws {
         let server = try await ScriptedServer { _, _ in empty(503) }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         let error = await apiError {
             _ = try await makeClient(server.baseURL, retry: clock.policy(retries: 4)).profile(.me)
@@ -114,7 +109,6 @@ import Testing
         let server = try await ScriptedServer { _, _ in
             json(422, #"{"errors":[{"key":"title","value":null,"message":"is too long","code":"invalid","payload":null}]}"#)
         }
-        defer { Task { await server.stop() } }
         let clock = FakeClock()
         let error = await apiError {
             _ = try await makeClient(server.baseURL, retry: clock.policy())
@@ -167,7 +161,6 @@ import Testing
             try await Task.sleep(nanoseconds: 3_000_000_000)
             return json(200, profileJSON)
         }
-        defer { Task { await server.stop() } }
         let started = ProcessInfo.processInfo.systemUptime
         // Timeouts are in milliseconds: 0.4 s fires at 400 ms.
         let error = await apiError { _ = try await makeClient(server.baseURL, timeout: 0.4).profile(.me) }
@@ -205,7 +198,6 @@ import Testing
             if i == 1 { return empty(429, headers: ["Retry-After": "1"]) }
             return request.path == "/profile" ? json(200, profileJSON) : json(200, "null")
         }
-        defer { Task { await server.stop() } }
         let sink = TraceSink()
         let client = try makeClient(server.baseURL, retry: RetryPolicy(overallDeadline: 10), trace: sink)
         let started = ProcessInfo.processInfo.systemUptime

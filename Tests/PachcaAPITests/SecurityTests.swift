@@ -3,10 +3,11 @@ import Foundation
 import FoundationNetworking
 #endif
 import FlyingFox
+import TestTeardown
 import Testing
 @testable import PachcaAPI
 
-@Suite struct SecurityTests {
+@Suite(.awaitsTeardown) struct SecurityTests {
     @Test(arguments: ["http://example.com/api", "http://10.0.0.1", "http://127.example.com", "http://128.0.0.1"])
     func plainHTTPToNonLoopbackIsRefused(url: String) {
         #expect(throws: PachcaAPIError.insecureURL(url)) {
@@ -42,7 +43,6 @@ import Testing
         let server = try await ScriptedServer { _, _ in
             json(401, #"{"error":"invalid_token","error_description":"Access token is missing"}"#)
         }
-        defer { Task { await server.stop() } }
         let error = await apiError { _ = try await makeClient(server.baseURL).profile(.me) }
         #expect(error == .unauthorized(WireOAuthError(error: "invalid_token", errorDescription: "Access token is missing")))
         #expect(error?.isAuthFailure == true)
@@ -54,7 +54,6 @@ import Testing
         let server = try await ScriptedServer { _, _ in
             json(403, #"{"error":"insufficient_scope","error_description":"Required scope: profile_status:write"}"#)
         }
-        defer { Task { await server.stop() } }
         let error = await apiError { try await makeClient(server.baseURL).deleteStatus(.me) }
         guard case .forbidden(_, let scope)? = error else {
             Issue.record("expected forbidden, got \(String(describing: error))")
@@ -69,7 +68,6 @@ import Testing
         let server = try await ScriptedServer { _, _ in
             json(403, #"{"errors":[{"key":"image","value":null,"message":"Access denied","code":"forbidden","payload":null}]}"#)
         }
-        defer { Task { await server.stop() } }
         let client = try makeClient(server.baseURL)
         let mine = await apiError { _ = try await client.putAvatar(.me, image: Data([1, 2]), fileName: "a.png", mimeType: "image/png") }
         let theirs = await apiError { _ = try await client.putAvatar(.user(id: 5), image: Data([1]), fileName: "a.png", mimeType: "image/png") }
@@ -94,7 +92,6 @@ import Testing
             default: return json(403, #"{"error":"forbidden","error_description":"\#(echoed)"}"#)
             }
         }
-        defer { Task { await server.stop() } }
         let sink = TraceSink()
         let client = try makeClient(server.baseURL, trace: sink)
         var errors: [PachcaAPIError] = []
@@ -122,7 +119,6 @@ import Testing
         let server = try await ScriptedServer { request, _ in
             request.path == "/files/a.png" ? HTTPResponse(statusCode: .ok, body: image) : empty(404)
         }
-        defer { Task { await server.stop() } }
         // The image host here is the API host itself: even then, no token goes with it.
         let sink = TraceSink()
         let client = try makeClient(server.baseURL, trace: sink)
@@ -149,11 +145,9 @@ import Testing
     /// where the server tried to send us (host only: a Location's query may be a credential).
     @Test func redirectIsAnErrorNamingTheHost() async throws {
         let other = try await ScriptedServer { _, _ in json(200, profileJSON) }
-        defer { Task { await other.stop() } }
         let api = try await ScriptedServer { _, _ in
             empty(302, headers: ["Location": "http://127.0.0.1:\(other.port)/profile?sig=s3cr3t"])
         }
-        defer { Task { await api.stop() } }
         let error = await apiError { _ = try await makeClient(api.baseURL).profile(.me) }
         #expect(error == .redirect(status: 302, location: "127.0.0.1:\(other.port)", method: "GET", path: "/profile"))
         #expect(error?.description.contains("redirects are not followed") == true)

@@ -1,10 +1,11 @@
 import Foundation
 import PachcaAPI
+import TestTeardown
 import Testing
 
 /// The fields the diff depends on are decoded strictly (issue 9, item 7): a wrong type or an
 /// unparseable timestamp is an error naming the field, never "absent".
-@Suite struct StrictDecodingTests {
+@Suite(.awaitsTeardown) struct StrictDecodingTests {
     @Test(arguments: [
         (#"{"data":{"emoji":"🏖️","title":"Off","expires_at":"next tuesday"}}"#, "data.expires_at"),
         (#"{"data":{"emoji":"🏖️","title":"Off","expires_at":12}}"#, "data.expires_at"),

@@ -8,6 +8,7 @@ import Glibc
 import Darwin
 #endif
 import FlyingFox
+import TestTeardown
 import FlyingSocks
 @testable import PachcaAPI
 
@@ -68,6 +69,7 @@ final class ScriptedServer: Sendable {
             throw URLError(.cannotConnectToHost)
         }
         self.port = port
+        await TeardownRegistry.register { [self] in await self.stop() }
     }
 
     func stop() async {

@@ -3,7 +3,7 @@ import Testing
 import TestTeardown
 @testable import PachcaEmulator
 
-@Suite(.enabled(if: curlAvailable), .awaitsTeardown) struct AvatarTests {
+@Suite(.awaitsTeardown, .enabled(if: curlAvailable), .awaitsTeardown) struct AvatarTests {
     func upload(_ e: Emulator, file: URL, field: String = "image", token: String = demoToken) async throws -> Wire {
         try await curl(["-X", "PUT", "-H", "Authorization: Bearer \(token)", "-F", "\(field)=@\(file.path)",
                   api(e, "/profile/avatar").absoluteString]).wire

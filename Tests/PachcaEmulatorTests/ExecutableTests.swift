@@ -1,4 +1,5 @@
 import Foundation
+import TestTeardown
 import Testing
 
 /// The `pachca-emulator` binary built next to the test bundle, if any.
@@ -16,7 +17,7 @@ private func emulatorBinary() -> URL? {
     return nil
 }
 
-@Suite(.enabled(if: emulatorBinary() != nil && curlAvailable)) struct ExecutableTests {
+@Suite(.awaitsTeardown, .enabled(if: emulatorBinary() != nil && curlAvailable)) struct ExecutableTests {
     @Test func startsPrintsTwoLinesServesAndStopsOnSIGTERM() async throws {
         let binary = try #require(emulatorBinary())
         let p = Process()

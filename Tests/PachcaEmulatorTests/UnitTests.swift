@@ -1,8 +1,9 @@
 import Foundation
+import TestTeardown
 import Testing
 @testable import PachcaEmulator
 
-@Suite struct MultipartParserTests {
+@Suite(.awaitsTeardown) struct MultipartParserTests {
     @Test func parsesPartsBinarySafelyWithQuotedBoundaryAndPreamble() throws {
         let boundary = try Multipart.boundary(contentType: #"multipart/form-data; boundary="a b:c""#)
         #expect(boundary == "a b:c")
@@ -32,7 +33,7 @@ import Testing
     }
 }
 
-@Suite struct TimeAndSeedTests {
+@Suite(.awaitsTeardown) struct TimeAndSeedTests {
     @Test func parsesOffsetsAndFormatsCanonicalUTC() throws {
         let d = try #require(WireTime.parse("2025-03-10T23:59:59+03:00"))
         #expect(WireTime.format(d) == "2025-03-10T20:59:59.000Z")

@@ -1,9 +1,10 @@
 import Foundation
+import TestTeardown
 import Testing
 @testable import PachcaEmulator
 
 /// §7/§9: the `/users` endpoints of a workspace, with the admin scopes, over real HTTP.
-@Suite struct WorkspaceTests {
+@Suite(.awaitsTeardown) struct WorkspaceTests {
     static let adminScopes = EmulatorConfiguration.allProfileScopes + WorkspaceScopes.all
 
     static func config(generate: Int = 0, people: [SeedPerson] = [], scopes: [String] = adminScopes) -> EmulatorConfiguration {
@@ -21,7 +22,6 @@ import Testing
 
     @Test func pagesOfFiftyCoverEveryoneOnceInIdOrderWithTheOwnerAmongThem() async throws {
         let e = try await startEmulator(Self.config(generate: 120))
-        defer { Task { await e.stop() } }
         var ids: [Int] = [], cursor: String?, pages = 0
         repeat {
             let w = try await send("GET", api(e, "/users" + (cursor.map { "?cursor=\($0)" } ?? "")))
@@ -44,7 +44,6 @@ import Testing
 
     @Test func limitAndQueryFilterAndBadParametersAreRefused() async throws {
         let e = try await startEmulator(Self.config(people: [Self.anna, Self.boris]))
-        defer { Task { await e.stop() } }
         let one = try await send("GET", api(e, "/users?limit=1"))
         #expect((one.object["data"] as? [Any])?.count == 1)
         let byEmail = try await send("GET", api(e, "/users?query=ANNA@example"))
@@ -60,7 +59,6 @@ import Testing
 
     @Test func aPersonCarriesTheUserSchemaWithStatusTimeZoneAndSuspension() async throws {
         let e = try await startEmulator(Self.config(people: [Self.anna, Self.boris]))
-        defer { Task { await e.stop() } }
         let w = try await send("GET", api(e, "/users/2001"))
         #expect(w.status == 200)
         #expect(Set(w.data.keys) == ["id", "first_name", "last_name", "nickname", "email", "phone_number", "department",
@@ -84,7 +82,6 @@ import Testing
 
     @Test func statusWritesForOthersValidateLikeTheProfileAndShowInTheUser() async throws {
         let e = try await startEmulator(Self.config(people: [Self.anna, Self.boris]))
-        defer { Task { await e.stop() } }
         let body = try JSONSerialization.data(withJSONObject: ["status": ["emoji": "🏖️", "title": "В отпуске", "is_away": true]])
         let put = try await send("PUT", api(e, "/users/2001/status"), body: body)
         #expect(put.status == 200)
@@ -111,10 +108,9 @@ import Testing
         #expect(journal.first { $0.method == "PUT" }?.requestBody?.contains("В отпуске") == true)
     }
 
-    @Test func avatarUploadForAnotherPersonIsServedAtItsImageURL() async throws {
-        guard curlAvailable else { return }
+    @Test(.enabled(if: curlAvailable, "curl is missing"))
+    func avatarUploadForAnotherPersonIsServedAtItsImageURL() async throws {
         let e = try await startEmulator(Self.config(people: [Self.anna]))
-        defer { Task { await e.stop() } }
         let png = pngLikeBytes(size: 3000)
         let file = try writeTemp(png, name: "anna.png")
         let (exit, w) = try await curl(["-X", "PUT", "-H", "Authorization: Bearer \(demoToken)",
@@ -143,7 +139,6 @@ import Testing
     func eachEndpointNeedsItsAdminScope(_ method: String, _ path: String, _ scope: String) async throws {
         let scopes = Self.adminScopes.filter { $0 != scope }
         let e = try await startEmulator(Self.config(people: [Self.anna], scopes: scopes))
-        defer { Task { await e.stop() } }
         let body = method == "PUT" ? Data(#"{"status":{"emoji":"💻","title":"x"}}"#.utf8) : nil
         let w = try await send(method, api(e, path), body: body)
         #expect(w.status == 403)
@@ -157,7 +152,6 @@ import Testing
         var c = Self.config(people: [Self.anna])
         c.rateLimitPerSecond = 3
         let e = try await startEmulator(c)
-        defer { Task { await e.stop() } }
         var codes: [Int] = []
         for _ in 0..<4 { codes.append(try await send("GET", api(e, "/users/2001")).status) }
         #expect(codes == [200, 200, 200, 429])
@@ -170,7 +164,6 @@ import Testing
         let started = clock.now
         let e = try await startEmulator(Self.config(generate: 10_000))
         let elapsed = clock.now - started
-        defer { Task { await e.stop() } }
         #expect(elapsed < .milliseconds(500), "start took \(elapsed)")
         let last = try await send("GET", api(e, "/users/\(SeedUser.defaultID + 10_000)"))
         #expect(last.status == 200)

@@ -3,10 +3,11 @@ import PachcaAPI
 import PachcaEmulator
 import ProfileApply
 import ProfileCore
+import TestTeardown
 import Testing
 
 /// Planner, Executor and SavedPlan over real HTTP against the in-process emulator.
-@Suite struct ApplyTests {
+@Suite(.awaitsTeardown) struct ApplyTests {
     /// A run of one file, planned by the one planner.
     func plan(_ state: DesiredState, _ client: PachcaClient) async throws -> RunPlan {
         try await Planner(client: client).plan([state], now: Date())

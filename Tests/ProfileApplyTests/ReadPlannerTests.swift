@@ -2,11 +2,12 @@ import Foundation
 import PachcaAPI
 import ProfileApply
 import ProfileCore
+import TestTeardown
 import Testing
 
 /// The read planner's bound (§9) against an in-memory directory that counts its reads:
 /// at most min(2·S, ⌈W/50⌉ + 1) reads for S subjects in a workspace of W.
-@Suite struct ReadPlannerTests {
+@Suite(.awaitsTeardown) struct ReadPlannerTests {
     actor Counter { var n = 0; func hit() { n += 1 } }
 
     struct Directory: WorkspaceDirectory {

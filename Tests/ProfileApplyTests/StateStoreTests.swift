@@ -1,10 +1,11 @@
 import Foundation
+import TestTeardown
 import Testing
 @testable import ProfileApply
 
 /// The default state record path is computed with plain string work; it must be the one
 /// Foundation's URL gave (records written before keep being found).
-@Suite struct StateStoreTests {
+@Suite(.awaitsTeardown) struct StateStoreTests {
     @Test(arguments: [
         "me.yaml", "profiles/me.yaml", "/abs/profiles/me.yaml", "profiles/team/anna.yml",
         "./me.yaml", "a/../me.yaml", "profiles/me", "profiles/me.tar.yaml", "profiles/.hidden",
@@ -31,7 +32,7 @@ import Testing
 
 /// The working directory read with getcwd: the whole path, as the process sees it (no
 /// trailing NUL, non-ASCII intact), the same as Foundation's.
-@Suite struct LocalPathTests {
+@Suite(.awaitsTeardown) struct LocalPathTests {
     @Test func currentDirectoryIsTheProcesssWorkingDirectory() {
         let path = LocalPath.currentDirectory
         #expect(path == FileManager.default.currentDirectoryPath)

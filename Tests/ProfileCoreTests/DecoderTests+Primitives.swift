@@ -13,9 +13,9 @@ import Testing
     }
 
     /// Every padding boundary (55, 56, 63, 64, 119 … bytes) against the system's sha256sum.
-    @Test func agreesWithSha256sum() throws {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum"), "sha256sum is missing"))
+    func agreesWithSha256sum() throws {
         let tool = "/usr/bin/sha256sum"
-        guard FileManager.default.isExecutableFile(atPath: tool) else { return }
         var rng = SplitMix64(seed: 7)
         for length in [0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000, 4097] {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }

@@ -48,10 +48,12 @@ import Testing
         #expect(r.diagnostics.map(DecoderFixtures.render) == [expected])
     }
 
-    @Test func identityComparesEmailsAndNicknamesCaseInsensitively() {
-        let a = try? UserReference.parse("Anna@Example.com").get(), b = try? UserReference.parse("anna@example.com").get()
-        #expect(a?.identity == b?.identity)
-        #expect((try? UserReference.parse("@Anna").get())?.identity == (try? UserReference.parse("anna").get())?.identity)
+    @Test func identityComparesEmailsAndNicknamesCaseInsensitively() throws {
+        let a = try UserReference.parse("Anna@Example.com").get(), b = try UserReference.parse("anna@example.com").get()
+        #expect(a.identity == b.identity)
+        let quoted = try UserReference.parse("@Anna").get()
+        let bare = try UserReference.parse("anna").get()
+        #expect(quoted.identity == bare.identity)
         #expect((try? UserReference.parse("0042").get())?.identity == "id:42")
     }
 }

@@ -135,9 +135,8 @@ import Testing
         Row(file: kathmandu, at: "2026-07-20T14:00:00Z", window: "offline", title: "none", expiresAt: nil, next: "2026-07-20T18:15:00.000Z"),
     ]
 
-    @Test(arguments: rows)
+    @Test(.enabled(if: TestZones.available, "no tz database (install tzdata)"), arguments: rows)
     func evaluates(_ row: Row) throws {
-        guard TestZones.available else { print("skipped: no tz database"); return }
         let desired = try Self.desired(row.file)
         let result = ScheduleEvaluator.evaluate(desired, at: try Timestamp.parse(row.at), zone: nil)
         #expect(result.window?.label == row.window)
@@ -151,8 +150,7 @@ import Testing
         #expect(result.nextChangeAt.map(Timestamp.canonical) == row.next)
     }
 
-    @Test func firstMatchFollowsFileOrder() throws {
-        guard TestZones.available else { return }
+    @Test(.enabled(if: TestZones.available, "no tz database (install tzdata)")) func firstMatchFollowsFileOrder() throws {
         let lunchFirst = try Self.desired("""
             timezone: Europe/Moscow
             schedule:
@@ -173,8 +171,7 @@ import Testing
 
     /// SPEC §10 directly: a repeated local time means its first occurrence; a skipped one
     /// moves forward to the first local time that exists.
-    @Test func daylightSavingRepeatsAndGaps() throws {
-        guard TestZones.available else { return }
+    @Test(.enabled(if: TestZones.available, "no tz database (install tzdata)")) func daylightSavingRepeatsAndGaps() throws {
         let desired = try Self.desired("""
             timezone: America/New_York
             status: {emoji: "💻", title: "Working"}
@@ -212,9 +209,10 @@ import Testing
     /// A year, every 45 minutes, in each zone: the window in force agrees with a wall-clock
     /// oracle (away from the hours next to a clock change), the status holds until the next
     /// change, and differs right at it.
-    @Test(arguments: [("Europe/Moscow", moscow), ("America/New_York", newYork), ("Asia/Kathmandu", kathmandu)])
+    @Test(.enabled(if: TestZones.available, "no tz database (install tzdata)"),
+          arguments: [("Europe/Moscow", moscow), ("America/New_York", newYork), ("Asia/Kathmandu", kathmandu)])
     func aYearAgreesWithTheWallClock(_ zoneName: String, _ file: String) throws {
-        guard TestZones.available, let zone = TestZones.rules(zoneName) else { print("skipped: no tz database"); return }
+        let zone = try #require(TestZones.rules(zoneName))
         let desired = try Self.desired(file)
         let start = LocalDateTime(year: 2026, month: 1, day: 1).epochSeconds
         var t = start
@@ -263,8 +261,7 @@ import Testing
     }
 
     /// SPEC: evaluating a file with 100 windows for one instant takes well under a millisecond.
-    @Test func hundredWindowsEvaluateFast() throws {
-        guard TestZones.available else { return }
+    @Test(.enabled(if: TestZones.available, "no tz database (install tzdata)")) func hundredWindowsEvaluateFast() throws {
         var yaml = "timezone: America/New_York\nstatus: {emoji: \"💻\", title: \"Working\"}\nschedule:\n"
         for i in 0..<100 {
             if i % 4 == 0 {

@@ -3,24 +3,20 @@ import Testing
 @testable import Timekeeping
 
 /// TZif parsing and zone arithmetic against the system tz database and `zdump -v`, its
-/// reference implementation. Skipped (with a message) where tzdata or zdump is missing.
-@Suite struct ZoneRulesTests {
-    static let zoneinfo = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"
+/// reference implementation. Skipped visibly (a disabled test names why) where tzdata or
+/// zdump is missing.
+@Suite(.enabled(if: tzdataPresent, "no tz database (install tzdata)")) struct ZoneRulesTests {
+    static let zoneinfo = zoneinfoFolder
+    static let zdumpPath = zdumpExecutable
 
-    static func rules(_ name: String) throws -> ZoneRules? {
-        guard let data = FileManager.default.contents(atPath: "\(zoneinfo)/\(name)") else {
-            print("skipped: \(zoneinfo)/\(name) is missing (install tzdata)")
-            return nil
-        }
+    static func rules(_ name: String) throws -> ZoneRules {
+        let data = try #require(FileManager.default.contents(atPath: "\(zoneinfo)/\(name)"), "\(zoneinfo)/\(name) is missing")
         return try TZif.parse(Array(data), name: name)
     }
 
     /// `zdump -v -c 1900,2045 NAME` lines: (instant UT, gmtoff, isdst).
     static func zdump(_ name: String) -> [(Int64, Int, Bool)]? {
-        guard let zdump = ["/usr/bin/zdump", "/usr/sbin/zdump", "/bin/zdump"].first(where: FileManager.default.isExecutableFile) else {
-            print("skipped: zdump is missing")
-            return nil
-        }
+        guard let zdump = zdumpPath else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: zdump)
         process.arguments = ["-v", "-c", "1900,2045", name]
@@ -47,9 +43,11 @@ import Testing
         return rows
     }
 
-    @Test(arguments: ["Europe/Moscow", "America/New_York", "Asia/Kathmandu"])
+    @Test(.enabled(if: zdumpExecutable != nil, "zdump is missing"),
+          arguments: ["Europe/Moscow", "America/New_York", "Asia/Kathmandu"])
     func offsetsMatchZdump(_ name: String) throws {
-        guard let rules = try Self.rules(name), let rows = Self.zdump(name) else { return }
+        let rules = try Self.rules(name)
+        let rows = try #require(Self.zdump(name), "zdump -v \(name) gave no table")
         #expect(rows.count >= 4, "zdump gave no transitions for \(name)")
         for (t, gmtoff, isDST) in rows {
             let type = rules.type(at: t)
@@ -59,7 +57,7 @@ import Testing
     }
 
     @Test func newYorkBeyondTheTableFollowsTheFooterRule() throws {
-        guard let rules = try Self.rules("America/New_York") else { return }
+        let rules = try Self.rules("America/New_York")
         let footer = try ZoneRules.posix("EST5EDT,M3.2.0,M11.1.0")
         // Hourly over 2036…2040: crosses the end of the 64-bit table (2037) into the footer.
         var t = LocalDateTime(year: 2036, month: 1, day: 1).epochSeconds
@@ -76,7 +74,7 @@ import Testing
     }
 
     @Test func localTimesInGapsMoveForwardAndRepeatsMeanTheFirst() throws {
-        guard let ny = try Self.rules("America/New_York") else { return }
+        let ny = try Self.rules("America/New_York")
         func utc(_ local: LocalDateTime, _ rules: ZoneRules) -> String {
             Timestamp.canonical(Date(timeIntervalSince1970: Double(rules.instant(for: local))))
         }
@@ -87,7 +85,7 @@ import Testing
         // 2026-11-01 01:30 happens twice: the first (EDT, −4) counts.
         #expect(utc(LocalDateTime(year: 2026, month: 11, day: 1, secondOfDay: 3600 + 1800), ny) == "2026-11-01T05:30:00.000Z")
         #expect(utc(LocalDateTime(year: 2026, month: 11, day: 1, secondOfDay: 2 * 3600), ny) == "2026-11-01T07:00:00.000Z")
-        guard let ktm = try Self.rules("Asia/Kathmandu"), let msk = try Self.rules("Europe/Moscow") else { return }
+        let ktm = try Self.rules("Asia/Kathmandu"), msk = try Self.rules("Europe/Moscow")
         #expect(utc(LocalDateTime(year: 2026, month: 7, day: 1, secondOfDay: 13 * 3600), ktm) == "2026-07-01T07:15:00.000Z")
         #expect(utc(LocalDateTime(year: 2026, month: 7, day: 1, secondOfDay: 13 * 3600), msk) == "2026-07-01T10:00:00.000Z")
         // 2011-03-27 02:30 did not exist in Moscow (the last change to summer time).
@@ -111,9 +109,7 @@ import Testing
     @Test func hostileBytesAreRefusedNotCrashed() throws {
         #expect(throws: TZif.ParseError.notTZif) { try TZif.parse([], name: "x") }
         #expect(throws: TZif.ParseError.notTZif) { try TZif.parse(Array("hello, this is not a zone file at all, really.".utf8), name: "x") }
-        guard let data = FileManager.default.contents(atPath: "\(Self.zoneinfo)/America/New_York") else {
-            print("skipped: tzdata missing"); return
-        }
+        let data = try #require(FileManager.default.contents(atPath: "\(Self.zoneinfo)/America/New_York"))
         let bytes = Array(data)
         for cut in stride(from: 0, to: bytes.count - 1, by: 7) {
             _ = try? TZif.parse(Array(bytes[..<cut]), name: "cut")
@@ -129,3 +125,7 @@ import Testing
         }
     }
 }
+
+private let zoneinfoFolder = ProcessInfo.processInfo.environment["TZDIR"] ?? "/usr/share/zoneinfo"
+private let tzdataPresent = FileManager.default.fileExists(atPath: "\(zoneinfoFolder)/America/New_York")
+private let zdumpExecutable = ["/usr/bin/zdump", "/usr/sbin/zdump", "/bin/zdump"].first(where: FileManager.default.isExecutableFile)

@@ -26,22 +26,35 @@ enum BinaryRunnerError: Error, CustomStringConvertible {
 
 /// Runs the built `pachca-profile` with a clean environment: only PATH, HOME, TMPDIR, LANG and
 /// NO_PROXY=127.0.0.1,localhost, plus `env` — never the caller's PACHCA_*, NO_COLOR or
-/// GITHUB_ACTIONS, so a developer's shell cannot change a test's outcome. stdin is /dev/null
-/// unless given. Both pipes are drained while the process runs (no deadlock on large output),
-/// and the process is killed after `timeout` seconds.
+/// GITHUB_ACTIONS, so a developer's shell cannot change a test's outcome.
 func runProfileTool(_ args: [String], env: [String: String] = [:], stdin: String? = nil, cwd: URL? = nil,
                     timeout: TimeInterval = 60) async throws -> RunResult {
-    let binary = try ProfileToolBinary.url()
     var environment: [String: String] = ["NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"]
     let inherited = ProcessInfo.processInfo.environment
     for key in ["PATH", "HOME", "TMPDIR", "LANG"] { if let v = inherited[key] { environment[key] = v } }
     environment.merge(env) { _, new in new }
-    let config = RunConfig(binary: binary, args: args, environment: environment, stdin: stdin, cwd: cwd, timeout: timeout)
+    return try await runProgram(try ProfileToolBinary.url(), args, environment: environment, stdin: stdin, cwd: cwd,
+                                timeout: timeout)
+}
+
+/// The one way the end-to-end tests run a program: with exactly `environment`, stdin from
+/// `stdin` (else /dev/null), stdout and stderr kept apart and both drained while it runs (no
+/// deadlock on large output), killed after `timeout` seconds.
+func runProgram(_ executable: URL, _ args: [String], environment: [String: String], stdin: String? = nil,
+                cwd: URL? = nil, timeout: TimeInterval = 60) async throws -> RunResult {
+    let config = RunConfig(binary: executable, args: args, environment: environment, stdin: stdin, cwd: cwd, timeout: timeout)
     return try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread {
             do { continuation.resume(returning: try config.runBlocking()) } catch { continuation.resume(throwing: error) }
         }
     }
+}
+
+/// `runProgram`, blocking the calling thread (for synchronous helpers such as the schema check).
+func runProgramBlocking(_ executable: URL, _ args: [String], environment: [String: String], stdin: String? = nil,
+                        cwd: URL? = nil, timeout: TimeInterval = 60) throws -> RunResult {
+    try RunConfig(binary: executable, args: args, environment: environment, stdin: stdin, cwd: cwd, timeout: timeout)
+        .runBlocking()
 }
 
 enum ProfileToolBinary {

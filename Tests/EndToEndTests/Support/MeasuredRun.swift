@@ -15,37 +15,6 @@ struct MeasuredRun: Sendable {
     var peakRSSMegabytes: Double?
 }
 
-/// Runs any program with `env` (plus PATH) in `cwd`; stdout and stderr are captured.
-func runCommand(_ program: String, _ args: [String], env: [String: String], cwd: URL) async throws -> RunResult {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = args
-            var environment = env
-            environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-            process.environment = environment
-            process.currentDirectoryURL = cwd
-            let out = cwd.appendingPathComponent(".command-\(UUID().uuidString).out")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            do {
-                let handle = try FileHandle(forWritingTo: out)
-                process.standardOutput = handle
-                process.standardError = handle
-                process.standardInput = FileHandle.nullDevice
-                try process.run()
-                process.waitUntilExit()
-                try handle.close()
-                let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-                try? FileManager.default.removeItem(at: out)
-                continuation.resume(returning: RunResult(exitCode: process.terminationStatus, stdout: text, stderr: ""))
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
-    }
-}
-
 #if canImport(Glibc)
 /// Runs the binary with `env` only (plus PATH), output to temporary files (no pipe can
 /// fill up), and kills it after `limit` seconds.

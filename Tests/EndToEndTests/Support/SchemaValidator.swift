@@ -49,18 +49,8 @@ enum SchemaValidator {
     }
 
     static func python(_ arguments: [String], input: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stdout
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let r = try runProgramBlocking(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments,
+                                       environment: ProcessInfo.processInfo.environment, stdin: input, timeout: 120)
+        return (r.exitCode, r.stdout + r.stderr)
     }
 }
