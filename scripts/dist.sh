@@ -7,7 +7,7 @@
 #   share/bash-completion/completions/pachca-profile
 #   share/zsh/site-functions/_pachca-profile
 #   share/fish/vendor_completions.d/pachca-profile.fish
-#   share/doc/pachca-profile/                   README.md, LICENSE, docs/
+#   share/doc/pachca-profile/                   README.md, LICENSE, docs/, examples/
 # so `tar -xzf … --strip-components=1 -C /usr/local` installs it and leaves nothing in the
 # prefix root. VERSION is the one place the version lives: the build fails when the binary's
 # --version disagrees with it.
@@ -44,7 +44,7 @@ cp "$binary" "$bin_path/pachca-emulator" "$root/bin/"
 # lives in allocated sections, which strip keeps).
 if [ "${DIST_STRIP:-1}" = 1 ] && command -v strip >/dev/null; then strip "$root/bin/pachca-profile" "$root/bin/pachca-emulator"; fi
 cp README.md LICENSE "$doc/"
-cp -R docs "$doc/docs"
+cp -R docs examples "$doc/"
 
 "$root/bin/pachca-profile" --generate-completion-script bash >"$root/share/bash-completion/completions/pachca-profile"
 "$root/bin/pachca-profile" --generate-completion-script zsh >"$root/share/zsh/site-functions/_pachca-profile"

@@ -41,7 +41,8 @@ emu="$root/bin/pachca-emulator"
 for f in bin/pachca-profile bin/pachca-emulator share/man/man1/pachca-profile.1 \
   share/bash-completion/completions/pachca-profile share/zsh/site-functions/_pachca-profile \
   share/fish/vendor_completions.d/pachca-profile.fish share/doc/pachca-profile/README.md \
-  share/doc/pachca-profile/LICENSE share/doc/pachca-profile/docs/file-format.md; do
+  share/doc/pachca-profile/LICENSE share/doc/pachca-profile/docs/file-format.md \
+  share/doc/pachca-profile/examples/profiles/vacation.yaml; do
   check "tarball has $f" test -s "$root/$f"
 done
 check "nothing in the prefix root but bin/ and share/ (it unpacks into /usr/local)" \

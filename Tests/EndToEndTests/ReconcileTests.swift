@@ -146,6 +146,9 @@ import TestTeardown
         #expect(export.exitCode == 0, "\(export.stderr)")
         let text = try String(contentsOfFile: h.path("exported.yaml"), encoding: .utf8)
         #expect(text.contains("avatar: \"saved.png\""))
+        // Emoji are written as UTF-8, not as \U0001F3D6 escapes.
+        #expect(text.contains("emoji: \"🏖️\""), "\(text)")
+        #expect(!text.contains("\\U"), "\(text)")
         let plan = try await h.run(["plan", "--detailed-exitcode", "exported.yaml"])
         #expect(plan.exitCode == 0, "\(plan.stdout)\(plan.stderr)")
 
