@@ -24,7 +24,13 @@ extension FileReading {
     /// apply re-hashes them, since the plan may be older than the file.
     public func currentBytes(of avatar: AvatarFile) throws -> [UInt8] {
         switch readFile(atPath: avatar.resolvedPath, maxBytes: DesiredStateDecoder.maxAvatarBytes) {
-        case .contents(let bytes): return bytes
+        case .contents(let bytes):
+            // The bytes must still be the image the plan names: a plan edited to point at
+            // another file (a copy of /etc/passwd) never goes out as image/png.
+            guard ImageSniffer.format(of: bytes) == avatar.format else {
+                throw ApplyError.avatarFileUnreadable(path: avatar.declaredPath, reason: "not a \(avatar.format.rawValue.uppercased()) image")
+            }
+            return bytes
         case .notFound: throw ApplyError.avatarFileUnreadable(path: avatar.declaredPath, reason: "not found")
         case .notRegularFile: throw ApplyError.avatarFileUnreadable(path: avatar.declaredPath, reason: "not a regular file")
         case .unreadable(let reason): throw ApplyError.avatarFileUnreadable(path: avatar.declaredPath, reason: reason)

@@ -14,7 +14,7 @@ public struct LiveReader: Sendable {
     public func read() async throws -> LiveState {
         let (user, wireStatus) = try await readWire()
         return LiveState(owner: ProfileOwner(user), status: wireStatus.map(StatusFields.init), avatarURL: user.imageURL,
-                         timeZone: user.timeZone)
+                         timeZone: user.timeZone, suspended: subject != .me && user.suspended == true)
     }
 
     /// The two reads as the API answered them, for `show`, which prints more than `LiveState` holds.

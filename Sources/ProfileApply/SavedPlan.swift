@@ -126,6 +126,10 @@ public enum SavedPlan {
             if !people.insert(plan.owner.id).inserted { return "user \(plan.owner.id) is planned twice" }
             if !files.insert(plan.file).inserted { return "\(plan.file) is planned twice" }
             if !plan.changesAreWellFormed { return "\(plan.file): more than one change per resource" }
+            // The plan's file decides where its state record is written: only a profile file.
+            if plan.desired.file != plan.file || !(plan.file.hasSuffix(".yaml") || plan.file.hasSuffix(".yml")) {
+                return "\(plan.file): not a desired-state file (*.yaml, *.yml)"
+            }
             var paths = [plan.file, plan.desired.file]
             if case .value(let avatar) = plan.desired.avatar { paths.append(avatar.resolvedPath) }
             paths += plan.changes.compactMap { if case .avatar(let c) = $0 { c.file?.resolvedPath } else { nil } }
@@ -160,6 +164,10 @@ public enum SavedPlan {
                 continue
             }
             let live = try await LiveReader(client: client, subject: plan.subject).read()
+            if live.suspended {
+                otherPerson.append(named(plan, "person: user \(live.owner.id) has been suspended since the plan was made"))
+                continue
+            }
             let current = PlanBinding(apiURL: client.configuration.baseURL.absoluteString,
                                       tokenOwnerID: info.userID ?? live.owner.id, subjectIDs: [live.owner.id])
             // The run's binding names each person (in the order of the plans); it is what is checked.
@@ -173,7 +181,10 @@ public enum SavedPlan {
             stale += PlanFile.staleness(of: plan, live: live, now: now, avatarFileSHA256: avatarSHA).map { named(plan, $0) }
             let person = SubjectPerson(id: live.owner.id, nickname: live.owner.nickname.isEmpty ? nil : live.owner.nickname,
                                        email: nil, isSelf: plan.subject == .me)
-            profiles.append(ProfilePlan(file: plan.file, person: person, outcome: .planned(plan)))
+            // The output names the person the writes go to, as the API knows them now.
+            var relabeled = plan
+            relabeled.owner = live.owner
+            profiles.append(ProfilePlan(file: plan.file, person: person, outcome: .planned(relabeled)))
         }
         if !otherPerson.isEmpty { throw Failure.otherAccount(path: path, mismatches: otherPerson) }
         if !stale.isEmpty { throw Failure.stale(path: path, changed: stale) }

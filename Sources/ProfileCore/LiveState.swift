@@ -34,9 +34,13 @@ public struct LiveState: Sendable, Equatable, Codable {
     public var avatarURL: String?
     /// The person's `time_zone` from the profile (an IANA name), for `timezone: profile`.
     public var timeZone: String?
+    /// Whether the person is suspended (someone else's profile; the token owner never is).
+    public var suspended: Bool
 
-    public init(owner: ProfileOwner, status: LiveStatus?, avatarURL: String?, timeZone: String? = nil) {
+    public init(owner: ProfileOwner, status: LiveStatus?, avatarURL: String?, timeZone: String? = nil,
+                suspended: Bool = false) {
         self.owner = owner; self.status = status; self.avatarURL = avatarURL; self.timeZone = timeZone
+        self.suspended = suspended
     }
 
     /// The status that counts at `now`: one whose `expires_at` has passed is no status,

@@ -26,17 +26,17 @@ public enum DiagnosticPrinter {
     public static func text(_ diagnostics: [Diagnostic], sources: [String: [UInt8]] = [:], showSource: Bool = false,
                             useColor: Bool = false) -> String {
         var out = ""
-        let paint = DiagnosticPaint(enabled: useColor)
+        let paint = Paint(enabled: useColor)
         for d in diagnostics {
             let location = d.line > 0 ? "\(d.file):\(d.line):\(d.column):" : "\(d.file):"
-            let label = d.severity == .error ? paint.red("error:") : paint.magenta("warning:")
+            let label = d.severity == .error ? paint.boldRed("error:") : paint.boldMagenta("warning:")
             let subject = d.path.isEmpty ? d.message : "\(d.path): \(d.message)"
             out += "\(paint.bold(location)) \(label) \(paint.bold(subject))\n"
             if showSource, d.line > 0, let bytes = sources[d.file], let line = sourceLine(d.line, in: bytes) {
                 out += "  \(line)\n"
-                out += "  \(caretPadding(line, column: d.column))\(paint.green("^"))\n"
+                out += "  \(caretPadding(line, column: d.column))\(paint.boldGreen("^"))\n"
             }
-            for note in d.notes { out += "  \(paint.cyan("note:")) \(note)\n" }
+            for note in d.notes { out += "  \(paint.boldCyan("note:")) \(note)\n" }
         }
         return out
     }
@@ -138,15 +138,4 @@ public enum TerminalWidth {
             return false
         }
     }
-}
-
-/// ANSI styling, all-or-nothing by the caller's decision.
-private struct DiagnosticPaint {
-    let enabled: Bool
-    func wrap(_ s: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
-    func bold(_ s: String) -> String { wrap(s, "1") }
-    func red(_ s: String) -> String { wrap(s, "1;31") }
-    func magenta(_ s: String) -> String { wrap(s, "1;35") }
-    func green(_ s: String) -> String { wrap(s, "1;32") }
-    func cyan(_ s: String) -> String { wrap(s, "1;36") }
 }

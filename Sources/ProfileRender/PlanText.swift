@@ -241,15 +241,3 @@ public enum PlanMarkdown {
         return out
     }
 }
-
-/// ANSI color, decided once at the edge (terminal, NO_COLOR, --no-color) and passed in.
-struct Paint {
-    let enabled: Bool
-    func wrap(_ code: String, _ s: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
-    func green(_ s: String) -> String { wrap("32", s) }
-    func yellow(_ s: String) -> String { wrap("33", s) }
-    func red(_ s: String) -> String { wrap("31", s) }
-    func action(_ action: Action, _ s: String) -> String {
-        switch action { case .create: green(s); case .update: yellow(s); case .delete: red(s) }
-    }
-}

@@ -1,3 +1,4 @@
+import ProfileCore
 import ProfileYAML
 import Support
 
@@ -44,5 +45,23 @@ public enum TerminalText {
             }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The one terminal styling: ANSI color, decided once at the edge (terminal, `NO_COLOR`,
+/// `--no-color`) and passed to every renderer that colors (plans, diagnostics).
+struct Paint {
+    let enabled: Bool
+    func wrap(_ code: String, _ s: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+    func green(_ s: String) -> String { wrap("32", s) }
+    func yellow(_ s: String) -> String { wrap("33", s) }
+    func red(_ s: String) -> String { wrap("31", s) }
+    func bold(_ s: String) -> String { wrap("1", s) }
+    func boldRed(_ s: String) -> String { wrap("1;31", s) }
+    func boldMagenta(_ s: String) -> String { wrap("1;35", s) }
+    func boldGreen(_ s: String) -> String { wrap("1;32", s) }
+    func boldCyan(_ s: String) -> String { wrap("1;36", s) }
+    func action(_ action: Action, _ s: String) -> String {
+        switch action { case .create: green(s); case .update: yellow(s); case .delete: red(s) }
     }
 }
