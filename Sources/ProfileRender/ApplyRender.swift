@@ -100,25 +100,34 @@ public enum ApplyJSON {
 
     struct Document: Encodable {
         var formatVersion = JSONDocument.formatVersion
-        @AlwaysPresent var file: String?
+        var run: PlanJSON.RunKeys
         var hasChanges: Bool
         var applied: [Item]
         var failed: [Failure]
         var didNotConverge: [Problem]
         @AlwaysPresent var verificationError: String?
         var success: Bool
-        @AlwaysPresent var avatar: PlanJSON.AvatarCheck?
-        @AlwaysPresent var profile: PlanJSON.Owner?
-        @AlwaysPresent var nextChangeAt: String?
-        var at: String
-        @AlwaysPresent var window: String?
-        @AlwaysPresent var keptStatus: StatusSnapshot?
         var profiles: [ProfileOutcome]
 
+        enum CodingKeys: String, CodingKey {
+            case formatVersion, hasChanges, applied, failed, didNotConverge, verificationError, success, profiles
+        }
+        func encode(to encoder: Encoder) throws {
+            try run.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(formatVersion, forKey: .formatVersion)
+            try c.encode(hasChanges, forKey: .hasChanges)
+            try c.encode(applied, forKey: .applied)
+            try c.encode(failed, forKey: .failed)
+            try c.encode(didNotConverge, forKey: .didNotConverge)
+            try c.encode(_verificationError, forKey: .verificationError)
+            try c.encode(success, forKey: .success)
+            try c.encode(profiles, forKey: .profiles)
+        }
+
         init(_ run: RunPlan, result: RunReport?) {
-            let plan = PlanJSON.Document(run)
-            file = plan.file; hasChanges = plan.hasChanges; avatar = plan.avatar; profile = plan.profile
-            nextChangeAt = plan.nextChangeAt; at = plan.at; window = plan.window; keptStatus = plan.keptStatus
+            self.run = PlanJSON.RunKeys(run)
+            hasChanges = run.hasChanges
             let results = result?.results ?? []
             applied = results.flatMap { p, r in
                 r.applied.map { Item(resource: $0.resource.rawValue, action: $0.action.rawValue, file: p.file, subject: .init(p.person)) }

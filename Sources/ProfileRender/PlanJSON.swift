@@ -10,36 +10,57 @@ public enum PlanJSON {
         try JSONDocument.encode(Document(run))
     }
 
-    struct Document: Encodable {
-        var formatVersion = JSONDocument.formatVersion
+    /// The keys that describe the run as a whole, shared by the plan and apply documents:
+    /// the single profile's values in a run of one, null otherwise (`at` and the earliest
+    /// `next_change_at` always).
+    struct RunKeys: Encodable {
         @AlwaysPresent var file: String?
-        var hasChanges: Bool
-        var changes: [ChangeJSON]
-        var warnings: [String]
         @AlwaysPresent var avatar: AvatarCheck?
         @AlwaysPresent var profile: Owner?
         @AlwaysPresent var nextChangeAt: String?
         var at: String
         @AlwaysPresent var window: String?
         @AlwaysPresent var keptStatus: StatusSnapshot?
-        var profiles: [ProfileJSON]
 
         init(_ run: RunPlan) {
-            let only = run.single
-            let plan = only?.plan
-            file = only?.file
-            hasChanges = run.hasChanges
-            changes = run.profiles.flatMap { p in
-                (p.plan?.changes ?? []).map { ChangeJSON($0, file: p.file, subject: SubjectJSON(p.person)) }
-            }
-            warnings = Self.warnings(run)
+            let plan = run.single?.plan
+            file = run.single?.file
             avatar = plan.flatMap(AvatarCheck.init)
             profile = plan.map { Owner($0.owner) }
             nextChangeAt = run.nextChangeAt.map(Timestamp.canonical)
             at = Timestamp.canonical(run.at)
             window = plan?.window
             keptStatus = plan?.keptStatus
+        }
+    }
+
+    struct Document: Encodable {
+        var formatVersion = JSONDocument.formatVersion
+        var run: RunKeys
+        var hasChanges: Bool
+        var changes: [ChangeJSON]
+        var warnings: [String]
+        var profiles: [ProfileJSON]
+
+        init(_ run: RunPlan) {
+            self.run = RunKeys(run)
+            hasChanges = run.hasChanges
+            changes = run.profiles.flatMap { p in
+                (p.plan?.changes ?? []).map { ChangeJSON($0, file: p.file, subject: SubjectJSON(p.person)) }
+            }
+            warnings = Self.warnings(run)
             profiles = run.profiles.map(ProfileJSON.init)
+        }
+
+        enum CodingKeys: String, CodingKey { case formatVersion, hasChanges, changes, warnings, profiles }
+        func encode(to encoder: Encoder) throws {
+            try run.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(formatVersion, forKey: .formatVersion)
+            try c.encode(hasChanges, forKey: .hasChanges)
+            try c.encode(changes, forKey: .changes)
+            try c.encode(warnings, forKey: .warnings)
+            try c.encode(profiles, forKey: .profiles)
         }
 
         /// The run's warnings, then each plan's; a profile's are prefixed with its file when the
