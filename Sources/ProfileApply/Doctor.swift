@@ -6,6 +6,25 @@ import ProfileCore
 /// stopping at the first cause, then the clock.
 public enum Doctor {
     public static func diagnose(client: PachcaClient, report: inout DoctorReport) async -> DoctorReport.Verdict {
+        let verdict = await checks(client: client, report: &report)
+        report.ok = verdict == .ok
+        return verdict
+    }
+
+    /// No client could be made: an unusable token (`authentication`) fails the token check
+    /// after a passed URL check; anything else (the URL, the settings) fails the URL check.
+    public static func noClient(_ message: String, authentication: Bool, report: inout DoctorReport) -> DoctorReport.Verdict {
+        if authentication {
+            report.pass(.url, report.apiURL)
+            report.fail(.token, message)
+        } else {
+            report.fail(.url, message)
+        }
+        report.ok = false
+        return authentication ? .authentication : .failure
+    }
+
+    static func checks(client: PachcaClient, report: inout DoctorReport) async -> DoctorReport.Verdict {
         let url = client.configuration.baseURL.absoluteString
         report.apiURL = url
         report.pass(.url, url)

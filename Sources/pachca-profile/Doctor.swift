@@ -31,15 +31,10 @@ struct DoctorCommand: AsyncParsableCommand, JSONReporting {
                 verdict = await Doctor.diagnose(client: try global.makeClient(json: output.json), report: &report)
             } catch let error as CLIError where error.kind == .usage {
                 throw error
-            } catch let error as CLIError where error.kind == .authentication {
-                report.pass(.url, report.apiURL)
-                report.fail(.token, error.description)
-                verdict = .authentication
             } catch {
-                report.fail(.url, CLIError.from(error).description)
-                verdict = .failure
+                let failure = CLIError.from(error)
+                verdict = Doctor.noClient(failure.description, authentication: failure.kind == .authentication, report: &report)
             }
-            report.ok = verdict == .ok
             if output.json { try Output.json(report) } else { Output.stdout(DoctorText.render(report)) }
             switch verdict {
             case .ok: break
