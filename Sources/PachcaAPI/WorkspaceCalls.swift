@@ -35,19 +35,52 @@ public struct WireUserPage: Decodable, Sendable, Equatable {
 
 extension PachcaClient {
     public static let usersPageSize = 50
+    /// A `query` search follows at most this many pages (1,000 people) for one exact lookup.
+    public static let maxSearchPages = 20
 
     /// `GET /users?limit=50[&cursor=…][&query=…]` (scope `users:read`).
+    ///
+    /// With a `query` and no cursor, the search's pages are followed (at most `maxSearchPages`):
+    /// the API matches substrings, so `user: an` may be on any page of everyone whose name
+    /// contains "an", not only the first. The people of all pages come back as one page; its
+    /// `nextCursor` is non-nil only when the bound stopped the search before its end (the
+    /// caller must then not conclude "nobody": page `/users` instead).
+    ///
+    /// A page with more people than `limit` is refused: a server that ignores the limit
+    /// could otherwise hand over the whole workspace in every answer.
     public func users(cursor: String? = nil, query: String? = nil, limit: Int = PachcaClient.usersPageSize) async throws -> WireUserPage {
+        guard let query, cursor == nil else { return try await usersPage(cursor: cursor, query: query, limit: limit) }
+        var found: [WireUser] = []
+        var next: String?
+        for _ in 0..<Self.maxSearchPages {
+            let page = try await usersPage(cursor: next, query: query, limit: limit)
+            found += page.users
+            guard let following = page.nextCursor, !page.users.isEmpty else {
+                return WireUserPage(users: found, nextCursor: nil)
+            }
+            next = following
+        }
+        return WireUserPage(users: found, nextCursor: next)
+    }
+
+    /// One page, as the server answered it (refused when larger than `limit`).
+    public func usersPage(cursor: String?, query: String?, limit: Int = PachcaClient.usersPageSize) async throws -> WireUserPage {
         var items = ["limit=\(limit)"]
         if let cursor { items.append("cursor=" + Self.percentEncoded(cursor)) }
         if let query { items.append("query=" + Self.percentEncoded(query)) }
         let path = "/users?" + items.joined(separator: "&")
         let body = try await call("GET", path, scope: "users:read").body
+        let page: WireUserPage
         do {
-            return try JSONDecoder().decode(WireUserPage.self, from: body)
+            page = try JSONDecoder().decode(WireUserPage.self, from: body)
         } catch {
             throw PachcaAPIError.decoding(method: "GET", path: "/users", Self.describe(error))
         }
+        guard page.users.count <= limit else {
+            throw PachcaAPIError.decoding(method: "GET", path: "/users",
+                                          "a page of \(page.users.count) people, more than the \(limit) asked for")
+        }
+        return page
     }
 
     /// RFC 3986 unreserved characters stay; every other UTF-8 byte becomes `%XX`.

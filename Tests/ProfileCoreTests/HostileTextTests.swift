@@ -103,3 +103,27 @@ import Testing
         #expect(d.message.contains("outside years 1 to 9999 in UTC"), "\(d.message)")
     }
 }
+
+/// Issue 19: `kate@example.com` wrote to a person whose email starts with the KELVIN SIGN.
+@Suite struct IdentityMatchTests {
+    static func ref(_ text: String) throws -> UserReference { try UserReference.parse(text).get() }
+
+    @Test func emailsAndNicknamesFoldASCIIOnly() throws {
+        let kate = try Self.ref("kate@example.com")
+        #expect(kate.matches(id: 1, email: "KATE@Example.COM", nickname: nil))
+        #expect(!kate.matches(id: 1, email: "\u{212A}ate@example.com", nickname: nil))  // KELVIN SIGN
+        #expect(!kate.matches(id: 1, email: "kate@example.com\u{0301}", nickname: nil))
+        #expect(!kate.matches(id: 1, email: nil, nickname: "kate"))
+        let nick = try Self.ref("@Anna.B")
+        #expect(nick.matches(id: 9, email: "x@y.z", nickname: "anna.b"))
+        #expect(!nick.matches(id: 9, email: nil, nickname: "ANNA.\u{0392}"))  // Greek capital beta
+        #expect(try Self.ref("42").matches(id: 42, email: nil, nickname: nil))
+        #expect(!(try Self.ref("42")).matches(id: 43, email: nil, nickname: nil))
+    }
+
+    /// Two files collide only on ASCII-folded equality too.
+    @Test func identitiesFoldASCIIOnly() throws {
+        #expect(try Self.ref("KATE@example.com").identity == (try Self.ref("kate@EXAMPLE.com")).identity)
+        #expect(try Self.ref("\u{212A}ate@example.com").identity != (try Self.ref("kate@example.com")).identity)
+    }
+}
