@@ -127,3 +127,27 @@ import Testing
         #expect(try Self.ref("\u{212A}ate@example.com").identity != (try Self.ref("kate@example.com")).identity)
     }
 }
+
+/// Issue 19: `timeline --from 9999-12-01` repeated one entry 9,937 times.
+@Suite struct TimelineBoundTests {
+    @Test(.enabled(if: TestZones.available)) func nearYear9999EntriesMoveForwardAndStop() throws {
+        let yaml = """
+            timezone: Europe/Moscow
+            status: {emoji: "💻", title: Work}
+            schedule:
+              - name: lunch
+                days: [mon, tue, wed, thu, fri]
+                from: "13:00"
+                until: "14:00"
+                status: {emoji: "🍔", title: Lunch}
+            """
+        let result = HostileTextTests.decode(yaml)
+        let desired = try #require(result.desired, "\(result.diagnostics)")
+        let start = try Timestamp.parse("9999-12-01T00:00:00Z")
+        let entries = Timeline.entries(desired, from: start, until: start.addingTimeInterval(366 * 86_400),
+                                       zone: desired.schedule?.zone)
+        #expect(entries.count < 100, "\(entries.count) entries")
+        #expect(zip(entries, entries.dropFirst()).allSatisfy { $0.at < $1.at })
+        #expect(entries.allSatisfy { $0.at.timeIntervalSince1970 < 253_402_300_800 })
+    }
+}
