@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "TestTeardown", path: "Tests/TestTeardown"),
         .testTarget(name: "PachcaEmulatorTests", dependencies: ["PachcaEmulator", "TestTeardown"]),
         // The edge against the emulator in-process (port 0), without the binary.
-        .testTarget(name: "ProfileApplyTests", dependencies: ["ProfileApply", "ProfileCore", "PachcaAPI", "PachcaEmulator"]),
+        .testTarget(name: "ProfileApplyTests", dependencies: ["ProfileApply", "ProfileCore", "PachcaAPI", "PachcaEmulator", "Timekeeping"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PachcaEmulator", "TestTeardown"]),
     ],
     swiftLanguageModes: [.v6]

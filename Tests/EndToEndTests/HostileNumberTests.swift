@@ -59,4 +59,16 @@ import Testing
             #expect(Date().timeIntervalSince(started) < 10)
         }
     }
+
+    /// A scheme-less API URL printed its userinfo in "no scheme; did you mean …".
+    @Test func schemelessAPIURLHidesItsUserinfo() async throws {
+        try await Harness.with { h in
+            try h.write("me.yaml", ReconcileTests.statusOnly)
+            let run = try await h.run(["plan", "--api-url", "admin:hunter2@api.example.invalid/api/shared/v1", "me.yaml"])
+            #expect(run.exitCode != 0)
+            #expect(run.stderr.contains("no scheme"), "\(run.stderr)")
+            #expect(!run.stderr.contains("hunter2") && !run.stderr.contains("admin"), "\(run.stderr)")
+            #expect(run.stderr.contains("<redacted>@api.example.invalid/api/shared/v1"), "\(run.stderr)")
+        }
+    }
 }
