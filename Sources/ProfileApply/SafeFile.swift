@@ -133,7 +133,7 @@ public final class StateLock: @unchecked Sendable {
     /// `0x10`, `-1`) is an error whose message names the variable (a usage error for the CLI).
     public static func configuredTimeout(environment: [String: String]) throws(QuantityError) -> Double {
         guard let text = environment["PACHCA_LOCK_TIMEOUT"], !text.isEmpty else { return defaultTimeout }
-        return try QuantitySetting.lockTimeout.read(text, name: "PACHCA_LOCK_TIMEOUT").get()
+        return try QuantitySetting.lockTimeout.read(text, variable: "PACHCA_LOCK_TIMEOUT").get()
     }
 
     private let fd: Int32
