@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Timekeeping
 
@@ -44,5 +45,13 @@ import Timekeeping
         #expect(QuantitySetting.lockTimeout.clamped(1e19) == 86_400)
         #expect(QuantitySetting.lockTimeout.clamped(.nan) == 0)
         #expect(QuantitySetting.rate.clamped(1e-300) == 0.001)
+    }
+}
+
+@Suite struct SafeConversionTests {
+    @Test func millisecondsOfAnyDateNeverTrap() {
+        #expect(Timestamp.epochMilliseconds(Date(timeIntervalSince1970: 1e300)) == 253_402_300_799_999)
+        #expect(Timestamp.epochMilliseconds(Date(timeIntervalSince1970: .nan)) == 0)
+        #expect(Timestamp.epochMilliseconds(Date(timeIntervalSince1970: 1.5)) == 1_500)
     }
 }
