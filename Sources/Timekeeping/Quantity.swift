@@ -67,14 +67,14 @@ public struct QuantitySetting: Sendable, Equatable {
         read(text, name: "\(variable)=\(Self.excerpt(text))", shown: "")
     }
 
-    /// The first line says the range, the second the form: `0x10`, `1e3` and `inf` are
+    /// The message says the range, the form how to write it: `0x10`, `1e3` and `inf` are
     /// refused for how they are written, not only for their size.
     func read(_ text: String, name: String, shown: String) -> Result<Double, QuantityError> {
         guard let value = DecimalNumber.parse(text), range.contains(value) else {
             let what = unit == "seconds" ? "a number of seconds" : "\(unit), a number"
             let bounds = "between \(Self.shown(range.lowerBound)) and \(Self.shown(range.upperBound))"
-            return .failure(QuantityError(message:
-                "\(name): expected \(what) \(bounds)\n  (plain decimal digits such as 30 or 0.5\(shown))"))
+            return .failure(QuantityError(message: "\(name): expected \(what) \(bounds)",
+                                          form: "plain decimal digits such as 30 or 0.5\(shown)"))
         }
         return .success(value)
     }
@@ -107,8 +107,13 @@ public struct QuantitySetting: Sendable, Equatable {
 }
 
 public struct QuantityError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `--timeout: expected a number of seconds between 0.001 and 86400` (or `NAME=value: …`).
     public var message: String
-    public var description: String { message }
+    /// How to write one, and for a flag what was written: `plain decimal digits such as 30 or
+    /// 0.5; got '0x10'`.
+    public var form: String
+    /// One line: the message, then the form in parentheses.
+    public var description: String { "\(message) (\(form))" }
 }
 
 /// Conversions that cannot trap, whatever the Double.

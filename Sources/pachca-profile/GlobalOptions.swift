@@ -53,7 +53,7 @@ struct GlobalOptions: ParsableArguments {
         }
         switch result {
         case .success(let value): return value
-        case .failure(let error): throw ValidationError(error.message)
+        case .failure(let error): throw ValidationError("\(error.message)\n  (\(error.form))")
         }
     }
 
