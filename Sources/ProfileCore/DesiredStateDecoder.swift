@@ -279,18 +279,19 @@ struct Decoding {
             return .unmanaged
         }
         let resolved = DesiredStateDecoder.resolve(avatarPath: declared, relativeTo: file)
+        let shown = resolved.pathForMessage
         let limit = DesiredStateDecoder.maxAvatarBytes
         let bytes: [UInt8]
         switch files.readFile(atPath: resolved, maxBytes: limit) {
         case .contents(let b): bytes = b
         case .notFound:
-            error("file not found (\(resolved))", at: node.start, path: "avatar", notes: ["the path is relative to this YAML file's directory"])
+            error("file not found (\(shown))", at: node.start, path: "avatar", notes: ["the path is relative to this YAML file's directory"])
             return .unmanaged
         case .notRegularFile:
-            error("not a regular file (\(resolved))", at: node.start, path: "avatar")
+            error("not a regular file (\(shown))", at: node.start, path: "avatar")
             return .unmanaged
         case .unreadable(let reason):
-            error("cannot read the file (\(resolved): \(reason))", at: node.start, path: "avatar")
+            error("cannot read the file (\(shown): \(reason))", at: node.start, path: "avatar")
             return .unmanaged
         case .tooLarge(let size):
             error("the image is too large: at most \(limit) bytes (got \(size))", at: node.start, path: "avatar")
@@ -298,7 +299,7 @@ struct Decoding {
         }
         guard let format = ImageSniffer.format(of: bytes) else {
             let what = bytes.isEmpty ? "an empty file" : "unrecognized content"
-            error("not a PNG, JPEG, GIF or WebP image (\(resolved) is \(what))", at: node.start, path: "avatar",
+            error("not a PNG, JPEG, GIF or WebP image (\(shown) is \(what))", at: node.start, path: "avatar",
                   notes: ["the format is decided by the file's bytes, not its name"])
             return .unmanaged
         }
@@ -468,20 +469,19 @@ extension YAMLNode {
 }
 
 extension String {
+    /// A path from the user's file as a message shows it: escaped, and at most 120 characters
+    /// (the first and last 59 around `…`), so the file's own name stays visible.
+    public var pathForMessage: String {
+        let characters = Array(self)
+        guard characters.count > 120 else { return InertText.line(self) }
+        return InertText.line(String(characters.prefix(59))) + "…" + InertText.line(String(characters.suffix(59)))
+    }
+
     /// The longest excerpt of a user's value a message quotes, in characters.
-    public static let messageExcerptLength = 32
+    public static let messageExcerptLength = InertText.excerptLength
 
     /// Evidence stays short even when the value is a whole paragraph (or a secret a walked file
     /// happened to hold): at most 32 characters, then `…`, every control, bidi or invisible
     /// character escaped so the excerpt stays one inert line.
-    public var truncatedForMessage: String {
-        var excerpt = ""
-        var count = 0
-        for character in self {
-            if count == String.messageExcerptLength { return InertText.line(excerpt) + "…" }
-            excerpt.append(character)
-            count += 1
-        }
-        return InertText.line(excerpt)
-    }
+    public var truncatedForMessage: String { InertText.excerpt(self) }
 }

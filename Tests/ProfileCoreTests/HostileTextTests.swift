@@ -44,6 +44,20 @@ import Testing
         #expect(!escaped.contains("\u{1B}") && !escaped.contains("\u{202E}") && !escaped.contains("\n"), "\(escaped)")
     }
 
+    /// Duplicate keys, tags and avatar paths are the user's text too.
+    @Test func keysTagsAndPathsAreBounded() {
+        let key = "k" + String(repeating: "x", count: 500)
+        let duplicate = Self.rendered(Self.decode("\(key): 1\n\(key): 2\n"))
+        #expect(duplicate.contains("duplicate key"), "\(duplicate)")
+        #expect(!duplicate.contains(String(repeating: "x", count: 40)), "\(duplicate)")
+        let tag = Self.rendered(Self.decode("status: !" + String(repeating: "t", count: 500) + " {}\n"))
+        #expect(tag.contains("unsupported tag"), "\(tag)")
+        #expect(!tag.contains(String(repeating: "t", count: 40)), "\(tag)")
+        let path = Self.rendered(Self.decode("avatar: " + String(repeating: "d/", count: 400) + "me.png\n"))
+        #expect(path.contains("file not found"), "\(path)")
+        #expect(path.contains("…") && path.contains("d/me.png") && path.count < 400, "\(path)")
+    }
+
     @Test func plainValuesAreExcerptsToo() {
         let long = String(repeating: "s", count: 500)
         let result = Self.decode("status:\n  title: Away\n  expires_at: \"\(long)\"\n")
