@@ -37,14 +37,17 @@ extension PachcaClient {
     public static let usersPageSize = 50
     /// A `query` search follows at most this many pages (1,000 people) for one exact lookup.
     public static let maxSearchPages = 20
+    /// Past that, the lookup pages `/users` instead, at most this many pages (50,000 people).
+    public static let maxListingPages = 1_000
 
     /// `GET /users?limit=50[&cursor=…][&query=…]` (scope `users:read`).
     ///
-    /// With a `query` and no cursor, the search's pages are followed (at most `maxSearchPages`):
-    /// the API matches substrings, so `user: an` may be on any page of everyone whose name
-    /// contains "an", not only the first. The people of all pages come back as one page; its
-    /// `nextCursor` is non-nil only when the bound stopped the search before its end (the
-    /// caller must then not conclude "nobody": page `/users` instead).
+    /// With a `query` and no cursor, this is an exact lookup's search, read whole: the API
+    /// matches substrings, so `user: an` may be on any page of everyone whose name contains
+    /// "an", not only the first. The search's pages are followed (at most `maxSearchPages`);
+    /// when it has more, `/users` is paged instead and only people whose email or nickname
+    /// contains the text are kept (a superset of every exact match). Either way the people
+    /// come back as one page with no next cursor, so "nobody" is never concluded from a part.
     ///
     /// A page with more people than `limit` is refused: a server that ignores the limit
     /// could otherwise hand over the whole workspace in every answer.
@@ -60,7 +63,25 @@ extension PachcaClient {
             }
             next = following
         }
-        return WireUserPage(users: found, nextCursor: next)
+        return WireUserPage(users: try await listing(containing: query, limit: limit), nextCursor: nil)
+    }
+
+    /// Everyone in `/users` whose email or nickname contains `text` (case-insensitively).
+    func listing(containing text: String, limit: Int) async throws -> [WireUser] {
+        let needle = text.lowercased()
+        func keeps(_ user: WireUser) -> Bool {
+            [user.email, user.nickname].contains { $0?.lowercased().contains(needle) == true }
+        }
+        var kept: [WireUser] = []
+        var next: String?
+        for _ in 0..<Self.maxListingPages {
+            let page = try await usersPage(cursor: next, query: nil, limit: limit)
+            kept += page.users.filter(keeps)
+            guard let following = page.nextCursor, !page.users.isEmpty else { return kept }
+            next = following
+        }
+        throw PachcaAPIError.decoding(method: "GET", path: "/users",
+                                      "the listing did not end within \(Self.maxListingPages) pages")
     }
 
     /// One page, as the server answered it (refused when larger than `limit`).

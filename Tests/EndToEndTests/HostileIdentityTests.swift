@@ -32,6 +32,24 @@ import Testing
         }
     }
 
+    /// Past 1,000 search results the lookup pages `/users` instead of concluding "nobody".
+    @Test func aSearchTooLongToReadFallsBackToTheListing() async throws {
+        let annas = (1...1_020).map { i in
+            SeedPerson(user: SeedUser(id: 10_000 + i, firstName: "Anna", lastName: "N\(i)", nickname: "anna\(i)", email: "anna\(i)@example.com"))
+        }
+        let an = SeedPerson(user: SeedUser(id: 20_000, firstName: "Ян", lastName: "Ли", nickname: "an", email: "yan@example.com"))
+        let h = try await Self.start(people: annas + [an])
+        try await withTeardown(h) {
+            try h.write("team/an.yaml", "user: an\nstatus: {emoji: \"💻\", title: Work}\n")
+            let plan = try await h.run(["plan", "--rate", "1000", "team"])
+            #expect(plan.exitCode == 0, "\(plan.stdout)\(plan.stderr)")
+            #expect(plan.stdout.contains("id 20000"), "\(plan.stdout)")
+            // The first page, 20 search pages, then the whole listing (1,022 people: 21 pages).
+            let calls = await h.apiCalls().filter { $0.hasPrefix("GET /users") }
+            #expect(calls.count == 1 + 20 + 21, "\(calls.count)")
+        }
+    }
+
     /// A server that ignores `limit` and answers pages of 500 people is refused, not read whole.
     @Test func pagesLargerThanAskedAreRefused() async throws {
         let h = try await Self.start(people: [], hostile: HostileBehaviour(usersPageSize: 500), generate: 600)
