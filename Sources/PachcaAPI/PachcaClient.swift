@@ -185,7 +185,8 @@ public final class PachcaClient: Sendable {
                 if isAPI {
                     do { try await scheduler.acquire(deadline: deadline) } catch let late as RequestScheduler.PastDeadline {
                         throw PachcaAPIError.rateLimitDeadline(retryAfter: late.wait, remaining: late.remaining,
-                                                               method: method, path: path, cause: .pacing)
+                                                               method: method, path: path,
+                                                               cause: late.paused ? .retryAfter : .pacing)
                     }
                 }
                 do {

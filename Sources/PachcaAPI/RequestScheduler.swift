@@ -59,6 +59,8 @@ public actor RequestScheduler {
         /// Seconds until the start pacing allows, and seconds left before the deadline.
         public var wait: Double
         public var remaining: Double
+        /// The start is held back by a 429's pause (not by `--rate` pacing).
+        public var paused: Bool
     }
 
     /// Waits for a place and a start time; the caller must `release()` once its request is answered.
@@ -86,7 +88,9 @@ public actor RequestScheduler {
                     started += 1
                     return
                 }
-                if slot > deadline { throw PastDeadline(wait: slot - t, remaining: deadline - t) }
+                if slot > deadline {
+                    throw PastDeadline(wait: slot - t, remaining: deadline - t, paused: pausedUntil >= slot)
+                }
                 // Reserve nothing while asleep: a pause set meanwhile moves the slot, and the loop re-checks.
                 try await sleep(slot - t)
             }
