@@ -4,7 +4,7 @@ import ScalarText
 
 /// The one client for the Pachca API: every command makes its calls through it. Transfers go
 /// through libcurl (`CurlEngine`: keep-alive reuse, HTTP/2 when offered); the client owns the
-/// bearer token, the retry policy of SPEC §6 and the shared 429 pause.
+/// bearer token, the retry policy and the shared 429 pause.
 public final class PachcaClient: Sendable {
     public let configuration: ClientConfiguration
     /// The base URL as a string without a trailing slash, scheme in lower case; paths are appended to it.
@@ -12,7 +12,7 @@ public final class PachcaClient: Sendable {
     let endpoint: Endpoint
     let gate = RateLimitGate()
     let engine: CurlEngine
-    /// Paces every API request of the run (§9: `--rate`, at most 8 in flight, 429 pauses all).
+    /// Paces every API request of the run (`--rate`, at most 8 in flight, 429 pauses all).
     public let scheduler: RequestScheduler
 
     /// API response bodies are bounded: no answer of the profile endpoints comes near this.
@@ -158,7 +158,7 @@ public final class PachcaClient: Sendable {
         }
     }
 
-    /// The retry loop of SPEC §6 around one request. Each attempt's timeout is the configured
+    /// The retry loop around one request. Each attempt's timeout is the configured
     /// one or what is left of the deadline, whichever is shorter: the deadline holds inside
     /// attempts too.
     func withRetries(

@@ -1,6 +1,6 @@
 import Timekeeping
 
-/// The per-token request scheduler of SPEC §9: every request of a run goes through one, so the
+/// The per-token request scheduler: every request of a run goes through one, so the
 /// run never exceeds the token's limit however many subjects it handles.
 /// - Starts are limited two ways: no one-second window sees more than `rate` of them (45 at the
 ///   default, under the 50 of the API; below 1/s, one per `1/rate` seconds), and after a burst of

@@ -1,6 +1,6 @@
 import PortableFoundation
 
-/// `GET /users` (§9): one page of the workspace, at most 50 people, each a whole `User`
+/// `GET /users`: one page of the workspace, at most 50 people, each a whole `User`
 /// (with `user_status` and `image_url`, so a listed person needs no further read).
 public struct WireUserPage: Decodable, Sendable, Equatable {
     public var users: [WireUser]

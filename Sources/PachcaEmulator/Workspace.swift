@@ -1,6 +1,6 @@
 import Foundation
 
-// §7/§9: the emulator serves a workspace of people besides the token owner's own profile:
+// The emulator serves a workspace of people besides the token owner's own profile:
 // `GET /users` (cursor pages of at most 50, `query`), `GET /users/{id}`,
 // `GET/PUT/DELETE /users/{id}/status` and `PUT/DELETE /users/{id}/avatar` with the
 // administrator scopes of the spec. The token owner is a member too: their `/users/{id}…`

@@ -12,7 +12,7 @@ public struct DecodeResult: Sendable, Equatable {
     public var isValid: Bool { desired != nil }
 }
 
-/// YAML bytes → `DesiredState`, in one pass that collects every error (SPEC §1).
+/// YAML bytes → `DesiredState`, in one pass that collects every error.
 /// Pure: files come through `FileReading`, the clock through `now`.
 public struct DesiredStateDecoder {
     public static let maxFileBytes = YAMLLimits.maxFileBytes
@@ -184,7 +184,7 @@ struct Decoding {
 
     // MARK: fields
 
-    /// `user:` (§9): an email, a nickname or a numeric id; only its form is checked here.
+    /// `user:`: an email, a nickname or a numeric id; only its form is checked here.
     mutating func decodeUser(_ node: YAMLNode) -> UserReference? {
         guard !node.isPreReported else { return nil }
         let parsed: Result<UserReference, UserReference.FormError>
@@ -219,7 +219,7 @@ struct Decoding {
         }
     }
 
-    /// A status mapping (§1) at `path`: the top-level `status`, or a window's `schedule[i].status`.
+    /// A status mapping at `path`: the top-level `status`, or a window's `schedule[i].status`.
     mutating func decodeStatus(_ node: YAMLNode, key: YAMLNode, path statusPath: String = "status") -> Managed<StatusFields> {
         if node.isPreReported { return .unmanaged }
         if node.resolved == .null { return .none }

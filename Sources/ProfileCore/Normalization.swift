@@ -1,7 +1,7 @@
 import PortableFoundation
 import Timekeeping
 
-/// Semantic comparison of status fields (SPEC §5): the API may echo a value in another
+/// Semantic comparison of status fields: the API may echo a value in another
 /// form than it was sent, so the diff never compares text as text.
 public enum Normalization {
     /// Emoji compare modulo presentation selectors (U+FE0E text, U+FE0F emoji) and

@@ -1,7 +1,7 @@
 import PortableFoundation
 import Timekeeping
 
-/// `timeline`: the status in force from each instant it changes, over a period (SPEC §10).
+/// `timeline`: the status in force from each instant it changes, over a period.
 /// Pure: the period and the zone are arguments.
 public struct TimelineEntry: Sendable, Equatable {
     /// From this instant on…
@@ -28,7 +28,7 @@ public enum Timeline {
         while t < end, entries.count < maxEntries {
             let evaluation = ScheduleEvaluator.evaluate(desired, at: t, zone: zone)
             var status = evaluation.status
-            // An expired status is no status (SPEC §5).
+            // An expired status is no status.
             if let e = status.value?.expiresAt, e <= t { status = .none }
             entries.append(TimelineEntry(at: t, status: status, window: evaluation.window?.label))
             // Strictly forward, or stop: time never repeats an entry.

@@ -1,4 +1,4 @@
-/// Whose profile a file describes (SPEC §9): the `user:` key, checked for its form here and
+/// Whose profile a file describes: the `user:` key, checked for its form here and
 /// resolved against the live workspace later. No `user:` key means the token owner.
 public struct UserReference: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
