@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "PachcaEmulatorTests", dependencies: ["PachcaEmulator", "TestTeardown"]),
         // The edge against the emulator in-process (port 0), without the binary.
         .testTarget(name: "ProfileApplyTests",
-                    dependencies: ["ProfileApply", "ProfileCore", "PachcaAPI", "PachcaEmulator", "TestTeardown"]),
+                    dependencies: ["ProfileApply", "ProfileCore", "PachcaAPI", "PachcaEmulator", "Timekeeping", "TestTeardown"]),
         // The built binaries over real HTTP against the emulator; the journal is the oracle.
         .testTarget(name: "EndToEndTests", dependencies: ["PachcaEmulator", "TestTeardown"]),
     ],

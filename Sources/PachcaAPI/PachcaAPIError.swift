@@ -88,6 +88,21 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A 2xx body that does not have the expected shape.
     case decoding(method: String, path: String, String)
 
+    /// The person a 404 is about, when the refused path was one person's (`/users/{id}…`):
+    /// deleted since, or never in this workspace — not a missing API (the caller should not
+    /// suggest checking the API URL for these).
+    public var missingPersonID: Int? {
+        let status: Int, path: String
+        switch self {
+        case .apiError(let s, _, _, let p), .unexpectedStatus(let s, _, _, let p): (status, path) = (s, p)
+        default: return nil
+        }
+        guard status == 404 else { return nil }
+        let parts = path.split(separator: "?", maxSplits: 1)[0].split(separator: "/")
+        guard parts.count >= 2, parts[0] == "users", let id = Int(parts[1]), id > 0 else { return nil }
+        return id
+    }
+
     /// 401, 403 or no token: the CLI exits 3 for these.
     public var isAuthFailure: Bool {
         switch self {
@@ -115,6 +130,10 @@ public enum PachcaAPIError: Error, Sendable, Equatable, CustomStringConvertible 
                 return "the token lacks the scope '\(scope)' (403\(Self.detail(body)))"
             }
             return "the token is not allowed to do this (403\(Self.detail(body)))"
+        case .apiError(_, _, let method, let path) where missingPersonID != nil,
+             .unexpectedStatus(_, _, let method, let path) where missingPersonID != nil:
+            return "person \(missingPersonID!) not found: \(method) \(path) answered 404"
+                + " (deleted or no longer in this workspace?)"
         case .apiError(let status, let error, let method, let path):
             let items = error.errors.map { item -> String in
                 let message = item.message ?? item.code ?? "invalid"

@@ -3,7 +3,7 @@ import Timekeeping
 
 /// The one client for the Pachca API: every command makes its calls through it. Transfers go
 /// through libcurl (`CurlEngine`: keep-alive reuse, HTTP/2 when offered); the client owns the
-/// bearer token, the retry policy of SPEC §6 and the shared 429 pause.
+/// bearer token, the retry policy and the shared 429 pause.
 public final class PachcaClient: Sendable {
     public let configuration: ClientConfiguration
     /// The base URL as a string without a trailing slash, scheme in lower case; paths are appended to it.
@@ -11,7 +11,7 @@ public final class PachcaClient: Sendable {
     let endpoint: Endpoint
     let gate = RateLimitGate()
     let engine: CurlEngine
-    /// Paces every API request of the run (§9: `--rate`, at most 8 in flight, 429 pauses all).
+    /// Paces every API request of the run (`--rate`, at most 8 in flight, 429 pauses all).
     public let scheduler: RequestScheduler
 
     /// API response bodies are bounded: no answer of the profile endpoints comes near this.
@@ -157,7 +157,7 @@ public final class PachcaClient: Sendable {
         }
     }
 
-    /// The retry loop of SPEC §6 around one request. Each attempt's timeout is the configured
+    /// The retry loop around one request. Each attempt's timeout is the configured
     /// one or what is left of the deadline, whichever is shorter: the deadline holds inside
     /// attempts too.
     func withRetries(
@@ -184,7 +184,8 @@ public final class PachcaClient: Sendable {
                 if isAPI {
                     do { try await scheduler.acquire(deadline: deadline) } catch let late as RequestScheduler.PastDeadline {
                         throw PachcaAPIError.rateLimitDeadline(retryAfter: late.wait, remaining: late.remaining,
-                                                               method: method, path: path, cause: .pacing)
+                                                               method: method, path: path,
+                                                               cause: late.paused ? .retryAfter : .pacing)
                     }
                 }
                 do {

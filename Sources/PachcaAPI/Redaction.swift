@@ -1,3 +1,4 @@
+import Support
 import Synchronization
 
 /// The one redaction point on the way out (issue 10): every string the CLI prints or writes
@@ -56,9 +57,12 @@ public final class SecretRedactor: Sendable {
     public func redact(_ text: String, fragments: Bool = true) -> String {
         let registered = secrets.withLock { $0 }
         var scalars = Array(text.unicodeScalars)
-        for secret in registered.sorted(by: { $0.scalars.count > $1.scalars.count }) {
-            scalars = SecretMatcher(secret: secret.scalars, fragments: fragments && secret.isRaw, masks: secret.isRaw)
-                .redact(scalars)
+        let ordered = registered.sorted(by: { $0.scalars.count > $1.scalars.count })
+        // Encoded forms are ASCII written as they are: one plain pass over the runs of their
+        // alphabet finds them all (the escape-aware matcher would cost a raw token's pass each).
+        scalars = EncodedForms.redact(scalars, forms: ordered.filter { !$0.isRaw }.map(\.scalars))
+        for secret in ordered where secret.isRaw {
+            scalars = SecretMatcher(secret: secret.scalars, fragments: fragments).redact(scalars)
         }
         scalars = URLUserinfo.redact(scalars)
         scalars = URLUserinfo.redactSchemeless(scalars)
@@ -85,9 +89,53 @@ enum EncodedForms {
         }
         let hex = bytes.map { b -> String in let h = String(b, radix: 16); return h.count == 1 ? "0" + h : h }.joined()
         out += [hex, hex.uppercased()]
+        // JSON encoders that escape `/` write standard base64 with `\/`.
+        out += out.filter { $0.contains("/") }.map { $0.replacingScalars("/", with: "\\/") }
         var unique: [String] = []
         for form in out where form.count >= SecretRedactor.encodedMinimumLength && !unique.contains(form) { unique.append(form) }
         return unique
+    }
+
+    /// Every occurrence of any of `forms` (longest first) replaced by the marker; the text
+    /// itself when there is none. Only runs of base64/hex characters at least as long as the
+    /// shortest form are searched, so ordinary text costs one cheap scan.
+    static func redact(_ text: [Unicode.Scalar], forms: [[Unicode.Scalar]]) -> [Unicode.Scalar] {
+        guard let shortest = forms.map(\.count).min() else { return text }
+        let n = text.count
+        var out: [Unicode.Scalar]?
+        var copied = 0
+        var i = 0
+        while i < n {
+            guard isEncoded(text[i]) else { i += 1; continue }
+            var j = i + 1
+            while j < n, isEncoded(text[j]) { j += 1 }
+            if j - i >= shortest {
+                var k = i
+                while k < j {
+                    let hit = forms.first { form in
+                        k + form.count <= j && text[k] == form[0] && text[k..<(k + form.count)].elementsEqual(form)
+                    }
+                    guard let hit else { k += 1; continue }
+                    if out == nil { out = []; out!.reserveCapacity(n) }
+                    out!.append(contentsOf: text[copied..<k])
+                    out!.append(contentsOf: SecretRedactor.marker.unicodeScalars)
+                    k += hit.count
+                    copied = k
+                }
+            }
+            i = j
+        }
+        guard var result = out else { return text }
+        result.append(contentsOf: text[copied...])
+        return result
+    }
+
+    /// The characters of base64 (both alphabets), hex, and `\` of a JSON-escaped `\/`.
+    static func isEncoded(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2B, 0x2F, 0x2D, 0x5F, 0x5C: return true
+        default: return false
+        }
     }
 
     static func base64(_ bytes: [UInt8]) -> String {
@@ -323,6 +371,7 @@ enum URLUserinfo {
     /// a port or its end becomes `<redacted>`. A word needs a colon before the `@`, so an email
     /// address alone (`anna@example.com`) and `user: anna@…` (a space after the colon) stay.
     static func redactSchemeless(_ t: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        guard t.contains("@") else { return t }
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(t.count)
         var i = 0
@@ -375,12 +424,11 @@ enum URLUserinfo {
     }
 
     static func isAuthorityEnd(_ t: [Unicode.Scalar], _ p: Int) -> Bool {
-        let s = t[p]
-        if s.value <= 0x20 || "/?#\"'<>`\\,;|{}[]()".unicodeScalars.contains(s) {
-            // `[` opens an IPv6 literal right after `@` or at the start; allow it there.
-            if s == "[" || s == "]" { return false }
-            return true
+        // `[` and `]` (an IPv6 literal) do not end an authority.
+        switch t[p].value {
+        case 0...0x20: return true
+        case 0x2F, 0x3F, 0x23, 0x22, 0x27, 0x3C, 0x3E, 0x60, 0x5C, 0x2C, 0x3B, 0x7C, 0x7B, 0x7D, 0x28, 0x29: return true  // / ? # " ' < > ` \ , ; | { } ( )
+        default: return false
         }
-        return false
     }
 }

@@ -1,6 +1,6 @@
 import Timekeeping
 
-/// The per-token request scheduler of SPEC §9: every request of a run goes through one, so the
+/// The per-token request scheduler: every request of a run goes through one, so the
 /// run never exceeds the token's limit however many subjects it handles.
 /// - Starts are limited two ways: no one-second window sees more than `rate` of them (45 at the
 ///   default, under the 50 of the API; below 1/s, one per `1/rate` seconds), and after a burst of
@@ -59,6 +59,8 @@ public actor RequestScheduler {
         /// Seconds until the start pacing allows, and seconds left before the deadline.
         public var wait: Double
         public var remaining: Double
+        /// The start is held back by a 429's pause (not by `--rate` pacing).
+        public var paused: Bool
     }
 
     /// Waits for a place and a start time; the caller must `release()` once its request is answered.
@@ -86,7 +88,9 @@ public actor RequestScheduler {
                     started += 1
                     return
                 }
-                if slot > deadline { throw PastDeadline(wait: slot - t, remaining: deadline - t) }
+                if slot > deadline {
+                    throw PastDeadline(wait: slot - t, remaining: deadline - t, paused: pausedUntil >= slot)
+                }
                 // Reserve nothing while asleep: a pause set meanwhile moves the slot, and the loop re-checks.
                 try await sleep(slot - t)
             }

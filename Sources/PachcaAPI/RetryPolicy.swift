@@ -1,7 +1,7 @@
 import Support
 import Timekeeping
 
-/// How the client retries (SPEC §6). A value with injected clock, sleep and jitter, so tests
+/// How the client retries. A value with injected clock, sleep and jitter, so tests
 /// run retries without real waiting.
 public struct RetryPolicy: Sendable {
     /// Extra attempts allowed for 5xx, timeouts and dropped connections (429s are bounded

@@ -1,6 +1,6 @@
 import Support
 
-/// `GET /users` (§9): one page of the workspace, at most 50 people, each a whole `User`
+/// `GET /users`: one page of the workspace, at most 50 people, each a whole `User`
 /// (with `user_status` and `image_url`, so a listed person needs no further read).
 public struct WireUserPage: Decodable, Sendable, Equatable {
     public var users: [WireUser]
@@ -35,19 +35,73 @@ public struct WireUserPage: Decodable, Sendable, Equatable {
 
 extension PachcaClient {
     public static let usersPageSize = 50
+    /// A `query` search follows at most this many pages (1,000 people) for one exact lookup.
+    public static let maxSearchPages = 20
+    /// Past that, the lookup pages `/users` instead, at most this many pages (50,000 people).
+    public static let maxListingPages = 1_000
 
     /// `GET /users?limit=50[&cursor=…][&query=…]` (scope `users:read`).
+    ///
+    /// With a `query` and no cursor, this is an exact lookup's search, read whole: the API
+    /// matches substrings, so `user: an` may be on any page of everyone whose name contains
+    /// "an", not only the first. The search's pages are followed (at most `maxSearchPages`);
+    /// when it has more, `/users` is paged instead and only people whose email or nickname
+    /// contains the text are kept (a superset of every exact match). Either way the people
+    /// come back as one page with no next cursor, so "nobody" is never concluded from a part.
+    ///
+    /// A page with more people than `limit` is refused: a server that ignores the limit
+    /// could otherwise hand over the whole workspace in every answer.
     public func users(cursor: String? = nil, query: String? = nil, limit: Int = PachcaClient.usersPageSize) async throws -> WireUserPage {
+        guard let query, cursor == nil else { return try await usersPage(cursor: cursor, query: query, limit: limit) }
+        var found: [WireUser] = []
+        var next: String?
+        for _ in 0..<Self.maxSearchPages {
+            let page = try await usersPage(cursor: next, query: query, limit: limit)
+            found += page.users
+            guard let following = page.nextCursor, !page.users.isEmpty else {
+                return WireUserPage(users: found, nextCursor: nil)
+            }
+            next = following
+        }
+        return WireUserPage(users: try await listing(containing: query, limit: limit), nextCursor: nil)
+    }
+
+    /// Everyone in `/users` whose email or nickname contains `text` (case-insensitively).
+    func listing(containing text: String, limit: Int) async throws -> [WireUser] {
+        let needle = text.lowercased()
+        func keeps(_ user: WireUser) -> Bool {
+            [user.email, user.nickname].contains { $0?.lowercased().contains(needle) == true }
+        }
+        var kept: [WireUser] = []
+        var next: String?
+        for _ in 0..<Self.maxListingPages {
+            let page = try await usersPage(cursor: next, query: nil, limit: limit)
+            kept += page.users.filter(keeps)
+            guard let following = page.nextCursor, !page.users.isEmpty else { return kept }
+            next = following
+        }
+        throw PachcaAPIError.decoding(method: "GET", path: "/users",
+                                      "the listing did not end within \(Self.maxListingPages) pages")
+    }
+
+    /// One page, as the server answered it (refused when larger than `limit`).
+    public func usersPage(cursor: String?, query: String?, limit: Int = PachcaClient.usersPageSize) async throws -> WireUserPage {
         var items = ["limit=\(limit)"]
         if let cursor { items.append("cursor=" + Self.percentEncoded(cursor)) }
         if let query { items.append("query=" + Self.percentEncoded(query)) }
         let path = "/users?" + items.joined(separator: "&")
         let body = try await call("GET", path, scope: "users:read").body
+        let page: WireUserPage
         do {
-            return try JSONDecoder().decode(WireUserPage.self, from: body)
+            page = try JSONDecoder().decode(WireUserPage.self, from: body)
         } catch {
             throw PachcaAPIError.decoding(method: "GET", path: "/users", Self.describe(error))
         }
+        guard page.users.count <= limit else {
+            throw PachcaAPIError.decoding(method: "GET", path: "/users",
+                                          "a page of \(page.users.count) people, more than the \(limit) asked for")
+        }
+        return page
     }
 
     /// RFC 3986 unreserved characters stay; every other UTF-8 byte becomes `%XX`.

@@ -8,12 +8,19 @@ public struct HostileBehaviour: Sendable, Codable, Equatable {
     /// of these encodings, inside its message (`error_description`, each `errors[].message`,
     /// or the text of a non-JSON body).
     public var echoToken: [TokenEcho]
+    /// `GET /users` ignores the requested `limit` and answers pages of this many people
+    /// (issue 19: a lying server handing over the whole workspace in each answer).
+    public var usersPageSize: Int?
 
-    public init(echoToken: [TokenEcho] = []) { self.echoToken = echoToken }
+    public init(echoToken: [TokenEcho] = [], usersPageSize: Int? = nil) {
+        self.echoToken = echoToken
+        self.usersPageSize = usersPageSize
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         echoToken = try c.decodeIfPresent([TokenEcho].self, forKey: .echoToken) ?? []
+        usersPageSize = try c.decodeIfPresent(Int.self, forKey: .usersPageSize)
     }
 
     /// A profile whose names try to inject YAML, terminal escapes and workflow commands.

@@ -1,6 +1,6 @@
 import Foundation
 
-// §7/§9: the emulator serves a workspace of people besides the token owner's own profile:
+// The emulator serves a workspace of people besides the token owner's own profile:
 // `GET /users` (cursor pages of at most 50, `query`), `GET /users/{id}`,
 // `GET/PUT/DELETE /users/{id}/status` and `PUT/DELETE /users/{id}/avatar` with the
 // administrator scopes of the spec. The token owner is a member too: their `/users/{id}…`
@@ -125,6 +125,15 @@ struct Workspace: Sendable {
         change(&members[i].user)
     }
 
+    /// The person leaves the workspace: every `/users/{id}…` answers 404 from now on.
+    mutating func remove(_ id: Int) {
+        guard let i = indexByID[id] else { return }
+        if let old = members[i].avatar { avatarOwnerByPath[old.urlPath] = nil }
+        members.remove(at: i)
+        indexByID[id] = nil
+        for (k, m) in members.enumerated().dropFirst(i) { indexByID[m.user.id] = k }
+    }
+
     mutating func setAvatar(_ a: StoredAvatar?, for id: Int) {
         guard let i = indexByID[id] else { return }
         if let old = members[i].avatar { avatarOwnerByPath[old.urlPath] = nil }
@@ -181,10 +190,16 @@ extension Emulator {
     public func personStatus(id: Int) async -> SeedStatus? {
         await core.personStatus(id: id)
     }
+
+    /// Deletes a member (issue 19: a person deleted between plan and apply).
+    public func removePerson(id: Int) async {
+        await core.removePerson(id: id)
+    }
 }
 
 extension EmulatorCore {
     func updatePerson(id: Int, _ change: @Sendable (inout SeedUser) -> Void) { workspace.updateUser(id, change) }
+    func removePerson(id: Int) { workspace.remove(id) }
 
     func personStatus(id: Int) -> SeedStatus? {
         memberStatus(id).map {
@@ -277,6 +292,7 @@ extension EmulatorCore {
             }
             limit = n
         }
+        if let oversized = config.hostile.usersPageSize { limit = max(1, oversized) }
         var after = Int.min
         if let cursor = query["cursor"], !cursor.isEmpty {
             guard let id = Self.decodeCursor(cursor) else {

@@ -1,4 +1,5 @@
 import Support
+import Timekeeping
 import PachcaAPI
 import ProfileCore
 
@@ -41,7 +42,7 @@ public enum Doctor {
         }
         let finished = Date()
         report.reachable = true
-        report.latencyMS = Int(finished.timeIntervalSince(started) * 1000)
+        report.latencyMS = SafeDuration.milliseconds(finished.timeIntervalSince(started), floor: 0)
         report.pass(.connection, "\(client.configuration.baseURL.host ?? "the host") answered (\(report.latencyMS!) ms)")
         report.pass(.api, "a Pachca API answers at \(url)")
         report.tokenValid = true

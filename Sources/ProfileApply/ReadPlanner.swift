@@ -93,13 +93,10 @@ public enum ReadPlanner {
         }
     }
 
-    /// Emails and nicknames match whole and case-insensitively; a search's substring hits do not count.
+    /// Emails and nicknames match whole and ASCII-case-insensitively (a non-ASCII look-alike
+    /// never matches); a search's substring hits do not count.
     public static func matches(_ ref: UserReference, _ user: WireUser) -> Bool {
-        switch ref.kind {
-        case .id: return ref.id == user.id
-        case .email: return user.email?.lowercased() == ref.value.lowercased()
-        case .nickname: return user.nickname?.lowercased() == ref.value.lowercased()
-        }
+        ref.matches(id: user.id, email: user.email, nickname: user.nickname)
     }
 }
 

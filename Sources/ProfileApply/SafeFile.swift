@@ -129,10 +129,11 @@ public final class StateLock: @unchecked Sendable {
 
     /// The wait `PACHCA_LOCK_TIMEOUT` asks for (the default when unset or empty), read by the
     /// tool's one number reader: plain decimal seconds from 0 to 86400; anything else (`1e19`,
-    /// `0x10`, `-1`) is an error whose message names the variable (a usage error for the CLI).
+    /// `0x10`, `-1`) is an error naming the variable; its `description` is one line (a usage
+    /// error for the CLI).
     public static func configuredTimeout(environment: [String: String]) throws(QuantityError) -> Double {
         guard let text = environment["PACHCA_LOCK_TIMEOUT"], !text.isEmpty else { return defaultTimeout }
-        return try QuantitySetting.lockTimeout.read(text, name: "PACHCA_LOCK_TIMEOUT").get()
+        return try QuantitySetting.lockTimeout.read(text, variable: "PACHCA_LOCK_TIMEOUT").get()
     }
 
     private let fd: Int32

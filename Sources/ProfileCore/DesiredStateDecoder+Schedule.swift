@@ -6,7 +6,7 @@ extension DesiredStateDecoder {
     public static let manualChangeValues = ManualChangePolicy.allCases.map(\.rawValue)
 }
 
-/// `timezone`, `schedule` and `on_manual_change` (SPEC §10), with the same file:line:col
+/// `timezone`, `schedule` and `on_manual_change`, with the same file:line:col
 /// diagnostics as the rest of the format.
 extension Decoding {
     mutating func decodeSchedule(_ keys: [String: YAMLMappingEntry]) -> Schedule {

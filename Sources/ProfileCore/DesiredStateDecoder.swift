@@ -11,7 +11,7 @@ public struct DecodeResult: Sendable, Equatable {
     public var isValid: Bool { desired != nil }
 }
 
-/// YAML bytes → `DesiredState`, in one pass that collects every error (SPEC §1).
+/// YAML bytes → `DesiredState`, in one pass that collects every error.
 /// Pure: files come through `FileReading`, the clock through `now`.
 public struct DesiredStateDecoder {
     public static let maxFileBytes = YAMLLimits.maxFileBytes
@@ -183,7 +183,7 @@ struct Decoding {
 
     // MARK: fields
 
-    /// `user:` (§9): an email, a nickname or a numeric id; only its form is checked here.
+    /// `user:`: an email, a nickname or a numeric id; only its form is checked here.
     mutating func decodeUser(_ node: YAMLNode) -> UserReference? {
         guard !node.isPreReported else { return nil }
         let parsed: Result<UserReference, UserReference.FormError>
@@ -218,7 +218,7 @@ struct Decoding {
         }
     }
 
-    /// A status mapping (§1) at `path`: the top-level `status`, or a window's `schedule[i].status`.
+    /// A status mapping at `path`: the top-level `status`, or a window's `schedule[i].status`.
     mutating func decodeStatus(_ node: YAMLNode, key: YAMLNode, path statusPath: String = "status") -> Managed<StatusFields> {
         if node.isPreReported { return .unmanaged }
         if node.resolved == .null { return .none }
@@ -278,18 +278,19 @@ struct Decoding {
             return .unmanaged
         }
         let resolved = DesiredStateDecoder.resolve(avatarPath: declared, relativeTo: file)
+        let shown = resolved.pathForMessage
         let limit = DesiredStateDecoder.maxAvatarBytes
         let bytes: [UInt8]
         switch files.readFile(atPath: resolved, maxBytes: limit) {
         case .contents(let b): bytes = b
         case .notFound:
-            error("file not found (\(resolved))", at: node.start, path: "avatar", notes: ["the path is relative to this YAML file's directory"])
+            error("file not found (\(shown))", at: node.start, path: "avatar", notes: ["the path is relative to this YAML file's directory"])
             return .unmanaged
         case .notRegularFile:
-            error("not a regular file (\(resolved))", at: node.start, path: "avatar")
+            error("not a regular file (\(shown))", at: node.start, path: "avatar")
             return .unmanaged
         case .unreadable(let reason):
-            error("cannot read the file (\(resolved): \(reason))", at: node.start, path: "avatar")
+            error("cannot read the file (\(shown): \(reason))", at: node.start, path: "avatar")
             return .unmanaged
         case .tooLarge(let size):
             error("the image is too large: at most \(limit) bytes (got \(size))", at: node.start, path: "avatar")
@@ -297,7 +298,7 @@ struct Decoding {
         }
         guard let format = ImageSniffer.format(of: bytes) else {
             let what = bytes.isEmpty ? "an empty file" : "unrecognized content"
-            error("not a PNG, JPEG, GIF or WebP image (\(resolved) is \(what))", at: node.start, path: "avatar",
+            error("not a PNG, JPEG, GIF or WebP image (\(shown) is \(what))", at: node.start, path: "avatar",
                   notes: ["the format is decided by the file's bytes, not its name"])
             return .unmanaged
         }
@@ -467,20 +468,19 @@ extension YAMLNode {
 }
 
 extension String {
+    /// A path from the user's file as a message shows it: escaped, and at most 120 characters
+    /// (the first and last 59 around `…`), so the file's own name stays visible.
+    public var pathForMessage: String {
+        let characters = Array(self)
+        guard characters.count > 120 else { return InertText.line(self) }
+        return InertText.line(String(characters.prefix(59))) + "…" + InertText.line(String(characters.suffix(59)))
+    }
+
     /// The longest excerpt of a user's value a message quotes, in characters.
-    public static let messageExcerptLength = 32
+    public static let messageExcerptLength = InertText.excerptLength
 
     /// Evidence stays short even when the value is a whole paragraph (or a secret a walked file
     /// happened to hold): at most 32 characters, then `…`, every control, bidi or invisible
     /// character escaped so the excerpt stays one inert line.
-    public var truncatedForMessage: String {
-        var excerpt = ""
-        var count = 0
-        for character in self {
-            if count == String.messageExcerptLength { return InertText.line(excerpt) + "…" }
-            excerpt.append(character)
-            count += 1
-        }
-        return InertText.line(excerpt)
-    }
+    public var truncatedForMessage: String { InertText.excerpt(self) }
 }

@@ -1,6 +1,7 @@
 import Support
+import Timekeeping
 
-/// Semantic comparison of status fields (SPEC §5): the API may echo a value in another
+/// Semantic comparison of status fields: the API may echo a value in another
 /// form than it was sent, so the diff never compares text as text.
 public enum Normalization {
     /// Emoji compare modulo presentation selectors (U+FE0E text, U+FE0F emoji) and
@@ -20,7 +21,7 @@ public enum Normalization {
 
     /// Instants compare at the API's precision (milliseconds), whatever offset they were written in.
     public static func instantKey(_ date: Date?) -> Int64? {
-        date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded(.down)) }
+        date.map(Timestamp.epochMilliseconds)  // a tampered saved plan's 1e300 is clamped, not a trap
     }
 
     /// A stored avatar URL without query and fragment: signed storage URLs change their

@@ -54,7 +54,7 @@ public struct SkippedEntry: Sendable, Equatable {
     public init(path: String, reason: String) { self.path = path; self.reason = reason }
 }
 
-/// §9: `validate`, `plan` and `apply` take files and directories. A directory stands for every
+/// `validate`, `plan` and `apply` take files and directories. A directory stands for every
 /// `*.yaml`/`*.yml` below it, dot-files and dot-folders skipped, in path order; a file named
 /// on the command line is taken as it is (whatever its name), once.
 public enum ProfileFiles {

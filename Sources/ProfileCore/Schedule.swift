@@ -1,7 +1,7 @@
 import Support
 
 /// `timezone:` — an IANA name from the tz database, or `profile`: the person's own Pachca
-/// `time_zone`, known only once the live profile is read (SPEC §10).
+/// `time_zone`, known only once the live profile is read.
 public enum TimeZoneSetting: Sendable, Equatable, Codable {
     case named(String)
     case profile

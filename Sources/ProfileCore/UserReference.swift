@@ -1,4 +1,4 @@
-/// Whose profile a file describes (SPEC §9): the `user:` key, checked for its form here and
+/// Whose profile a file describes: the `user:` key, checked for its form here and
 /// resolved against the live workspace later. No `user:` key means the token owner.
 public struct UserReference: Sendable, Hashable, Codable {
     public enum Kind: String, Sendable, Hashable, Codable {
@@ -18,8 +18,33 @@ public struct UserReference: Sendable, Hashable, Codable {
 
     public var id: Int? { kind == .id ? Int(value) : nil }
 
-    /// The key two files collide on: emails and nicknames compare case-insensitively.
-    public var identity: String { "\(kind.rawValue):\(kind == .id ? value : value.lowercased())" }
+    /// The key two files collide on: emails and nicknames compare ASCII-case-insensitively.
+    public var identity: String { "\(kind.rawValue):\(kind == .id ? value : Self.asciiLowercased(value))" }
+
+    /// Whether a person (as the API lists them) is the one this reference names: the same id,
+    /// or the whole email or nickname with only ASCII letters folded. Unicode lowercasing would
+    /// make `kate@example.com` match an address starting with the KELVIN SIGN (U+212A), which
+    /// lowercases to `k`: a look-alike must never match.
+    public func matches(id: Int, email: String?, nickname: String?) -> Bool {
+        switch kind {
+        case .id: return self.id == id
+        case .email: return email.map { Self.equalIgnoringASCIICase($0, value) } ?? false
+        case .nickname: return nickname.map { Self.equalIgnoringASCIICase($0, value) } ?? false
+        }
+    }
+
+    /// Byte-wise equality of the UTF-8 forms, folding `A`–`Z` to `a`–`z` and nothing else.
+    public static func equalIgnoringASCIICase(_ a: String, _ b: String) -> Bool {
+        let x = a.utf8, y = b.utf8
+        guard x.count == y.count else { return false }
+        return zip(x, y).allSatisfy { fold($0) == fold($1) }
+    }
+
+    static func asciiLowercased(_ text: String) -> String {
+        String(decoding: text.utf8.map(fold), as: UTF8.self)
+    }
+
+    private static func fold(_ b: UInt8) -> UInt8 { (0x41...0x5A).contains(b) ? b | 0x20 : b }
 
     /// As a person would write it back: `anna@example.com`, `@anna`, `#1234`.
     public var displayed: String {

@@ -6,6 +6,22 @@
 /// Joiners and variation selectors stay (emoji need them). Lives beside the emitter, which
 /// uses it for comments; the renderers and the CLI's output sink use it too.
 public enum InertText {
+    /// The longest excerpt of a user's text a message quotes, in characters.
+    public static let excerptLength = 32
+
+    /// At most `limit` characters of `text`, then `…`; made inert like `line`. What a message
+    /// quotes of a value from a file: enough to find it, never a whole secret or paragraph.
+    public static func excerpt(_ text: String, limit: Int = excerptLength) -> String {
+        var kept = ""
+        var count = 0
+        for character in text {
+            if count == limit { return line(kept) + "…" }
+            kept.append(character)
+            count += 1
+        }
+        return line(kept)
+    }
+
     /// One line: nothing in `text` can end the line, move the cursor or reorder what follows.
     public static func line(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: { !isInert($0) }) else { return text }

@@ -170,7 +170,7 @@ private struct TreeBuilder {
                 // A key: refuse a duplicate now, at the duplicate's own mark.
                 if let text = node.scalar?.value {
                     if let first = stack[top].seenKeys[text] {
-                        errors.append(YAMLError(kind: .duplicateKey, message: "duplicate key '\(text)'", mark: node.start,
+                        errors.append(YAMLError(kind: .duplicateKey, message: "duplicate key '\(InertText.excerpt(text))'", mark: node.start,
                                                 notes: ["first defined at line \(first.line), column \(first.column)"]))
                         stack[top].dropPendingValue = true
                     } else {
@@ -192,7 +192,7 @@ private struct TreeBuilder {
         case .none, .nonSpecific: return
         case .core(let t) where allowed.contains(t): return
         default:
-            errors.append(YAMLError(kind: .unsupportedTag, message: "unsupported tag '\(tag.displayName)'", mark: mark,
+            errors.append(YAMLError(kind: .unsupportedTag, message: "unsupported tag '\(InertText.excerpt(tag.displayName))'", mark: mark,
                                     notes: ["this format uses plain YAML values; remove the tag"]))
         }
     }

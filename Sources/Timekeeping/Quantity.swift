@@ -57,13 +57,24 @@ public struct QuantitySetting: Sendable, Equatable {
     /// beyond any deadline, so a longer wait fails the call at once instead of sleeping).
     public static let retryAfter = QuantitySetting(unit: "seconds", range: 0...1_000_000_000)
 
-    /// The value of `text` for the setting called `name` (a flag or `NAME=…` of a variable),
-    /// or an error that says what is accepted.
-    public func read(_ text: String, name: String) -> Result<Double, QuantityError> {
+    /// The value of a flag's text (`flag`: `--timeout`), or an error that says what is accepted.
+    public func read(_ text: String, flag: String) -> Result<Double, QuantityError> {
+        read(text, name: flag, shown: "; got '\(Self.excerpt(text))'")
+    }
+
+    /// The value of an environment variable's text; the error names it as `NAME=value`.
+    public func read(_ text: String, variable: String) -> Result<Double, QuantityError> {
+        read(text, name: "\(variable)=\(Self.excerpt(text))", shown: "")
+    }
+
+    /// The message says the range, the form how to write it: `0x10`, `1e3` and `inf` are
+    /// refused for how they are written, not only for their size.
+    func read(_ text: String, name: String, shown: String) -> Result<Double, QuantityError> {
         guard let value = DecimalNumber.parse(text), range.contains(value) else {
-            return .failure(QuantityError(message:
-                "\(name): expected \(unit) from \(Self.shown(range.lowerBound)) to \(Self.shown(range.upperBound)),"
-                    + " written as a plain decimal number (got '\(Self.excerpt(text))')"))
+            let what = unit == "seconds" ? "a number of seconds" : "\(unit), a number"
+            let bounds = "between \(Self.shown(range.lowerBound)) and \(Self.shown(range.upperBound))"
+            return .failure(QuantityError(message: "\(name): expected \(what) \(bounds)",
+                                          form: "plain decimal digits such as 30 or 0.5\(shown)"))
         }
         return .success(value)
     }
@@ -96,8 +107,13 @@ public struct QuantitySetting: Sendable, Equatable {
 }
 
 public struct QuantityError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `--timeout: expected a number of seconds between 0.001 and 86400` (or `NAME=value: …`).
     public var message: String
-    public var description: String { message }
+    /// How to write one, and for a flag what was written: `plain decimal digits such as 30 or
+    /// 0.5; got '0x10'`.
+    public var form: String
+    /// One line: the message, then the form in parentheses.
+    public var description: String { "\(message) (\(form))" }
 }
 
 /// Conversions that cannot trap, whatever the Double.

@@ -107,6 +107,11 @@ public enum Timestamp {
         Int64(clamped(date).rounded(.down))
     }
 
+    /// Whole milliseconds since 1970 (rounded down), within years ±9999: never a trap.
+    public static func epochMilliseconds(_ date: Date) -> Int64 {
+        Int64((clamped(date) * 1000).rounded(.down))
+    }
+
     /// Seconds since 1970 within years ±9999: a tampered saved plan cannot trap a conversion.
     static func clamped(_ date: Date) -> Double {
         let v = date.timeIntervalSince1970

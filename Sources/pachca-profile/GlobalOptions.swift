@@ -42,17 +42,17 @@ struct GlobalOptions: ParsableArguments {
     @discardableResult
     static func quantity(_ setting: QuantitySetting, flag: String?, _ flagName: String,
                          env: [String: String], _ envName: String) throws -> Double? {
-        let text: String, name: String
+        let result: Result<Double, QuantityError>
         if let flag {
-            (text, name) = (flag, flagName)
+            result = setting.read(flag, flag: flagName)
         } else if let value = env[envName], !value.isEmpty {
-            (text, name) = (value, envName)
+            result = setting.read(value, variable: envName)
         } else {
             return nil
         }
-        switch setting.read(text, name: name) {
+        switch result {
         case .success(let value): return value
-        case .failure(let error): throw ValidationError(error.message)
+        case .failure(let error): throw ValidationError("\(error.message)\n  (\(error.form))")
         }
     }
 

@@ -130,7 +130,7 @@ struct CLIError: Error, CustomStringConvertible {
         case .rateLimitDeadline: kind = .network
         case .apiError, .unexpectedStatus, .decoding, .redirect:
             kind = .api
-            if error.httpStatus == 404 {
+            if error.httpStatus == 404, error.missingPersonID == nil {
                 hint = "; is there a Pachca API at this URL? check --api-url or PACHCA_API_URL (`pachca-profile doctor` tells)"
             }
         }

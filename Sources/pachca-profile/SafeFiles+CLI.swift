@@ -5,13 +5,10 @@ extension ApplyRun.Locking {
     /// The CLI's locking: the wait is bounded (`PACHCA_LOCK_TIMEOUT` seconds, default
     /// `StateLock.defaultTimeout`) and said on stderr.
     static func fromEnvironment() throws -> ApplyRun.Locking {
-        var timeout = StateLock.defaultTimeout
-        if let text = ProcessInfo.processInfo.environment["PACHCA_LOCK_TIMEOUT"], !text.isEmpty {
-            guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 86_400 else {
-                // A usage error, like a bad PACHCA_TIMEOUT (exit 64).
-                throw CLIError.usage("PACHCA_LOCK_TIMEOUT must be a number of seconds (got '\(text)')")
-            }
-            timeout = seconds
+        let timeout: Double
+        // A usage error, like a bad PACHCA_TIMEOUT (exit 64).
+        do { timeout = try StateLock.configuredTimeout(environment: ProcessInfo.processInfo.environment) } catch {
+            throw CLIError.usage(error.description)
         }
         return ApplyRun.Locking(timeout: timeout) { Output.stderr($0) }
     }

@@ -45,6 +45,7 @@ enum TokenSource {
             throw CLIError.authentication(
                 "the token from \(source) contains \(kind) at character \(offset + 1) (not shown); an HTTP header cannot carry it")
         }
+        if let reason = APIToken.shortness(of: token, from: source) { throw CLIError.authentication(reason) }
         return APIToken(token)
     }
 

@@ -43,7 +43,8 @@ import Testing
             try h.write("me.yaml", ReconcileTests.statusOnly)
             let run = try await h.run(["plan", "me.yaml"], env: [name: value])
             #expect(run.exitCode == 64, "\(run.stderr)")
-            #expect(run.stderr.contains("\(name): expected"), "\(run.stderr)")
+            #expect(run.stderr.contains("\(name)=\(value): expected"), "\(run.stderr)")
+            #expect(run.stderr.contains("plain decimal"), "\(run.stderr)")
             #expect(await h.apiCalls().isEmpty)
         }
     }
@@ -58,6 +59,18 @@ import Testing
             #expect(run.exitCode == 1, "\(run.stdout)\(run.stderr)")
             #expect(run.stderr.contains("--rate allows this request in"), "\(run.stderr)")
             #expect(Date().timeIntervalSince(started) < 10)
+        }
+    }
+
+    /// A scheme-less API URL printed its userinfo in "no scheme; did you mean …".
+    @Test func schemelessAPIURLHidesItsUserinfo() async throws {
+        try await Harness.with { h in
+            try h.write("me.yaml", ReconcileTests.statusOnly)
+            let run = try await h.run(["plan", "--api-url", "admin:hunter2@api.example.invalid/api/shared/v1", "me.yaml"])
+            #expect(run.exitCode != 0)
+            #expect(run.stderr.contains("no scheme"), "\(run.stderr)")
+            #expect(!run.stderr.contains("hunter2") && !run.stderr.contains("admin"), "\(run.stderr)")
+            #expect(run.stderr.contains("<redacted>@api.example.invalid/api/shared/v1"), "\(run.stderr)")
         }
     }
 }

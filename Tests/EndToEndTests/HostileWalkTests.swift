@@ -49,3 +49,34 @@ import Glibc
         }
     }
 }
+
+/// Issue 19: a 100,000-character zone name took 25 s in a file and 31 s per person from the
+/// server under `timezone: profile`, then was printed whole.
+@Suite(.awaitsTeardown) struct HostileZoneTests {
+    static let hugeName = String(repeating: "Europe/Moscow", count: 7_700)
+
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent)) func aHugeZoneNameInAFileValidatesAtOnce() async throws {
+        try await Harness.with { h in
+            try h.write("me.yaml", ScheduleTests.file(timezone: Self.hugeName))
+            let started = Date()
+            let run = try await h.run(["validate", "me.yaml"])
+            #expect(Date().timeIntervalSince(started) < 5)
+            #expect(run.exitCode == 1)
+            #expect(run.stderr.contains("unknown time zone"), "\(run.stderr.prefix(500))")
+            #expect(!run.stderr.contains("did you mean"))
+            #expect(run.stderr.count < 2_000, "\(run.stderr.count) characters")
+        }
+    }
+
+    @Test(.enabled(if: ScheduleTests.zoneinfoPresent)) func aHugeServerZoneNameIsRefusedAtOnce() async throws {
+        try await Harness.with(configure: { $0.user = SeedUser(timeZone: Self.hugeName) }) { h in
+            try h.write("me.yaml", ScheduleTests.file(timezone: "profile"))
+            let started = Date()
+            let run = try await h.run(["plan", "me.yaml"])
+            #expect(Date().timeIntervalSince(started) < 5)
+            #expect(run.exitCode == 1)
+            #expect(run.stderr.contains("unknown time zone"), "\(run.stderr.prefix(500))")
+            #expect(run.stderr.count < 2_000, "\(run.stderr.count) characters")
+        }
+    }
+}

@@ -27,7 +27,7 @@ import Testing
             #expect(await h.apiCalls().isEmpty)
             let lock = try await h.run(["apply", "--auto-approve", "me.yaml"], env: ["PACHCA_LOCK_TIMEOUT": "later"])
             #expect(lock.exitCode == 64)
-            #expect(lock.stderr == "error: PACHCA_LOCK_TIMEOUT must be a number of seconds (got 'later')\n")
+            #expect(lock.stderr == "error: PACHCA_LOCK_TIMEOUT=later: expected a number of seconds between 0 and 86400 (plain decimal digits such as 30 or 0.5)\n")
             #expect(await h.writes().isEmpty)
         }
     }

@@ -82,6 +82,20 @@ import Timekeeping
         #expect(await s.inFlight == 0)
     }
 
+    /// A start held back by a 429's pause past the deadline says so (not "--rate").
+    @Test func aPausePastTheDeadlineIsNotBlamedOnTheRate() async throws {
+        let clock = FakeClock()
+        let s = RequestScheduler(rate: 45, now: { clock.now }, sleep: { try await clock.sleep($0) })
+        await s.pause(until: clock.now + 100)
+        do {
+            try await s.acquire(deadline: clock.now + 10)
+            Issue.record("started")
+        } catch let late as RequestScheduler.PastDeadline {
+            #expect(late.paused)
+            #expect(late.wait == 100)
+        }
+    }
+
     @Test func conversionsNeverTrap() {
         #expect(SafeDuration.nanoseconds(1e19) == UInt64.max)
         #expect(SafeDuration.nanoseconds(.infinity) == UInt64.max)

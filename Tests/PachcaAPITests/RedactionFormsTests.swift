@@ -1,5 +1,5 @@
 import Foundation
-import PachcaAPI
+@testable import PachcaAPI
 import PachcaEmulator
 import TestTeardown
 import Testing
@@ -93,5 +93,23 @@ import Testing
         #expect(reason?.contains("12 ") == false)
         #expect(APIToken.shortness(of: String(repeating: "a", count: 15), from: "--token") != nil)
         #expect(APIToken.shortness(of: String(repeating: "a", count: 16), from: "--token") == nil)
+    }
+}
+
+extension RedactionFormsTests {
+    /// The encoded forms cost little: on a megabyte of plan-like text their pass is cheaper
+    /// than the raw token's own (which every output already paid before issue 19).
+    @Test func encodedFormsCostLessThanTheRawPass() {
+        let line = "~ status.title \"Работаю\" → \"Working\" — team/anna-ivanova.yaml, id 3001 (2026-07-15T10:00:00.000Z)"
+            + " sha256 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+        let text = Array(String(repeating: line, count: 1_000_000 / line.utf8.count).unicodeScalars)
+        var started = Date()
+        let raw = SecretMatcher(secret: Array(Self.token.unicodeScalars)).redact(text)
+        let rawSeconds = Date().timeIntervalSince(started)
+        started = Date()
+        let encoded = EncodedForms.redact(text, forms: EncodedForms.of(Array(Self.token.utf8)).map { Array($0.unicodeScalars) })
+        let encodedSeconds = Date().timeIntervalSince(started)
+        #expect(raw == text && encoded == text)
+        #expect(encodedSeconds < rawSeconds, "encoded forms \(encodedSeconds) s, raw \(rawSeconds) s")
     }
 }

@@ -44,6 +44,20 @@ import Testing
         #expect(!escaped.contains("\u{1B}") && !escaped.contains("\u{202E}") && !escaped.contains("\n"), "\(escaped)")
     }
 
+    /// Duplicate keys, tags and avatar paths are the user's text too.
+    @Test func keysTagsAndPathsAreBounded() {
+        let key = "k" + String(repeating: "x", count: 500)
+        let duplicate = Self.rendered(Self.decode("\(key): 1\n\(key): 2\n"))
+        #expect(duplicate.contains("duplicate key"), "\(duplicate)")
+        #expect(!duplicate.contains(String(repeating: "x", count: 40)), "\(duplicate)")
+        let tag = Self.rendered(Self.decode("status: !" + String(repeating: "t", count: 500) + " {}\n"))
+        #expect(tag.contains("unsupported tag"), "\(tag)")
+        #expect(!tag.contains(String(repeating: "t", count: 40)), "\(tag)")
+        let path = Self.rendered(Self.decode("avatar: " + String(repeating: "d/", count: 400) + "me.png\n"))
+        #expect(path.contains("file not found"), "\(path)")
+        #expect(path.contains("…") && path.contains("d/me.png") && path.count < 400, "\(path)")
+    }
+
     @Test func plainValuesAreExcerptsToo() {
         let long = String(repeating: "s", count: 500)
         let result = Self.decode("status:\n  title: Away\n  expires_at: \"\(long)\"\n")
@@ -101,5 +115,53 @@ import Testing
         #expect(d.line == 4 && d.column == 15, "\(d)")
         #expect(d.path == "status.expires_at")
         #expect(d.message.contains("outside years 1 to 9999 in UTC"), "\(d.message)")
+    }
+}
+
+/// Issue 19: `kate@example.com` wrote to a person whose email starts with the KELVIN SIGN.
+@Suite struct IdentityMatchTests {
+    static func ref(_ text: String) throws -> UserReference { try UserReference.parse(text).get() }
+
+    @Test func emailsAndNicknamesFoldASCIIOnly() throws {
+        let kate = try Self.ref("kate@example.com")
+        #expect(kate.matches(id: 1, email: "KATE@Example.COM", nickname: nil))
+        #expect(!kate.matches(id: 1, email: "\u{212A}ate@example.com", nickname: nil))  // KELVIN SIGN
+        #expect(!kate.matches(id: 1, email: "kate@example.com\u{0301}", nickname: nil))
+        #expect(!kate.matches(id: 1, email: nil, nickname: "kate"))
+        let nick = try Self.ref("@Anna.B")
+        #expect(nick.matches(id: 9, email: "x@y.z", nickname: "anna.b"))
+        #expect(!nick.matches(id: 9, email: nil, nickname: "ANNA.\u{0392}"))  // Greek capital beta
+        #expect(try Self.ref("42").matches(id: 42, email: nil, nickname: nil))
+        #expect(!(try Self.ref("42")).matches(id: 43, email: nil, nickname: nil))
+    }
+
+    /// Two files collide only on ASCII-folded equality too.
+    @Test func identitiesFoldASCIIOnly() throws {
+        #expect(try Self.ref("KATE@example.com").identity == (try Self.ref("kate@EXAMPLE.com")).identity)
+        #expect(try Self.ref("\u{212A}ate@example.com").identity != (try Self.ref("kate@example.com")).identity)
+    }
+}
+
+/// Issue 19: `timeline --from 9999-12-01` repeated one entry 9,937 times.
+@Suite struct TimelineBoundTests {
+    @Test(.enabled(if: TestZones.available)) func nearYear9999EntriesMoveForwardAndStop() throws {
+        let yaml = """
+            timezone: Europe/Moscow
+            status: {emoji: "💻", title: Work}
+            schedule:
+              - name: lunch
+                days: [mon, tue, wed, thu, fri]
+                from: "13:00"
+                until: "14:00"
+                status: {emoji: "🍔", title: Lunch}
+            """
+        let result = HostileTextTests.decode(yaml)
+        let desired = try #require(result.desired, "\(result.diagnostics)")
+        let start = try Timestamp.parse("9999-12-01T00:00:00Z")
+        let entries = Timeline.entries(desired, from: start, until: start.addingTimeInterval(366 * 86_400),
+                                       zone: desired.schedule?.zone)
+        #expect(entries.count < 100, "\(entries.count) entries")
+        #expect(zip(entries, entries.dropFirst()).allSatisfy { $0.at < $1.at })
+        #expect(entries.allSatisfy { $0.at.timeIntervalSince1970 < 253_402_300_800 })
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Timekeeping
 
@@ -15,32 +16,43 @@ import Timekeeping
     }
 
     @Test func settingsRefuseOutOfRangeAndSayWhat() {
-        #expect(QuantitySetting.timeout.read("30", name: "--timeout") == .success(30))
-        #expect(QuantitySetting.rate.read("0.001", name: "--rate") == .success(0.001))
-        #expect(QuantitySetting.lockTimeout.read("0", name: "PACHCA_LOCK_TIMEOUT") == .success(0))
+        #expect(QuantitySetting.timeout.read("30", flag: "--timeout") == .success(30))
+        #expect(QuantitySetting.rate.read("0.001", flag: "--rate") == .success(0.001))
+        #expect(QuantitySetting.lockTimeout.read("0", variable: "PACHCA_LOCK_TIMEOUT") == .success(0))
         for (setting, text) in [(QuantitySetting.timeout, "0"), (.timeout, "86401"), (.rate, "0.0001"),
                                 (.rate, "10001"), (.deadline, "0x10"), (.lockTimeout, "1e19")] {
-            guard case .failure(let error) = setting.read(text, name: "--x") else {
+            guard case .failure(let error) = setting.read(text, flag: "--x") else {
                 Issue.record("\(text) was accepted")
                 continue
             }
             #expect(error.message.hasPrefix("--x: expected "), "\(error.message)")
-            #expect(error.message.contains("plain decimal"), "\(error.message)")
+            #expect(error.form.hasPrefix("plain decimal"), "\(error.form)")
+            #expect(error.form.hasSuffix("; got '\(text)'"), "\(error.form)")
+            #expect(!error.description.contains("\n"))
         }
     }
 
     /// What the user wrote is echoed short and with control characters escaped.
     @Test func theEchoIsAShortEscapedExcerpt() throws {
-        guard case .failure(let error) = QuantitySetting.rate.read("\u{1B}[31m" + String(repeating: "x", count: 500), name: "PACHCA_RATE")
+        guard case .failure(let error) = QuantitySetting.rate.read("\u{1B}[31m" + String(repeating: "x", count: 500), variable: "PACHCA_RATE")
         else { Issue.record("accepted"); return }
         #expect(!error.message.contains("\u{1B}"))
-        #expect(error.message.count < 160, "\(error.message)")
-        #expect(error.message.hasSuffix("…')"))
+        #expect(error.message.count < 200, "\(error.message)")
+        #expect(error.message.hasPrefix("PACHCA_RATE=\\u{1b}[31mxxx"), "\(error.message)")
+        #expect(error.message.hasSuffix("…: expected requests per second, a number between 0.001 and 10000"), "\(error.message)")
     }
 
     @Test func clampingBoundsAnything() {
         #expect(QuantitySetting.lockTimeout.clamped(1e19) == 86_400)
         #expect(QuantitySetting.lockTimeout.clamped(.nan) == 0)
         #expect(QuantitySetting.rate.clamped(1e-300) == 0.001)
+    }
+}
+
+@Suite struct SafeConversionTests {
+    @Test func millisecondsOfAnyDateNeverTrap() {
+        #expect(Timestamp.epochMilliseconds(Date(timeIntervalSince1970: 1e300)) == 253_402_300_799_999)
+        #expect(Timestamp.epochMilliseconds(Date(timeIntervalSince1970: .nan)) == 0)
+        #expect(Timestamp.epochMilliseconds(Date(timeIntervalSince1970: 1.5)) == 1_500)
     }
 }
