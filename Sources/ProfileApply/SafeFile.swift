@@ -169,17 +169,23 @@ public final class StateLock: @unchecked Sendable {
     }
 }
 
-/// The state-record locks of a whole run, taken before it is planned (so a concurrent apply's
-/// writes are seen by the plan) and held until everything is written. Taken in one canonical
-/// order — sorted record paths, each once — so two runs naming the same files in a different
-/// order take turns instead of waiting on each other.
+/// The state-record locks of a whole run, one per record (per API host and person), taken once
+/// the run's people are known and before any record is read or anything planned from it, and
+/// held until everything is written. Taken in one canonical order — sorted record paths, each
+/// once — so two runs naming the same people in a different order take turns instead of
+/// waiting on each other.
 public struct StateLocks: Sendable {
     public let held: [StateLock]
+    /// Whether another apply held one of them first (its writes may postdate what was read).
+    public var waited = false
 
     public enum Failure: Error, CustomStringConvertible {
         case symlink(path: String)
+        case peopleChanged
         public var description: String {
             switch self {
+            case .peopleChanged:
+                "the files' people changed in the workspace while this apply waited for another; nothing was written (run it again)"
             case .symlink(let path):
                 "state record \(path) is a symbolic link: refusing to apply through it (remove it, or pass --state PATH)"
             }
@@ -190,8 +196,12 @@ public struct StateLocks: Sendable {
                                onWait: @escaping @Sendable (String) -> Void) async throws -> StateLocks {
         let paths = Set(stores.map(\.path)).sorted()
         for path in paths where SafeFile.isSymlink(path) { throw Failure.symlink(path: path) }
+        for folder in Set(paths.map(LocalPath.directory(of:))) { try StateStore.makeFolders(folder) }
         var held: [StateLock] = []
-        for path in paths { held.append(try await StateLock.acquire(statePath: path, timeout: timeout, onWait: onWait)) }
-        return StateLocks(held: held)
+        var waited = false
+        for path in paths {
+            held.append(try await StateLock.acquire(statePath: path, timeout: timeout, onWait: { waited = true; onWait($0) }))
+        }
+        return StateLocks(held: held, waited: waited)
     }
 }

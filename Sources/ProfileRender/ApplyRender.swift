@@ -114,9 +114,11 @@ public enum ApplyJSON {
         @AlwaysPresent var window: String?
         @AlwaysPresent var keptStatus: StatusSnapshot?
         var profiles: [ProfileOutcome]
+        var `guard`: PlanJSON.GuardJSON
 
         init(_ run: RunPlan, result: RunReport?) {
             let plan = PlanJSON.Document(run)
+            `guard` = plan.guard
             file = plan.file; hasChanges = plan.hasChanges; avatar = plan.avatar; profile = plan.profile
             nextChangeAt = plan.nextChangeAt; at = plan.at; window = plan.window; keptStatus = plan.keptStatus
             let results = result?.results ?? []

@@ -23,6 +23,7 @@ public enum PlanJSON {
         @AlwaysPresent var window: String?
         @AlwaysPresent var keptStatus: StatusSnapshot?
         var profiles: [ProfileJSON]
+        var `guard`: GuardJSON
 
         init(_ run: RunPlan) {
             let only = run.single
@@ -40,13 +41,16 @@ public enum PlanJSON {
             window = plan?.window
             keptStatus = plan?.keptStatus
             profiles = run.profiles.map(ProfileJSON.init)
+            `guard` = GuardJSON(run.blastRadius)
         }
 
         /// The run's warnings, then each plan's; a profile's are prefixed with its file when the
         /// run has several (its own entry in `profiles` has them bare).
         static func warnings(_ run: RunPlan) -> [String] {
-            if let plan = run.single?.plan { return run.warnings + plan.warnings }
-            return run.warnings + run.profiles.flatMap { p in (p.plan?.warnings ?? []).map { "\(p.file): \($0)" } }
+            let radius = run.blastRadius
+            let refused = radius.exceeded ? ["apply would refuse this run: \(radius.message)"] : []
+            if let plan = run.single?.plan { return run.warnings + plan.warnings + refused }
+            return run.warnings + run.profiles.flatMap { p in (p.plan?.warnings ?? []).map { "\(p.file): \($0)" } } + refused
         }
     }
 
@@ -84,6 +88,15 @@ public enum PlanJSON {
             keptStatus = plan?.keptStatus
             warnings = plan?.warnings ?? []
         }
+    }
+
+    /// The blast-radius guard: profiles whose live values would be updated or deleted, the
+    /// limit (`null`: none), and whether `apply` refuses the run.
+    struct GuardJSON: Encodable {
+        var changes: Int
+        @AlwaysPresent var limit: Int?
+        var exceeded: Bool
+        init(_ radius: BlastRadius) { changes = radius.changes; limit = radius.limit; exceeded = radius.exceeded }
     }
 
     struct SubjectJSON: Encodable {

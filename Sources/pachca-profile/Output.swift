@@ -85,6 +85,7 @@ enum ErrorKind: String, Encodable {
     case api                   // the API answered something else than expected
     case planMismatch = "plan_mismatch"   // a saved plan for another API, owner or person
     case stalePlan = "stale_plan"
+    case tooManyChanges = "too_many_changes"   // the blast-radius guard (--max-changes)
     case file                  // a local file cannot be read or written
     case cancelled
     case failure               // anything else
