@@ -49,10 +49,12 @@ public struct WorkspaceExport: Sendable {
 
         try Self.prepareFolder(directory)
         if avatars { try Self.prepareFolder(directory + "/avatars") }
+        let images = avatars ? entries.flatMap { e in ImageFormat.allCases.map { "avatars/\(e.name).\($0.fileExtension)" } } : []
+        let targets = (entries.map(\.path) + images).map { directory + "/" + $0 }
+        if let link = targets.first(where: SafeFile.isSymlink) { throw SafeFile.WriteError.symlink(link) }
         if !force {
-            let images = avatars ? entries.flatMap { e in ImageFormat.allCases.map { "avatars/\(e.name).\($0.fileExtension)" } } : []
-            let existing = (entries.map(\.path) + images).filter { Self.exists(directory + "/" + $0) }
-            if !existing.isEmpty { throw Exporter.Failure.exists(existing.map { directory + "/" + $0 }) }
+            let existing = targets.filter(Self.exists)
+            if !existing.isEmpty { throw Exporter.Failure.exists(existing) }
         }
 
         // Avatars concurrently (the scheduler paces them), files in order.
@@ -79,7 +81,7 @@ public struct WorkspaceExport: Sendable {
                 case nil: break
                 }
             }
-            try await Self.record(records, state: state)
+            try await Self.record(records)
         }
 
         for (index, entry) in entries.enumerated() {
@@ -176,7 +178,7 @@ public struct WorkspaceExport: Sendable {
 
     /// The state record of each saved avatar (the live URL and the image's sha256), under the
     /// records' locks, keeping what else a record holds (the last applied status).
-    static func record(_ uploads: [(StateStore, StateRecord.AvatarUpload)], state: StateLocation) async throws {
+    static func record(_ uploads: [(StateStore, StateRecord.AvatarUpload)]) async throws {
         let locks = try await StateLocks.acquire(uploads.map(\.0), timeout: StateLock.defaultTimeout, onWait: { _ in })
         for (store, upload) in uploads {
             var record = store.load() ?? StateRecord(avatar: nil)
