@@ -100,7 +100,7 @@ public enum PlanText {
         return "Plan: \(changing) \(noun) to change (\(c.create) to create, \(c.update) to change, \(c.delete) to delete), \(inSync) in sync\(tail)."
     }
 
-    /// `Next change: 2026-07-15T11:00:00.000Z (lunch ends)`-style line, always present (SPEC §10).
+    /// `Next change: 2026-07-15T11:00:00.000Z (lunch ends)`-style line, always present (docs/schedules.md).
     public static func nextChangeLine(_ plan: Plan) -> String {
         guard let next = plan.nextChangeAt else { return "Next change: none." }
         let window = plan.window.map { " (window in force now: \(InertText.line($0)))" } ?? ""

@@ -13,7 +13,7 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Desired-state files and directories (or use --plan); §9 teams.", completion: .file()) var files: [String] = []
+    @Argument(help: "Desired-state files and directories (or use --plan); see docs/teams.md.", completion: .file()) var files: [String] = []
     var file: String? { files.first }
 
     @Option(name: .customLong("target"), help: "Apply only to this person (email, nickname or id); repeatable; one that matches no file is an error.")

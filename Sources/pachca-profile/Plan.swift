@@ -15,7 +15,7 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
     @OptionGroup var output: JSONOption
     var jsonOutput: Bool { output.json }
 
-    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below; §9 teams).", completion: .file()) var files: [String]
+    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below; docs/teams.md).", completion: .file()) var files: [String]
 
     @Option(name: .customLong("target"), help: "Plan only this person (email, nickname or id); repeatable; one that matches no file is an error.")
     var target: [String] = []
