@@ -246,6 +246,26 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: SchemaValidator.available || SchemaValidator.isCI,
+                   "python3 with jsonschema is not installed (pip install jsonschema); .ci/run installs it"))
+    func theGuardsDocumentsMatchTheirSchemas() async throws {
+        try #require(SchemaValidator.available, "jsonschema must be installed under CI=true")
+        try await Self.guarded(changed: 8).use { h in
+            let plan = try await h.run(["plan", "--json", "--out", "plan.json", "team"])
+            let refused = try await h.run(["apply", "--json", "--auto-approve", "team"])
+            #expect(refused.exitCode == 1)
+            #expect(refused.stdout.contains("\"kind\":\"too_many_changes\""), "\(refused.stdout)")
+            let applied = try await h.run(["apply", "--json", "--auto-approve", "--max-changes", "all", "team"])
+            let saved = try String(contentsOfFile: h.path("plan.json"), encoding: .utf8)
+            #expect(saved.contains("\"run_profiles\" : 20") && saved.contains("\"max_changes\" : \"automatic\""), "\(saved)")
+            let problems = try SchemaValidator.problems([
+                ("plan", "plan over the limit", plan.stdout), ("error", "apply refused", refused.stdout),
+                ("apply", "apply allowed", applied.stdout), ("saved-plan", "saved plan", saved),
+            ])
+            #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        }
+    }
+
     // MARK: rollup
 
     @Test func fortyIdenticalChangesRenderAsOneGroupAndExpandAsForty() async throws {
