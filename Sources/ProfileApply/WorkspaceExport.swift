@@ -97,6 +97,8 @@ public struct WorkspaceExport: Sendable {
             report.files.append(entry.path)
             progress(index + 1, entries.count)
         }
+        // One sync for every file written (each was atomic, none fsynced on its own).
+        SafeFile.flush()
         return report
     }
 
@@ -165,13 +167,13 @@ public struct WorkspaceExport: Sendable {
     }
 
     func write(_ text: String, to path: String) throws {
-        do { try SafeFile.write(text: text, to: path, refuseSymlink: true) } catch {
+        do { try SafeFile.write(text: text, to: path, refuseSymlink: true, durable: false) } catch {
             throw Exporter.Failure.unwritable(path: path, reason: FileProblem.describe(error, path: path))
         }
     }
 
     func write(bytes: [UInt8], to path: String) throws {
-        do { try SafeFile.write(bytes: bytes, to: path, refuseSymlink: true) } catch {
+        do { try SafeFile.write(bytes: bytes, to: path, refuseSymlink: true, durable: false) } catch {
             throw Exporter.Failure.unwritable(path: path, reason: FileProblem.describe(error, path: path))
         }
     }
