@@ -248,9 +248,9 @@ else
   cp "$work/profiles/me.yaml" "$work/repo/profiles/me.yaml"
   : >"$work/github_output"
   (cd "$work/repo" && gh_env PP_FILES="profiles/me.yaml profiles" "$OLDPWD/ci/action/state-paths.sh") >"$log" 2>&1 &&
-    grep -qx "profiles/.me.state.json" "$work/github_output" &&
+    grep -qx ".pachca-profile" "$work/github_output" && grep -qx "profiles/.me.state.json" "$work/github_output" &&
     grep -qxF "profiles/**/.*.state.json" "$work/github_output" && grep -q "^key=pachca-profile-state-" "$work/github_output"
-  verdict "action state-paths: the record beside a file, every record below a folder, one key" $? "$log"
+  verdict "action state-paths: the state folder, and older records beside a file and below a folder, one key" $? "$log"
 
   action_run() {  # PP_* assignments...: ci/action/run.sh in the fake repository; sets $status
     : >"$work/github_output"

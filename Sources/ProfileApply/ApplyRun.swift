@@ -21,33 +21,40 @@ public struct ApplyRun: Sendable {
         }
     }
 
-    /// Files planned against live state now. Every file's lock is taken first, so that a
-    /// concurrent apply's writes are seen by this plan.
+    /// Files planned against live state now. The run's people are resolved first; then their
+    /// state records are locked (one per person, canonical order), records from earlier
+    /// versions moved into the store, and only then are the records read and the run planned.
     public static func planned(_ files: [DesiredState], targets: [UserReference], client: PachcaClient,
-                               stateOverride: String?, prefetchScopes: Bool, now: Date,
+                               state: StateLocation, prefetchScopes: Bool, now: Date,
                                locking: Locking) async throws -> (ApplyRun, RunPlan) {
-        let single = files.count == 1
-        let stores = files.map { StateStore(profilePath: $0.file, override: single ? stateOverride : nil) }
+        let planner = Planner(client: client)
+        let tokenInfo = prefetchScopes ? Task { try await client.tokenInfo().info } : nil
+        var resolved = try await planner.resolve(files, targets: targets)
+        let stores = resolved.stores(in: state)
         let locks = try await StateLocks.acquire(stores, timeout: locking.timeout, onWait: locking.onWait)
-        let run = ApplyRun(executor: Executor(client: client, stateOverride: stateOverride),
-                           tokenInfo: prefetchScopes ? Task { try await client.tokenInfo().info } : nil, locks: locks)
-        let plan = try await Planner(client: client).plan(files, targets: targets, stateOverride: stateOverride, now: now)
-        return (run, plan)
+        // Another apply of these people finished meanwhile: read live state again, so its
+        // writes are seen by this plan (the people, and so the locks, stay the same).
+        if locks.waited {
+            resolved = try await planner.resolve(files, targets: targets)
+            guard resolved.stores(in: state) == stores else { throw StateLocks.Failure.peopleChanged }
+        }
+        for store in stores { try store.migrateLegacy() }
+        let run = ApplyRun(executor: Executor(client: client, state: state), tokenInfo: tokenInfo, locks: locks)
+        return (run, try await planner.plan(resolved, state: state, now: now))
     }
 
     /// A plan saved by `plan --out`: refused for another API before any request, for another
     /// token owner or person, or when stale — all before any write. The locks are taken before
     /// live state is re-read, so that a concurrent apply's writes make this plan stale.
-    public static func savedPlan(_ path: String, client: PachcaClient, stateOverride: String?, now: Date,
+    public static func savedPlan(_ path: String, client: PachcaClient, state: StateLocation, now: Date,
                                  locking: Locking) async throws -> (ApplyRun, RunPlan) {
         let loaded = try SavedPlan.load(path)
         try SavedPlan.checkAPI(loaded, path: path, client: client)
-        let single = loaded.plans.count == 1
-        let stores = loaded.plans.map { StateStore(profilePath: $0.file, override: single ? stateOverride : nil) }
+        let stores = loaded.plans.map { state.store(file: $0.file, personID: $0.owner.id) }
         let locks = try await StateLocks.acquire(stores, timeout: locking.timeout, onWait: locking.onWait)
+        for store in stores { try store.migrateLegacy() }
         let tokenInfo = Task { try await client.tokenInfo().info }
-        let run = ApplyRun(executor: Executor(client: client, stateOverride: single ? stateOverride : nil),
-                           tokenInfo: tokenInfo, locks: locks)
+        let run = ApplyRun(executor: Executor(client: client, state: state), tokenInfo: tokenInfo, locks: locks)
         let plan = try await SavedPlan.checkCurrent(loaded, path: path, client: client, now: now, tokenInfo: tokenInfo)
         return (run, plan)
     }

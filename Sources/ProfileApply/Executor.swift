@@ -46,12 +46,12 @@ extension FileReading {
 /// (`StateLocks`), so a concurrent apply's writes are seen by the plan.
 public struct Executor: Sendable {
     public let client: PachcaClient
-    /// `--state` for a run of one file.
-    public let stateOverride: String?
+    /// Where the state records are (one per API host and person, or `--state` for one file).
+    public let state: StateLocation
     public let files: any FileReading
 
-    public init(client: PachcaClient, stateOverride: String? = nil, files: any FileReading = LocalFileSystem()) {
-        self.client = client; self.stateOverride = stateOverride; self.files = files
+    public init(client: PachcaClient, state: StateLocation, files: any FileReading = LocalFileSystem()) {
+        self.client = client; self.state = state; self.files = files
     }
 
     /// The scopes one profile's writes need: the avatar scope only when the avatar changes, the
@@ -81,12 +81,11 @@ public struct Executor: Sendable {
         for (index, profile) in run.profiles.enumerated() {
             if let plan = profile.plan, plan.hasChanges { changing.append((index, profile, plan)) }
         }
-        let single = run.profiles.count == 1
         // Others are verified together through the read planner; the owner through /profile….
         let rereader = TeamRereader(client: client, ids: Set(changing.compactMap { $0.1.person.isSelf ? nil : $0.1.person.id }))
         let done = await withTaskGroup(of: (Int, ProfilePlan, ApplyReport).self) { group -> [(Int, ProfilePlan, ApplyReport)] in
             for (index, profile, plan) in changing {
-                let store = StateStore(profilePath: plan.file, override: single ? stateOverride : nil)
+                let store = state.store(file: plan.file, personID: profile.person.id)
                 let writer = ProfileWriter(client: client, plan: plan, stateStore: store, files: files,
                                            reread: Self.reread(profile.person, client: client, rereader: rereader))
                 group.addTask {
@@ -311,8 +310,7 @@ actor TeamRereader {
             pending.remove(id)
             fireIfReady()
         }.get()
-        return LiveState(owner: ProfileOwner(user), status: user.userStatus.map(StatusFields.init), avatarURL: user.imageURL,
-                         timeZone: user.timeZone)
+        return LiveState(user, status: user.userStatus)
     }
 
     /// `id` finished without asking (nothing was written, so nothing to verify).

@@ -9,8 +9,13 @@ public enum Exporter {
     public enum Failure: Error, CustomStringConvertible {
         case unwritable(path: String, reason: String)
         case notYAML(String)
+        case nobody(String)
+        case exists([String])
         public var description: String {
             switch self {
+            case .nobody(let message): message
+            case .exists(let paths):
+                "\(paths.count) file\(paths.count == 1 ? "" : "s") already exist\(paths.count == 1 ? "s" : "") (\(paths.prefix(3).joined(separator: ", "))\(paths.count > 3 ? " and \(paths.count - 3) more" : "")); nothing was written; pass --force to replace them"
             case .unwritable(let path, let reason): "cannot write \(path): \(reason)"
             case .notYAML(let reason): "cannot write the profile as YAML: \(reason)"
             }
@@ -33,7 +38,27 @@ public enum Exporter {
                 avatar = .none
             }
         }
-        do { return try DesiredStateExport.render(live: live, avatar: avatar, now: now) } catch {
+        return try yaml(live, avatar: avatar, now: now, userID: nil)
+    }
+
+    /// `export --user USER`: that person's file, with its `user:` line (the id). The token
+    /// owner's own profile is exported as `export` does, with the line too.
+    public static func export(user reference: UserReference, client: PachcaClient, now: Date) async throws -> String {
+        let (owner, ownerStatus) = try await LiveReader(client: client, subject: .me).readWire()
+        let outcome = try await ReadPlanner.resolve([reference], in: client)
+        let user: WireUser
+        switch outcome.resolutions[reference.identity] ?? .unknown {
+        case .found(let found): user = found
+        case .unknown: throw Failure.nobody("--user \(reference.displayed): nobody in the workspace matches")
+        case .ambiguous(let ids):
+            throw Failure.nobody("--user \(reference.displayed): \(ids.count) people match (ids \(ids.map(String.init).joined(separator: ", "))); give an id or an email")
+        }
+        let status = user.id == owner.id ? ownerStatus : user.userStatus
+        return try yaml(LiveState(user, status: status), avatar: .unmanaged, now: now, userID: user.id)
+    }
+
+    static func yaml(_ live: LiveState, avatar: DesiredStateExport.Avatar, now: Date, userID: Int?) throws -> String {
+        do { return try DesiredStateExport.render(live: live, avatar: avatar, now: now, userID: userID) } catch {
             throw Failure.notYAML(String(describing: error))
         }
     }

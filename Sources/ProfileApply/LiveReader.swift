@@ -66,3 +66,12 @@ extension WireStatusUpdate {
                   isAway: status.isAway, awayMessage: status.awayMessage)
     }
 }
+
+extension LiveState {
+    /// A person's live state from a listed or read `User` (which carries `user_status` and
+    /// `image_url`); `status` is the owner's own when read through `/profile/status`.
+    init(_ user: WireUser, status: WireUserStatus?) {
+        self.init(owner: ProfileOwner(user), status: status.map(StatusFields.init), avatarURL: user.imageURL,
+                  timeZone: user.timeZone)
+    }
+}

@@ -24,8 +24,8 @@ public struct UnmatchedTargetError: Error, Sendable, CustomStringConvertible {
 
 /// The one planner, for one file or a thousand. Reads top to bottom: the token owner (two
 /// reads, which also tell who "self" is), every `user:` resolved with the fewest reads (see
-/// `ReadPlanner`), then each profile planned on its own: avatar evidence, the schedule's zone,
-/// changes. A failure that belongs to one file (an unknown time zone) fails that file only.
+/// `ReadPlanner`), then each profile planned on its own: its state record, avatar evidence,
+/// the schedule's zone, changes. A failure that belongs to one file (an unknown time zone) fails that file only.
 public struct Planner: Sendable {
     public let client: PachcaClient
     public let zones: any TimeZoneSource
@@ -34,10 +34,31 @@ public struct Planner: Sendable {
         self.client = client; self.zones = zones
     }
 
+    /// The run's people, resolved: who owns the token, and each wanted file's person with the
+    /// live state read for them. Known before any state record is read, so `apply` can lock
+    /// those records first (`ApplyRun`).
+    public struct Resolved: Sendable {
+        let owner: WireUser
+        let ownerStatus: WireUserStatus?
+        let people: [(DesiredState, WireUser)]
+        let reads: Int
+
+        /// Each person's state record, in run order.
+        public func stores(in state: StateLocation) -> [StateStore] {
+            people.map { desired, user in state.store(file: desired.file, personID: user.id) }
+        }
+    }
+
     /// `targets`: when not empty, only files whose person matches one of them are planned.
-    /// `stateOverride` (`--state`) names the state record of a run of one file.
-    public func plan(_ files: [DesiredState], targets: [UserReference] = [], stateOverride: String? = nil,
+    /// `state`: where the state records are (the store, or `--state` for a run of one file).
+    public func plan(_ files: [DesiredState], targets: [UserReference] = [], state: StateLocation,
                      now: Date) async throws -> RunPlan {
+        try await plan(resolve(files, targets: targets), state: state, now: now)
+    }
+
+    /// Reads the token owner (two reads, which also tell who "self" is) and resolves every
+    /// `user:` with the fewest reads; a `--target` matching no file is an error.
+    public func resolve(_ files: [DesiredState], targets: [UserReference] = []) async throws -> Resolved {
         let (ownerUser, ownerStatus) = try await LiveReader(client: client, subject: .me).readWire()
         let references = files.compactMap(\.user)
         let outcome = references.isEmpty
@@ -49,20 +70,22 @@ public struct Planner: Sendable {
         if !unmatched.isEmpty { throw UnmatchedTargetError(targets: unmatched.map(\.displayed)) }
         let wanted = targets.isEmpty ? people
             : people.filter { _, user in targets.contains { ReadPlanner.matches($0, user) } }
+        return Resolved(owner: ownerUser, ownerStatus: ownerStatus, people: wanted, reads: 2 + outcome.reads)
+    }
 
-        let single = files.count == 1
+    /// Plans every resolved person on their own, against the live state already read.
+    public func plan(_ resolved: Resolved, state: StateLocation, now: Date) async throws -> RunPlan {
+        let ownerUser = resolved.owner, ownerStatus = resolved.ownerStatus
         let profiles = try await withThrowingTaskGroup(of: (Int, ProfilePlan).self) { group in
-            for (index, (desired, user)) in wanted.enumerated() {
+            for (index, (desired, user)) in resolved.people.enumerated() {
                 group.addTask {
                     let person = SubjectPerson(user, isSelf: user.id == ownerUser.id)
                     if !person.isSelf, user.suspended == true {
                         return (index, ProfilePlan(file: desired.file, person: person,
                                                    outcome: .skipped("\(person.handle) is suspended; skipped")))
                     }
-                    let live = LiveState(owner: ProfileOwner(user),
-                                         status: (person.isSelf ? ownerStatus : user.userStatus).map(StatusFields.init),
-                                         avatarURL: user.imageURL, timeZone: user.timeZone)
-                    let store = StateStore(profilePath: desired.file, override: single ? stateOverride : nil)
+                    let live = LiveState(user, status: person.isSelf ? ownerStatus : user.userStatus)
+                    let store = state.store(file: desired.file, personID: user.id)
                     do {
                         let plan = try await planProfile(desired, live: live, subject: person.subject, stateStore: store, now: now)
                         return (index, ProfilePlan(file: desired.file, person: person, outcome: .planned(plan)))
@@ -75,7 +98,7 @@ public struct Planner: Sendable {
             for try await item in group { out.append(item) }
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return RunPlan(profiles: profiles, warnings: profiles.compactMap(\.skipped), reads: 2 + outcome.reads, at: now)
+        return RunPlan(profiles: profiles, warnings: profiles.compactMap(\.skipped), reads: resolved.reads, at: now)
     }
 
     /// Every file's person; a `user:` naming nobody or several people, or a person described

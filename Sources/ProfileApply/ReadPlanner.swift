@@ -48,18 +48,11 @@ public enum ReadPlanner {
         var pending: [String: UserReference] = [:]
         for r in references { pending[r.identity] = r }
         var hits: [String: [WireUser]] = [:]
-        var reads = 0
-        var cursor: String?
-        var complete = false
         // Paging: at most S pages.
-        while !pending.isEmpty, reads < pending.count {
-            let page = try await directory.page(after: cursor)
-            reads += 1
-            for user in page.users {
+        let (reads, complete) = try await pages(in: directory, atMost: pending.count) { users in
+            for user in users {
                 for (key, ref) in pending where matches(ref, user) { hits[key, default: []].append(user) }
             }
-            guard let next = page.nextCursor, !page.users.isEmpty else { complete = true; break }
-            cursor = next
         }
         var resolutions: [String: SubjectResolution] = [:]
         var unresolved: [UserReference] = []
@@ -82,6 +75,29 @@ public enum ReadPlanner {
         }
         for (key, r) in perPerson { resolutions[key] = r }
         return Outcome(resolutions: resolutions, reads: reads + unresolved.count, pagedWholeWorkspace: complete)
+    }
+
+    /// Pages `GET /users` from the first page, at most `atMost` pages, handing each page's
+    /// people to `each`; `complete` when the workspace ended within them.
+    static func pages(in directory: some WorkspaceDirectory, atMost: Int,
+                      _ each: ([WireUser]) -> Void) async throws -> (reads: Int, complete: Bool) {
+        var reads = 0
+        var cursor: String?
+        while reads < atMost {
+            let page = try await directory.page(after: cursor)
+            reads += 1
+            each(page.users)
+            guard let next = page.nextCursor, !page.users.isEmpty else { return (reads, true) }
+            cursor = next
+        }
+        return (reads, false)
+    }
+
+    /// Everyone in the workspace, in the order `GET /users` pages (⌈W/50⌉ reads): `export --all`.
+    public static func everyone(in directory: some WorkspaceDirectory) async throws -> (users: [WireUser], reads: Int) {
+        var users: [WireUser] = []
+        let (reads, _) = try await pages(in: directory, atMost: .max) { users += $0 }
+        return (users, reads)
     }
 
     static func verdict(_ found: [WireUser]) -> SubjectResolution {

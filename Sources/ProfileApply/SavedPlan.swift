@@ -36,6 +36,11 @@ public enum SavedPlan {
         var kind: String
         var binding: PlanBinding
         var profiles: [Plan]
+        /// The blast-radius guard's inputs, checked again at `apply --plan`: how many profiles
+        /// the run had (skipped ones are not saved) and `--max-changes` as given to `plan`.
+        /// Absent from files written before the guard.
+        var runProfiles: Int?
+        var maxChanges: String?
     }
 
     /// The file's marker: `profiles` holds the plans.
@@ -44,7 +49,7 @@ public enum SavedPlan {
     /// Saves every profile that has a plan (a skipped person has none). `tokenInfo` may already
     /// be in flight (read alongside the live state).
     public static func save(_ run: RunPlan, client: PachcaClient, tokenInfo: Task<WireTokenInfo, any Error>? = nil,
-                            to path: String, currentDirectory: String = LocalPath.currentDirectory) async throws {
+                            maxChanges: MaxChanges? = nil, to path: String, currentDirectory: String = LocalPath.currentDirectory) async throws {
         let plans = run.profiles.compactMap(\.plan)
         let info: WireTokenInfo
         if let tokenInfo { info = try await tokenInfo.value } else { info = try await client.tokenInfo().info }
@@ -58,7 +63,7 @@ public enum SavedPlan {
         }
         let document = Document(formatVersion: Plan.currentFormatVersion, kind: kind,
                                 binding: PlanBinding(apiURL: apiURL, tokenOwnerID: owner, subjectIDs: bound.map(\.owner.id)),
-                                profiles: bound)
+                                profiles: bound, runProfiles: run.size, maxChanges: (maxChanges ?? .automatic).text)
         do {
             // Atomic and redacted (SafeFile): a half-written plan never exists.
             try SafeFile.write(text: try JSONDocument.encode(document, pretty: true) + "\n", to: path)
@@ -74,6 +79,9 @@ public enum SavedPlan {
     public struct Loaded: Sendable {
         public var binding: PlanBinding
         public var plans: [Plan]
+        /// The guard's inputs as saved (the plans' count and the default for older files).
+        public var runProfiles: Int? = nil
+        public var maxChanges: MaxChanges = .automatic
     }
 
     /// Reads a saved plan and checks it is one before any request: bound, each person and file
@@ -109,7 +117,11 @@ public enum SavedPlan {
             }
             guard document.profiles.allSatisfy({ $0.binding != nil }),
                   document.binding.subjectIDs.count == document.profiles.count else { throw .invalid(path: path, .unbound) }
-            loaded = Loaded(binding: document.binding, plans: document.profiles)
+            guard let setting = MaxChanges(saved: document.maxChanges ?? "automatic") else {
+                throw .invalid(path: path, .notJSON("max_changes: expected a number, a share (25%), all or automatic"))
+            }
+            loaded = Loaded(binding: document.binding, plans: document.profiles,
+                            runProfiles: document.runProfiles.map { max($0, document.profiles.count) }, maxChanges: setting)
         }
         if let problem = problem(in: loaded.plans) { throw .invalid(path: path, .notJSON(problem)) }
         let folder = LocalPath.directory(of: path)
@@ -188,7 +200,8 @@ public enum SavedPlan {
         }
         if !otherPerson.isEmpty { throw Failure.otherAccount(path: path, mismatches: otherPerson) }
         if !stale.isEmpty { throw Failure.stale(path: path, changed: stale) }
-        return RunPlan(profiles: profiles, warnings: [], reads: 0, at: now)
+        return RunPlan(profiles: profiles, warnings: [], reads: 0, at: now, size: loaded.runProfiles,
+                       maxChanges: loaded.maxChanges)
     }
 
     /// Refuses a plan made for another API; call it before any request, so that nothing is read

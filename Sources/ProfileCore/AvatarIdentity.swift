@@ -1,6 +1,7 @@
 import Support
 
-/// What `apply` remembers of its last avatar upload: `.<profile>.state.json` (SPEC §5).
+/// What `apply` remembers of a person: its last avatar upload and last applied status, one record
+/// per API host and person id in the state folder (docs/teams.md, "State records").
 /// Small, token-free, safe to commit or cache.
 /// Written and read under the one JSON policy (`JSONDocument`): snake_case keys, UTC timestamps.
 public struct StateRecord: Sendable, Equatable, Codable {

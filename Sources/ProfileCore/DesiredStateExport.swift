@@ -11,9 +11,12 @@ public enum DesiredStateExport {
         case path(String)
     }
 
-    public static func render(live: LiveState, avatar: Avatar, now: Date) throws -> String {
+    /// `userID`: someone else's profile (`export --user`, `--all`) gets a `user:` line with the
+    /// person's id, which neither a new email nor a new nickname changes.
+    public static func render(live: LiveState, avatar: Avatar, now: Date, userID: Int? = nil) throws -> String {
         let owner = live.owner
         var pairs = [YAMLEmitPair("version", .plain("1"))]
+        if let userID { pairs.append(YAMLEmitPair("user", .plain("\(userID)"))) }
         if let status = live.effectiveStatus(at: now) {
             var fields = [
                 YAMLEmitPair("emoji", .string(status.emoji)),

@@ -3,9 +3,9 @@ import Support
 public enum Resource: String, Sendable, Codable, CaseIterable { case status, avatar }
 public enum Action: String, Sendable, Codable { case create, update, delete }
 
-/// How `plan` knows whether the live avatar is the file in git (SPEC §5), strongest first.
+/// How `plan` knows whether the live avatar is the file in git (docs/file-format.md, "Avatar identity"), strongest first.
 public enum AvatarEvidence: String, Sendable, Codable {
-    /// `.<profile>.state.json`, written by the last `apply`, names this image_url and sha256.
+    /// The person's state record, written by the last `apply` (or `export --avatars`), names this image_url and sha256.
     case stateRecord = "state_record"
     /// The uploaded file name kept in `image_url` carries the content's sha256.
     case fileName = "file_name"
@@ -239,7 +239,7 @@ public struct Plan: Sendable, Equatable, Codable {
     /// How the avatar was judged, also when it needs no change (nil when unmanaged).
     public var avatarAssessment: AvatarAssessment?
     /// The next instant the desired state changes (a window starts or ends, a status expires,
-    /// a kept hand-set status expires); nil when nothing changes (SPEC §10).
+    /// a kept hand-set status expires); nil when nothing changes (docs/schedules.md).
     public var nextChangeAt: Date?
     /// The schedule window in force at `computedAt` (its label), nil outside every window.
     public var window: String?

@@ -44,8 +44,10 @@ public struct ProfilePlan: Sendable {
 /// A run: N files planned against the live workspace, one file being a run of one. Every
 /// subject is resolved and read with the fewest requests, then planned independently.
 public struct RunPlan: Sendable {
-    public init(profiles: [ProfilePlan], warnings: [String], reads: Int, at: Date) {
+    public init(profiles: [ProfilePlan], warnings: [String], reads: Int, at: Date, size: Int? = nil,
+                maxChanges: MaxChanges = .automatic) {
         self.profiles = profiles; self.warnings = warnings; self.reads = reads; self.at = at
+        self.size = size ?? profiles.count; self.maxChanges = maxChanges
     }
 
     public var profiles: [ProfilePlan]
@@ -55,6 +57,11 @@ public struct RunPlan: Sendable {
     public var reads: Int
     /// The instant planned for (now, or `--at`).
     public var at: Date
+    /// How many profiles the run has for the blast-radius guard: every profile planned,
+    /// skipped or failed (a saved plan keeps the number of the run it was made from).
+    public var size: Int
+    /// `--max-changes` (`blastRadius`).
+    public var maxChanges: MaxChanges
 
     public var hasChanges: Bool { profiles.contains { $0.hasChanges } }
     public var failures: [ProfilePlan] { profiles.filter { $0.failure != nil } }

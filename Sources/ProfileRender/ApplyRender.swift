@@ -166,8 +166,11 @@ public enum ApplyJSON {
 public enum ApplyMarkdown {
     public static func render(_ result: RunReport) -> String {
         var md = "### pachca-profile apply: \(PlanMarkdown.title(result.run))\n\n"
+        var left = 0
         for (profile, report) in result.results {
             guard let plan = profile.plan else { continue }
+            // Under GitHub's 1 MiB summary limit, like the plan's: the rest is counted.
+            if md.utf8.count > PlanMarkdown.budget { left += 1; continue }
             md += PlanMarkdown.text(PlanText.header(plan)) + "\n\n"
             md += "| resource | action | outcome |\n|---|---|---|\n"
             for change in report.applied {
@@ -179,6 +182,9 @@ public enum ApplyMarkdown {
             md += "\n"
             for problem in report.convergenceProblems { md += "> ❌ did not converge: \(PlanMarkdown.cell(problem.message))\n" }
             if let error = report.verificationError { md += "> ⚠️ not verified: \(PlanMarkdown.cell(error))\n" }
+        }
+        if left > 0 {
+            md += "> \(left) more profile\(left == 1 ? "" : "s") not listed: the step summary stays under GitHub's 1 MiB limit (the job log has every outcome)\n\n"
         }
         for profile in result.run.failures {
             md += "> ❌ \(PlanMarkdown.code(profile.file)): \(PlanMarkdown.text(profile.failure ?? ""))\n"

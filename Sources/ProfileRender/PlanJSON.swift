@@ -21,6 +21,8 @@ public enum PlanJSON {
         var at: String
         @AlwaysPresent var window: String?
         @AlwaysPresent var keptStatus: StatusSnapshot?
+        /// The blast-radius guard of the run (apply refuses it when `exceeded`).
+        var `guard`: GuardJSON
 
         init(_ run: RunPlan) {
             let plan = run.single?.plan
@@ -31,6 +33,7 @@ public enum PlanJSON {
             at = Timestamp.canonical(run.at)
             window = plan?.window
             keptStatus = plan?.keptStatus
+            `guard` = GuardJSON(run.blastRadius)
         }
     }
 
@@ -66,8 +69,10 @@ public enum PlanJSON {
         /// The run's warnings, then each plan's; a profile's are prefixed with its file when the
         /// run has several (its own entry in `profiles` has them bare).
         static func warnings(_ run: RunPlan) -> [String] {
-            if let plan = run.single?.plan { return run.warnings + plan.warnings }
-            return run.warnings + run.profiles.flatMap { p in (p.plan?.warnings ?? []).map { "\(p.file): \($0)" } }
+            let radius = run.blastRadius
+            let refused = radius.exceeded ? ["apply would refuse this run: \(radius.message)"] : []
+            if let plan = run.single?.plan { return run.warnings + plan.warnings + refused }
+            return run.warnings + run.profiles.flatMap { p in (p.plan?.warnings ?? []).map { "\(p.file): \($0)" } } + refused
         }
     }
 
@@ -105,6 +110,15 @@ public enum PlanJSON {
             keptStatus = plan?.keptStatus
             warnings = plan?.warnings ?? []
         }
+    }
+
+    /// The blast-radius guard: profiles whose live values would be updated or deleted, the
+    /// limit (`null`: none), and whether `apply` refuses the run.
+    struct GuardJSON: Encodable {
+        var changes: Int
+        @AlwaysPresent var limit: Int?
+        var exceeded: Bool
+        init(_ radius: BlastRadius) { changes = radius.changes; limit = radius.limit; exceeded = radius.exceeded }
     }
 
     struct SubjectJSON: Encodable {

@@ -6,17 +6,47 @@ import ProfileYAML
 /// of one planned profile reads as that profile's plan; a larger run shows one block per
 /// profile that changes (or warns), in-sync profiles as a count, then one summary line.
 public enum PlanText {
-    public static func render(_ run: RunPlan, color: Bool) -> String {
-        if let only = run.single, let plan = only.plan { return render(plan, color: color) }
+    /// `expand`: one block per changing profile even when identical changes would be grouped.
+    public static func render(_ run: RunPlan, color: Bool, expand: Bool = false) -> String {
         let paint = Paint(enabled: color)
+        if let only = run.single, let plan = only.plan {
+            return render(plan, color: color) + (guardWarning(run, paint: paint).map { "\n\($0)\n" } ?? "")
+        }
         var out = ""
-        for profile in run.profiles {
-            guard let plan = profile.plan, plan.hasChanges || !plan.warnings.isEmpty else { continue }
-            out += block(plan, paint: paint).joined(separator: "\n") + "\n\n"
+        for entry in Rollup.entries(run, expand: expand) {
+            switch entry {
+            case .profile(let profile):
+                guard let plan = profile.plan, plan.hasChanges || !plan.warnings.isEmpty else { continue }
+                out += block(plan, paint: paint).joined(separator: "\n") + "\n\n"
+            case .group(let plans): out += group(plans, paint: paint).joined(separator: "\n") + "\n\n"
+            }
         }
         for warning in run.warnings { out += paint.yellow("Warning: ") + InertText.line(warning) + "\n" }
-        if !run.warnings.isEmpty { out += "\n" }
+        if let warning = guardWarning(run, paint: paint) { out += warning + "\n" }
+        if !run.warnings.isEmpty || run.blastRadius.exceeded { out += "\n" }
         return out + summary(run) + "\n" + nextChangeLine(run) + "\n"
+    }
+
+    /// What `apply` would refuse, as `plan` warns of it.
+    static func guardWarning(_ run: RunPlan, paint: Paint) -> String? {
+        let radius = run.blastRadius
+        guard radius.exceeded else { return nil }
+        return paint.yellow("Warning: ") + "apply would refuse this run: " + radius.message
+    }
+
+    /// Profiles whose changes are identical, once: `312 profiles: ~ status.title "Работаю" →
+    /// "Working" — team/anna.yaml, team/boris.yaml and 310 more`, or a header line and the
+    /// changes below it when they take more than one line.
+    static func group(_ plans: [Plan], paint: Paint) -> [String] {
+        let first = plans[0]
+        let files = Rollup.files(plans.map(\.file))
+        let asWritten = first.desired.timestampsAsWritten
+        if first.changes.count == 1, case .status(let status) = first.changes[0], status.fields.count == 1,
+           let field = status.fields.first, let (sign, value) = fieldParts(field, paint: paint, asWritten: asWritten) {
+            return ["\(plans.count) profiles: \(sign) status.\(field.field.rawValue) \(value) — \(files)"]
+        }
+        let lines = first.changes.flatMap { render($0, paint: paint, asWritten: asWritten) }
+        return ["\(plans.count) profiles — \(files):"] + lines
     }
 
     /// One profile's plan: its block, a blank line, its summary and its next change.
@@ -70,7 +100,7 @@ public enum PlanText {
         return "Plan: \(changing) \(noun) to change (\(c.create) to create, \(c.update) to change, \(c.delete) to delete), \(inSync) in sync\(tail)."
     }
 
-    /// `Next change: 2026-07-15T11:00:00.000Z (lunch ends)`-style line, always present (SPEC §10).
+    /// `Next change: 2026-07-15T11:00:00.000Z (lunch ends)`-style line, always present (docs/schedules.md).
     public static func nextChangeLine(_ plan: Plan) -> String {
         guard let next = plan.nextChangeAt else { return "Next change: none." }
         let window = plan.window.map { " (window in force now: \(InertText.line($0)))" } ?? ""
@@ -105,21 +135,8 @@ public enum PlanText {
         case .status(let status):
             var lines = [title + (status.action == .delete ? " (delete)" : "")]
             for field in status.fields {
-                let line: String
-                // A timestamp from the file is shown as written, with its UTC form beside it.
-                func desired(_ value: String) -> String {
-                    guard field.field == .expiresAt, let written = asWritten?[value], written != value else {
-                        return quote(value, field.field)
-                    }
-                    return "\(quote(written, field.field)) (\(value) UTC)"
-                }
-                switch (field.before, field.after) {
-                case let (before?, after?): line = "\(paint.yellow("~")) \(field.field.rawValue): \(quote(before, field.field)) → \(desired(after))"
-                case let (nil, after?): line = "\(paint.green("+")) \(field.field.rawValue): \(desired(after))"
-                case let (before?, nil): line = "\(paint.red("-")) \(field.field.rawValue): \(quote(before, field.field))"
-                case (nil, nil): continue
-                }
-                lines.append("      " + line)
+                guard let (sign, value) = fieldParts(field, paint: paint, asWritten: asWritten) else { continue }
+                lines.append("      \(sign) \(field.field.rawValue): \(value)")
             }
             return lines
         case .avatar(let avatar):
@@ -135,6 +152,23 @@ public enum PlanText {
         }
     }
 
+    /// One status field's sign and value: `~` and `"Working" → "В отпуске"`; a timestamp from
+    /// the file is shown as written, with its UTC form beside it. nil when neither side has one.
+    static func fieldParts(_ field: FieldChange, paint: Paint, asWritten: [String: String]?) -> (String, String)? {
+        func desired(_ value: String) -> String {
+            guard field.field == .expiresAt, let written = asWritten?[value], written != value else {
+                return quote(value, field.field)
+            }
+            return "\(quote(written, field.field)) (\(value) UTC)"
+        }
+        switch (field.before, field.after) {
+        case let (before?, after?): return (paint.yellow("~"), "\(quote(before, field.field)) → \(desired(after))")
+        case let (nil, after?): return (paint.green("+"), desired(after))
+        case let (before?, nil): return (paint.red("-"), quote(before, field.field))
+        case (nil, nil): return nil
+        }
+    }
+
     static func symbol(_ action: Action) -> String {
         switch action { case .create: "+"; case .update: "~"; case .delete: "-" }
     }
@@ -147,9 +181,13 @@ public enum PlanText {
 /// Markdown for `$GITHUB_STEP_SUMMARY` under GitHub Actions, for a run of any size: a table
 /// of every change of every profile that changes, then the run's summary.
 public enum PlanMarkdown {
-    public static func render(_ run: RunPlan) -> String {
+    /// GitHub refuses a step summary over 1 MiB: the profiles' part stops well before.
+    static let budget = 900 * 1024
+
+    public static func render(_ run: RunPlan, expand: Bool = false) -> String {
         var md = "### pachca-profile plan: \(title(run))\n\n"
-        md += profiles(run)
+        md += profiles(run, expand: expand)
+        if run.blastRadius.exceeded { md += "> ⚠️ apply would refuse this run: \(text(run.blastRadius.message))\n\n" }
         md += "\n**\(summary(run))**\n\n\(nextChange(run))\n"
         return md
     }
@@ -170,26 +208,50 @@ public enum PlanMarkdown {
         return PlanText.nextChangeLine(run)
     }
 
-    /// Each profile that changes, warns or failed: its header, its changes, its notes.
-    static func profiles(_ run: RunPlan) -> String {
+    /// Each profile that changes, warns or failed: its header, its changes, its notes; identical
+    /// changes grouped as in the text view. Past `budget`, the rest is counted, not listed.
+    static func profiles(_ run: RunPlan, expand: Bool) -> String {
         var md = ""
-        for profile in run.profiles {
-            switch profile.outcome {
-            case .planned(let plan):
-                guard run.single != nil || plan.hasChanges || !plan.warnings.isEmpty || plan.keptStatus != nil else { continue }
-                md += text(PlanText.header(plan)) + "\n\n"
-                md += table(plan)
-                if let kept = plan.keptStatus { md += text(String(PlanText.keptLine(kept).dropFirst(2))) + "\n\n" }
-                for warning in plan.warnings { md += "> ⚠️ \(text(warning))\n" }
-                if !plan.warnings.isEmpty { md += "\n" }
-            case .skipped(let reason):
-                md += "> ⚠️ \(code(profile.file)): \(text(reason))\n\n"
-            case .failed(let message):
-                md += "> ❌ \(text(message))\n\n"  // the message names its file
+        var left = 0
+        for entry in Rollup.entries(run, expand: expand) {
+            if md.utf8.count > budget {
+                switch entry {
+                case .group(let plans): left += plans.count
+                case .profile(let p): left += p.plan.map { $0.hasChanges || !$0.warnings.isEmpty ? 1 : 0 } ?? 1
+                }
+                continue
             }
+            switch entry {
+            case .group(let plans):
+                md += "**\(plans.count) profiles** — \(text(Rollup.files(plans.map(\.file))))\n\n"
+                md += table(plans[0])
+            case .profile(let profile):
+                md += section(profile, run: run)
+            }
+        }
+        if left > 0 {
+            md += "> \(left) more profile\(left == 1 ? "" : "s") not listed: the step summary stays under GitHub's 1 MiB limit (the job log has the whole plan)\n\n"
         }
         for warning in run.warnings where !run.profiles.contains(where: { $0.skipped == warning }) {
             md += "> ⚠️ \(text(warning))\n\n"
+        }
+        return md
+    }
+
+    static func section(_ profile: ProfilePlan, run: RunPlan) -> String {
+        var md = ""
+        switch profile.outcome {
+        case .planned(let plan):
+            guard run.single != nil || plan.hasChanges || !plan.warnings.isEmpty || plan.keptStatus != nil else { return "" }
+            md += text(PlanText.header(plan)) + "\n\n"
+            md += table(plan)
+            if let kept = plan.keptStatus { md += text(String(PlanText.keptLine(kept).dropFirst(2))) + "\n\n" }
+            for warning in plan.warnings { md += "> ⚠️ \(text(warning))\n" }
+            if !plan.warnings.isEmpty { md += "\n" }
+        case .skipped(let reason):
+            md += "> ⚠️ \(code(profile.file)): \(text(reason))\n\n"
+        case .failed(let message):
+            md += "> ❌ \(text(message))\n\n"  // the message names its file
         }
         return md
     }

@@ -13,7 +13,7 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "Desired-state files and directories (or use --plan); §9 teams.", completion: .file()) var files: [String] = []
+    @Argument(help: "Desired-state files and directories (or use --plan); see docs/teams.md.", completion: .file()) var files: [String] = []
     var file: String? { files.first }
 
     @Option(name: .customLong("target"), help: "Apply only to this person (email, nickname or id); repeatable; one that matches no file is an error.")
@@ -28,8 +28,11 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
     var jsonOutput: Bool { output.json }
     private var json: Bool { output.json }
 
-    @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).", completion: .file())
+    @Option(name: .customLong("state"), help: "The state record of a run of one file (default: the person's record in --state-dir).", completion: .file())
     var state: String?
+
+    @OptionGroup var stateDir: StateDirOption
+    @OptionGroup var large: LargeRunOptions
 
     @Option(name: .customLong("at"), help: "Evaluate the schedule at this instant instead of now (for rehearsals against the emulator).")
     var at: PlanInstant?
@@ -55,25 +58,34 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
         try await reportingErrors {
             let now = at?.date ?? Date()
             let locking = try ApplyRun.Locking.fromEnvironment()
-            let (applyRun, run): (ApplyRun, RunPlan)
+            let applyRun: ApplyRun
+            var run: RunPlan
             if let planFile {
                 if state != nil, SavedPlanProbe.profileCount(planFile) > 1 {
                     throw ValidationError("--state applies to a run with one file")
                 }
                 let client = try global.makeClient(json: json)
-                (applyRun, run) = try await ApplyRun.savedPlan(planFile, client: client, stateOverride: state, now: now,
+                (applyRun, run) = try await ApplyRun.savedPlan(planFile, client: client,
+                                                               state: stateDir.location(client, override: state), now: now,
                                                                locking: locking)
+                // The saved plan's own setting, unless this apply gives one.
+                if let setting = try large.setting() { run.maxChanges = setting }
             } else {
                 let set = try RunFiles.load(files, now: now, noColor: global.noColor)
                 if state != nil, set.desired.count > 1 { throw ValidationError("--state applies to a run with one file") }
                 let client = try global.makeClient(json: json)
                 (applyRun, run) = try await ApplyRun.planned(set.desired, targets: try RunFiles.targets(target), client: client,
-                                                             stateOverride: state, prefetchScopes: autoApprove, now: now,
-                                                             locking: locking)
+                                                             state: stateDir.location(client, override: state),
+                                                             prefetchScopes: autoApprove, now: now, locking: locking)
+                run.maxChanges = try large.setting() ?? .automatic
             }
             let color = global.colorEnabledOnStdout
-            if !json { Output.stdout(PlanText.render(run, color: color), terminator: "") }
+            if !json { Output.stdout(PlanText.render(run, color: color, expand: large.expand), terminator: "") }
             RunFiles.reportFailures(run)
+            // The blast-radius guard, before any write and before asking.
+            if run.blastRadius.exceeded {
+                throw CLIError(kind: .tooManyChanges, description: "refusing to apply: \(run.blastRadius.message); nothing was written")
+            }
             guard run.hasChanges else {
                 if json { Output.stdout(try ApplyJSON.render(run, result: nil)) }
                 if !run.failures.isEmpty { throw ExitCode.failure }

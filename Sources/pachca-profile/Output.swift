@@ -85,6 +85,7 @@ enum ErrorKind: String, Encodable {
     case api                   // the API answered something else than expected
     case planMismatch = "plan_mismatch"   // a saved plan for another API, owner or person
     case stalePlan = "stale_plan"
+    case tooManyChanges = "too_many_changes"   // the blast-radius guard (--max-changes)
     case file                  // a local file cannot be read or written
     case cancelled
     case failure               // anything else
@@ -157,9 +158,12 @@ struct CLIError: Error, CustomStringConvertible {
                      description: "\(error.diagnostics.count) user: value\(error.diagnostics.count == 1 ? "" : "s") could not be resolved; nothing was written",
                      diagnostics: error.diagnostics, diagnosticsUnprinted: true)
         case let error as Exporter.Failure:
-            if case .unwritable = error { CLIError(kind: .file, description: error.description) }
-            else { .failure(error.description) }
+            switch error {
+            case .unwritable, .exists: CLIError(kind: .file, description: error.description)
+            case .notYAML, .nobody: .failure(error.description)
+            }
         case let error as StateLocks.Failure: CLIError(kind: .file, description: error.description)
+        case let error as SafeFile.WriteError: CLIError(kind: .file, description: error.description)
         case let error as StateLock.LockError: CLIError(kind: .file, description: error.description)
         // Our own error types say what failed in words; Foundation's texts never reach the user.
         case is DecodingError, is EncodingError, is CocoaError: .failure("unexpected error: \(type(of: error))")

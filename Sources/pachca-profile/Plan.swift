@@ -15,7 +15,7 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
     @OptionGroup var output: JSONOption
     var jsonOutput: Bool { output.json }
 
-    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below; §9 teams).", completion: .file()) var files: [String]
+    @Argument(help: "Desired-state files and directories (every *.yaml/*.yml below; docs/teams.md).", completion: .file()) var files: [String]
 
     @Option(name: .customLong("target"), help: "Plan only this person (email, nickname or id); repeatable; one that matches no file is an error.")
     var target: [String] = []
@@ -26,8 +26,11 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
     @Option(name: .customLong("out"), help: "Save the plan for `apply --plan` (bound to this API, token owner and person).", completion: .file())
     var out: String?
 
-    @Option(name: .customLong("state"), help: "The state record (default: .<profile-name>.state.json beside the file).", completion: .file())
+    @Option(name: .customLong("state"), help: "The state record of a run of one file (default: the person's record in --state-dir).", completion: .file())
     var state: String?
+
+    @OptionGroup var stateDir: StateDirOption
+    @OptionGroup var large: LargeRunOptions
 
     @Option(name: .customLong("at"), help: "Plan for this instant instead of now (ISO-8601 with offset); reads only.")
     var at: PlanInstant?
@@ -42,15 +45,19 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
             let client = try global.makeClient(json: output.json)
             // The token owner binds a saved plan; read alongside the live state.
             let tokenInfo = out == nil ? nil : Task { try await client.tokenInfo().info }
-            let run = try await Planner(client: client).plan(set.desired, targets: try RunFiles.targets(target),
-                                                            stateOverride: state, now: now)
+            var run = try await Planner(client: client).plan(set.desired, targets: try RunFiles.targets(target),
+                                                            state: stateDir.location(client, override: state), now: now)
+            run.maxChanges = try large.setting() ?? .automatic
             if let out, run.failures.isEmpty {
-                try await SavedPlan.save(run, client: client, tokenInfo: tokenInfo, to: out)
+                try await SavedPlan.save(run, client: client, tokenInfo: tokenInfo, maxChanges: try large.setting(), to: out)
                 Output.stderr("Saved the plan to \(InertText.line(out)); apply exactly it with: pachca-profile apply --plan \(InertText.line(out))")
             }
-            Output.stdout(output.json ? try PlanJSON.render(run) : PlanText.render(run, color: global.colorEnabledOnStdout),
+            Output.stdout(output.json ? try PlanJSON.render(run) : PlanText.render(run, color: global.colorEnabledOnStdout, expand: large.expand),
                           terminator: output.json ? "\n" : "")
-            Output.appendToStepSummary(PlanMarkdown.render(run))
+            Output.appendToStepSummary(PlanMarkdown.render(run, expand: large.expand))
+            if run.blastRadius.exceeded && !output.json {
+                Output.stderr("warning: apply would refuse this run: \(run.blastRadius.message)")
+            }
             RunFiles.reportFailures(run)
             if !run.failures.isEmpty { throw ExitCode.failure }
             if detailedExitcode && run.hasChanges { throw ExitCode.changesPresent }

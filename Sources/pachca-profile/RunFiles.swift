@@ -1,5 +1,6 @@
 import ArgumentParser
 import Support
+import PachcaAPI
 import ProfileApply
 import ProfileCore
 import ProfileYAML
@@ -41,5 +42,41 @@ enum RunFiles {
     /// Each profile that could not be planned, on stderr (the plan shows the others).
     static func reportFailures(_ run: RunPlan) {
         for profile in run.failures { Output.stderr("error: \(InertText.line(profile.failure ?? ""))") }
+    }
+}
+
+/// Where state records are kept: `--state-dir` (env `PACHCA_STATE_DIR`, default
+/// `.pachca-profile` in the current directory), one record per API host and person.
+struct StateDirOption: ParsableArguments {
+    @Option(name: .customLong("state-dir"),
+            help: "The folder of state records, one per API host and person (env PACHCA_STATE_DIR; default .pachca-profile).",
+            completion: .directory)
+    var stateDir: String?
+
+    /// The run's state location against `client`'s API; `override` is `--state PATH`.
+    func location(_ client: PachcaClient, override: String? = nil) -> StateLocation {
+        StateLocation(directory: StateLocation.folder(flag: stateDir, environment: ProcessInfo.processInfo.environment),
+                      apiURL: client.configuration.baseURL, override: override)
+    }
+}
+
+/// `--max-changes N|P%|all` and `--expand`, for `plan` and `apply`.
+struct LargeRunOptions: ParsableArguments {
+    @Option(name: .customLong("max-changes"),
+            help: "Most profiles whose live status or avatar a run may update or delete: N, P% or all (default: 30% once a run has 10 profiles).")
+    var maxChanges: String?
+
+    @Flag(name: .customLong("expand"), help: "Show every profile's block, even when identical changes would be grouped.")
+    var expand = false
+
+    func validate() throws { _ = try setting() }
+
+    /// The flag's setting; nil when not given.
+    func setting() throws -> MaxChanges? {
+        guard let maxChanges else { return nil }
+        guard let setting = MaxChanges(maxChanges) else {
+            throw ValidationError("--max-changes \(maxChanges): expected a number of profiles (12), a share (25%) or all")
+        }
+        return setting
     }
 }

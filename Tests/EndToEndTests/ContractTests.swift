@@ -68,7 +68,8 @@ import TestTeardown
                                              cwd: h.directory.appendingPathComponent("elsewhere"))
         #expect(apply.exitCode == 0, "\(apply.stdout)\(apply.stderr)")
         #expect(await h.writes().sorted() == ["PUT /profile/avatar", "PUT /profile/status"])
-        #expect(FileManager.default.fileExists(atPath: h.path("profiles/.me.state.json")), "the state record beside the profile")
+        #expect(FileManager.default.fileExists(atPath: h.path("elsewhere/" + h.record())),
+                "the state record in the store of the folder apply ran in")
     }
 
     @Test(.enabled(if: SchemaValidator.available || SchemaValidator.isCI,

@@ -24,23 +24,27 @@ import Glibc
         }
         // Serialized: exactly one run wrote; the others planned from its result.
         #expect(await h.writes().sorted() == ["PUT /profile/avatar", "PUT /profile/status"])
-        let record = try #require(FileManager.default.contents(atPath: h.path(".me.state.json")))
+        let record = try #require(FileManager.default.contents(atPath: h.path(h.record())))
         #expect((try? JSONSerialization.jsonObject(with: record)) != nil)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: h.directory.path).filter { $0.hasSuffix(".tmp") }
+        let folder = h.path(h.record()).components(separatedBy: "/").dropLast().joined(separator: "/")
+        let leftovers = try (FileManager.default.contentsOfDirectory(atPath: h.directory.path)
+            + FileManager.default.contentsOfDirectory(atPath: folder)).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
-    /// A shipped `.me.state.json.tmp` symlink used to make apply overwrite its target.
+    /// A planted `<record>.tmp` symlink (the old predictable temp name) used to make apply
+    /// overwrite its target.
     @Test func plantedTempSymlinkIsNotFollowed() async throws {
         let h = try await Harness.start()
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
         try h.write("victim.txt", "precious\n")
-        try FileManager.default.createSymbolicLink(atPath: h.path(".me.state.json.tmp"), withDestinationPath: h.path("victim.txt"))
+        try h.makeRecordFolder()
+        try FileManager.default.createSymbolicLink(atPath: h.path(h.record() + ".tmp"), withDestinationPath: h.path("victim.txt"))
         let apply = try await h.run(["apply", "--auto-approve", "me.yaml"])
         #expect(apply.exitCode == 0, "\(apply.stdout)\(apply.stderr)")
         #expect(try String(contentsOfFile: h.path("victim.txt"), encoding: .utf8) == "precious\n")
-        let attributes = try FileManager.default.attributesOfItem(atPath: h.path(".me.state.json"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: h.path(h.record()))
         #expect(attributes[.type] as? FileAttributeType == .typeRegular)
     }
 
@@ -50,7 +54,8 @@ import Glibc
         try h.write("me.png", bytes: Harness.png())
         try h.write("me.yaml", ReconcileTests.vacation)
         try h.write("victim.txt", "precious\n")
-        try FileManager.default.createSymbolicLink(atPath: h.path(".me.state.json"), withDestinationPath: h.path("victim.txt"))
+        try h.makeRecordFolder()
+        try FileManager.default.createSymbolicLink(atPath: h.path(h.record()), withDestinationPath: h.path("victim.txt"))
         let plan = try await h.run(["plan", "me.yaml"])
         #expect(plan.exitCode == 0, "\(plan.stderr)")
         #expect(plan.stdout.contains("is a symbolic link"), "\(plan.stdout)")
@@ -68,12 +73,12 @@ import Glibc
         try h.write("me.yaml", ReconcileTests.vacation)
         let apply = try await h.run(["apply", "--auto-approve", "me.yaml"])
         #expect(apply.exitCode == 0, "\(apply.stderr)")
-        try h.write(".me.state.json", "{\"avatar\": {\"sha256\": tru")
+        try h.write(h.record(), "{\"avatar\": {\"sha256\": tru")
         let corrupt = try await h.run(["plan", "--json", "me.yaml"])
         #expect(corrupt.stdout.contains("is corrupt") && corrupt.stdout.contains("proven another way"), "\(corrupt.stdout)")
         #expect(corrupt.stdout.contains("\"evidence\":\"file_name\""), "\(corrupt.stdout)")
         // A sparse 3 GB file: refused by its size, not read.
-        let fd = open(h.path(".me.state.json"), O_WRONLY | O_TRUNC)
+        let fd = open(h.path(h.record()), O_WRONLY | O_TRUNC)
         #expect(ftruncate(fd, 3 << 30) == 0)
         close(fd)
         let huge = try await h.run(["plan", "me.yaml"], timeout: 20)
@@ -85,7 +90,8 @@ import Glibc
     @Test func heldLockIsWaitedForThenFailsClearly() async throws {
         let h = try await Harness.start()
         try h.write("me.yaml", ReconcileTests.statusOnly)
-        let fd = open(h.path(".me.state.json.lock"), O_RDWR | O_CREAT, 0o644)
+        try h.makeRecordFolder()
+        let fd = open(h.path(h.record() + ".lock"), O_RDWR | O_CREAT, 0o644)
         #expect(flock(fd, LOCK_EX) == 0)
         let apply = try await h.run(["apply", "--auto-approve", "me.yaml"], env: ["PACHCA_LOCK_TIMEOUT": "0.5"])
         close(fd)

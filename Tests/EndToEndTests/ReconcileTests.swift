@@ -43,7 +43,7 @@ import TestTeardown
         #expect(await h.writes().sorted() == ["PUT /profile/avatar", "PUT /profile/status"])
         let sentBody = await h.emulator.journal().first { $0.method == "PUT" && $0.apiPath == "/profile/status" }?.requestBody
         #expect(sentBody?.contains("\"expires_at\":\"2035-03-10T20:59:59.000Z\"") == true)
-        #expect(FileManager.default.fileExists(atPath: h.path(".me.state.json")))
+        #expect(FileManager.default.fileExists(atPath: h.path(h.record())))
 
         await h.emulator.resetJournal()
         let again = try await h.run(["plan", "--detailed-exitcode", "--json", "me.yaml"])
@@ -69,7 +69,7 @@ import TestTeardown
         #expect(apply.exitCode == 0, "\(apply.stdout)\(apply.stderr)")
         #expect(await h.emulator.avatarBytes() == Harness.png(variant: 7))
 
-        try FileManager.default.removeItem(atPath: h.path(".bot.state.json"))
+        try FileManager.default.removeItem(atPath: h.path(h.record()))
         let plan = try await h.run(["plan", "--json", "--detailed-exitcode", "bot.yaml"])
         #expect(plan.exitCode == 0, "\(plan.stdout)\(plan.stderr)")
         let evidence = (try Harness.json(plan.stdout)["avatar"] as? [String: Any])?["evidence"] as? String

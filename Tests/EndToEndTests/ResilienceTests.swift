@@ -105,7 +105,7 @@ import TestTeardown
         #expect(rejected.exitCode == 3)
         let all = outputs + [viaFile, viaFlag, rejected].map { $0.stdout + $0.stderr }
             + [try String(contentsOfFile: h.path("plan.json"), encoding: .utf8)]
-            + [(try? String(contentsOfFile: h.path(".me.state.json"), encoding: .utf8)) ?? ""]
+            + [(try? String(contentsOfFile: h.path(h.record()), encoding: .utf8)) ?? ""]
         for text in all {
             #expect(!text.contains(secret))
             #expect(!text.contains("SECRET-rejected"))

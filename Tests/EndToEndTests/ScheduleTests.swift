@@ -53,7 +53,7 @@ import Testing
         #expect(bodies.first?.contains("\"expires_at\":\"2026-07-15T11:00:00.000Z\"") == true, "\(bodies)")
         #expect(bodies.first?.contains("Обед") == true)
         // The state record remembers what was applied.
-        let record = try String(contentsOfFile: h.path(".me.state.json"), encoding: .utf8)
+        let record = try String(contentsOfFile: h.path(h.record()), encoding: .utf8)
         #expect(record.contains("\"title\" : \"Обед\""), "\(record)")
 
         await h.emulator.resetJournal()

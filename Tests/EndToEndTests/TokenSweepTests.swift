@@ -62,7 +62,8 @@ import Testing
         for name in try FileManager.default.contentsOfDirectory(atPath: h.directory.path) where name != "token.txt" && name != "bad.yaml" {
             if let data = FileManager.default.contents(atPath: h.path(name)) { written[name] = String(decoding: data, as: UTF8.self) }
         }
-        #expect(written.keys.contains(".me.state.json") && written.keys.contains("plan.json") && written.keys.contains("exported.yaml"),
+        if let data = FileManager.default.contents(atPath: h.path(h.record())) { written[h.record()] = String(decoding: data, as: UTF8.self) }
+        #expect(written.keys.contains(h.record()) && written.keys.contains("plan.json") && written.keys.contains("exported.yaml"),
                 "\(written.keys.sorted())")
         #expect(!(written["summary.md"] ?? "").isEmpty)
         for t in [token, wrong] {

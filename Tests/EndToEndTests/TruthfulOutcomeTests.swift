@@ -20,7 +20,7 @@ import Testing
             #expect(!r.stdout.contains("nothing was changed"))
             #expect(!r.stdout.contains("NSError") && !r.stdout.contains("DecodingError"))
             #expect(await h.emulator.currentStatus()?.title == "Working")
-            let record = (try? String(contentsOfFile: h.path(".me.state.json"), encoding: .utf8)) ?? ""
+            let record = (try? String(contentsOfFile: h.path(h.record()), encoding: .utf8)) ?? ""
             #expect(!record.contains("sha256"), "an unproven upload is not recorded: \(record)")
         }
     }

@@ -10,7 +10,13 @@ import Testing
 @Suite(.awaitsTeardown) struct ApplyTests {
     /// A run of one file, planned by the one planner.
     func plan(_ state: DesiredState, _ client: PachcaClient) async throws -> RunPlan {
-        try await Planner(client: client).plan([state], now: Date())
+        try await Planner(client: client).plan([state], state: Self.records(client), now: Date())
+    }
+
+    /// A state store of this emulator's own (its port is unique while it runs).
+    static func records(_ client: PachcaClient) -> StateLocation {
+        StateLocation(directory: FileManager.default.temporaryDirectory.path + "/pachca-apply-state-\(client.configuration.baseURL.port ?? 0)",
+                      apiURL: client.configuration.baseURL)
     }
 
     @Test func applyThenPlanIsInSync() async throws {
@@ -20,7 +26,7 @@ import Testing
             let run = try await plan(state, client)
             let first = try #require(run.single?.plan)
             #expect(first.changes.map(\.action) == [.create, .create])
-            let result = await Executor(client: client).apply(run)
+            let result = await Executor(client: client, state: Self.records(client)).apply(run)
             #expect(result.succeeded)
             let again = try #require(try await plan(state, client).single?.plan)
             #expect(!again.hasChanges)
@@ -34,7 +40,7 @@ import Testing
             let state = try desired("status: {emoji: \"💻\", title: Working}\n", in: folder)
             let run = try await plan(state, client)
             await emulator.injectFault(.wrongShapeAfterHandling, method: "PUT", path: "/profile/status")
-            let result = await Executor(client: client).apply(run)
+            let result = await Executor(client: client, state: Self.records(client)).apply(run)
             let report = try #require(result.report(for: state.file))
             #expect(report.succeeded)
             #expect(report.outcomes.first?.note?.contains("the re-read profile shows it applied") == true)
@@ -46,7 +52,7 @@ import Testing
             let state = try desired("status: {emoji: \"💻\", title: Working}\n", in: folder)
             let run = try await plan(state, client)
             await emulator.injectFault(.status(401), method: "PUT", path: "/profile/status")
-            let result = await Executor(client: client).apply(run)
+            let result = await Executor(client: client, state: Self.records(client)).apply(run)
             #expect(result.authorizationFailed)
             #expect(try #require(result.report(for: state.file)).applied.isEmpty)
         }

@@ -3,30 +3,43 @@ import TestTeardown
 import Testing
 @testable import ProfileApply
 
-/// The default state record path is computed with plain string work; it must be the one
-/// Foundation's URL gave (records written before keep being found).
+/// Where records were kept before the store (beside each file) is computed with plain string
+/// work; it must be the one Foundation's URL gave, so those records are found and moved.
 @Suite(.awaitsTeardown) struct StateStoreTests {
     @Test(arguments: [
         "me.yaml", "profiles/me.yaml", "/abs/profiles/me.yaml", "profiles/team/anna.yml",
         "./me.yaml", "a/../me.yaml", "profiles/me", "profiles/me.tar.yaml", "profiles/.hidden",
         "weird name/ünïcødé.yaml", "/me.yaml",
     ])
-    func defaultPathIsWhatURLGave(_ profile: String) {
+    func legacyPathIsWhatURLGave(_ profile: String) {
         let cwd = "/work/repo"
         let url = profile.hasPrefix("/") ? URL(fileURLWithPath: profile) : URL(fileURLWithPath: cwd + "/" + profile)
         let name = url.deletingPathExtension().lastPathComponent
         let expected = url.deletingLastPathComponent().appendingPathComponent(".\(name).state.json").path
-        #expect(StateStore.defaultPath(profilePath: profile, currentDirectory: cwd) == expected)
+        #expect(StateStore.legacyPath(profilePath: profile, currentDirectory: cwd) == expected)
     }
 
     @Test func anOverrideIsTakenAsGiven() {
-        #expect(StateStore(profilePath: "me.yaml", override: "custom/state.json").path == "custom/state.json")
+        let location = StateLocation(directory: "records", apiURL: URL(string: "https://api.pachca.com/api/shared/v1")!,
+                                     override: "custom/state.json")
+        #expect(location.store(file: "me.yaml", personID: 7) == StateStore(path: "custom/state.json"))
     }
 
-    @Test func aRelativeProfileIsResolvedAgainstTheWorkingDirectory() {
-        let path = StateStore(profilePath: "profiles/me.yaml", override: nil).path
-        #expect(path.hasPrefix("/"))
-        #expect(path.hasSuffix("/profiles/.me.state.json"))
+    /// One record per API host and person id, whatever the file is called or where it is.
+    @Test func aRecordIsNamedAfterTheHostAndThePersonNotTheFile() {
+        let location = StateLocation(directory: "/r/.pachca-profile", apiURL: URL(string: "http://127.0.0.1:8080/api/shared/v1")!)
+        let a = location.store(file: "team/anna.yaml", personID: 3001)
+        let b = location.store(file: "by-office/moscow/a.ivanova.yaml", personID: 3001)
+        #expect(a.path == "/r/.pachca-profile/127.0.0.1_8080/3001.json")
+        #expect(a.path == b.path)
+        #expect(a.legacyPath?.hasSuffix("/team/.anna.state.json") == true)
+        #expect(StateLocation.hostKey(URL(string: "https://API.Pachca.com/x")!) == "api.pachca.com")
+    }
+
+    @Test func theFolderComesFromTheFlagThenTheEnvironment() {
+        #expect(StateLocation.folder(flag: "s", environment: ["PACHCA_STATE_DIR": "e"]) == "s")
+        #expect(StateLocation.folder(flag: nil, environment: ["PACHCA_STATE_DIR": "e"]) == "e")
+        #expect(StateLocation.folder(flag: nil, environment: [:]) == ".pachca-profile")
     }
 }
 

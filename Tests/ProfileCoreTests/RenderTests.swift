@@ -136,3 +136,55 @@ import Testing
         #expect(actual == expected, "golden \(name) differs")
     }
 }
+
+/// Many identical changes read as one, in the text and the step summary, from plan values;
+/// the step summary stays under GitHub's 1 MiB limit for 5,000 profiles.
+@Suite struct RollupRenderTests {
+    /// `count` people whose title changes from `before(i)` to "Working".
+    static func run(_ count: Int, before: (Int) -> String) -> RunPlan {
+        let d = DifferTests.self
+        let profiles = (0..<count).map { i -> ProfilePlan in
+            var plan = d.plan(status: .value(d.status("💻", "Working")), live: d.status("💻", before(i)))
+            plan.file = String(format: "team/p%04d.yaml", i)
+            plan.owner = ProfileOwner(id: 100 + i, firstName: "P\(i)", lastName: "", nickname: "p\(i)")
+            plan.subject = .user(id: 100 + i)
+            return ProfilePlan(file: plan.file, person: RenderTests.person(plan, isSelf: false), outcome: .planned(plan))
+        }
+        return RunPlan(profiles: profiles, warnings: [], reads: 2, at: profiles[0].plan!.computedAt, maxChanges: .all)
+    }
+
+    @Test func identicalChangesAreOneGroupAboveTenProfiles() {
+        let text = PlanText.render(Self.run(312) { _ in "Работаю" }, color: false)
+        #expect(text.hasPrefix("312 profiles: ~ status.title \"Работаю\" → \"Working\" — team/p0000.yaml, team/p0001.yaml and 310 more\n"),
+                "\(text)")
+        #expect(PlanText.render(Self.run(312) { _ in "Работаю" }, color: false, expand: true)
+            .components(separatedBy: "Profile: ").count == 313)
+        // Ten changing profiles are not grouped; different values never are.
+        #expect(PlanText.render(Self.run(10) { _ in "Работаю" }, color: false).components(separatedBy: "Profile: ").count == 11)
+        #expect(PlanText.render(Self.run(12) { "t\($0)" }, color: false).components(separatedBy: "Profile: ").count == 13)
+    }
+
+    @Test func theStepSummaryGroupsAndStaysUnderOneMebibyte() {
+        let grouped = PlanMarkdown.render(Self.run(5000) { _ in "Работаю" })
+        #expect(grouped.contains("**5000 profiles** — team/p0000.yaml, team/p0001.yaml and 4998 more"))
+        #expect(grouped.utf8.count < 10_000)
+        let distinct = PlanMarkdown.render(Self.run(5000) { "a title that differs for everyone, number \($0), long enough" })
+        #expect(distinct.utf8.count < 1 << 20, "\(distinct.utf8.count)")
+        #expect(distinct.contains("more profiles not listed"))
+        #expect(distinct.hasSuffix("Next change: none.\n"))
+    }
+
+    @Test func theGuardCountsUpdatesAndDeletesOfTheRunsProfiles() {
+        var run = Self.run(20) { $0 < 8 ? "Old" : "Working" }
+        run.maxChanges = .automatic
+        #expect(run.blastRadius == BlastRadius(changes: 8, limit: 6, setting: .automatic))
+        #expect(run.blastRadius.exceeded)
+        run.maxChanges = .percent(50)
+        #expect(!run.blastRadius.exceeded)
+        run.maxChanges = .count(7)
+        #expect(run.blastRadius.exceeded)
+        #expect(MaxChanges("10%") == .percent(10) && MaxChanges("all") == .all && MaxChanges("12") == .count(12))
+        #expect(MaxChanges("-1") == nil && MaxChanges("101%") == nil && MaxChanges("1e3") == nil && MaxChanges("") == nil)
+        #expect(MaxChanges.automatic.limit(profiles: 9) == nil)
+    }
+}

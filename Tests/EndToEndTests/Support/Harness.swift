@@ -95,6 +95,19 @@ struct Harness {
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
+    /// A person's state record in the default store of the harness folder, relative to it
+    /// (`.pachca-profile/127.0.0.1_PORT/1001.json`): one per API host and person id.
+    func record(_ id: Int = SeedUser.defaultID) -> String {
+        let url = emulator.baseURL
+        return ".pachca-profile/\(url.host ?? "")\(url.port.map { "_\($0)" } ?? "")/\(id).json"
+    }
+
+    /// Creates the folder of `record(id)` (to plant something there before the first apply).
+    func makeRecordFolder(_ id: Int = SeedUser.defaultID) throws {
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent(record(id)).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+    }
+
     /// Every request that changed something (PUT/DELETE), as "METHOD /api-path".
     func writes() async -> [String] {
         await emulator.journal().filter { $0.method != "GET" && $0.method != "HEAD" }
