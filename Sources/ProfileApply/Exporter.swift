@@ -17,7 +17,9 @@ public enum Exporter {
         }
     }
 
-    public static func export(client: PachcaClient, avatarOut: String?, outputPath: String?, now: Date) async throws -> String {
+    /// `person`: also the `person:` block (`export --person`).
+    public static func export(client: PachcaClient, avatarOut: String?, outputPath: String?, now: Date,
+                              person: Bool = false) async throws -> String {
         let live = try await LiveReader(client: client).read()
         var avatar = DesiredStateExport.Avatar.unmanaged
         if let avatarOut {
@@ -33,7 +35,7 @@ public enum Exporter {
                 avatar = .none
             }
         }
-        do { return try DesiredStateExport.render(live: live, avatar: avatar, now: now) } catch {
+        do { return try DesiredStateExport.render(live: live, avatar: avatar, now: now, person: person) } catch {
             throw Failure.notYAML(String(describing: error))
         }
     }

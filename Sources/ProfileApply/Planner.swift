@@ -50,6 +50,13 @@ public struct Planner: Sendable {
         let wanted = targets.isEmpty ? people
             : people.filter { _, user in targets.contains { ReadPlanner.matches($0, user) } }
 
+        // Property definitions once per run, only when some file names custom properties; an
+        // unknown name or a mistyped value is a located finding, before any write.
+        let namesProperties = wanted.contains { $0.0.person?.customProperties != nil }
+        let definitions = namesProperties ? try await client.customProperties().map(PropertyDefinition.init) : []
+        let problems = wanted.flatMap { $0.0.propertyDiagnostics(definitions) }
+        if !problems.isEmpty { throw SubjectResolutionError(diagnostics: problems.sortedByPosition()) }
+
         let single = files.count == 1
         let profiles = try await withThrowingTaskGroup(of: (Int, ProfilePlan).self) { group in
             for (index, (desired, user)) in wanted.enumerated() {
@@ -61,10 +68,11 @@ public struct Planner: Sendable {
                     }
                     let live = LiveState(owner: ProfileOwner(user),
                                          status: (person.isSelf ? ownerStatus : user.userStatus).map(StatusFields.init),
-                                         avatarURL: user.imageURL, timeZone: user.timeZone)
+                                         avatarURL: user.imageURL, timeZone: user.timeZone, person: LivePerson(user))
                     let store = StateStore(profilePath: desired.file, override: single ? stateOverride : nil)
                     do {
-                        let plan = try await planProfile(desired, live: live, subject: person.subject, stateStore: store, now: now)
+                        let plan = try await planProfile(desired, live: live, subject: person.subject, stateStore: store, now: now,
+                                                         properties: definitions)
                         return (index, ProfilePlan(file: desired.file, person: person, outcome: .planned(plan)))
                     } catch let failure as ScheduleError {
                         return (index, ProfilePlan(file: desired.file, person: person, outcome: .failed(failure.description)))
@@ -75,7 +83,7 @@ public struct Planner: Sendable {
             for try await item in group { out.append(item) }
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return RunPlan(profiles: profiles, warnings: profiles.compactMap(\.skipped), reads: 2 + outcome.reads, at: now)
+        return RunPlan(profiles: profiles, warnings: profiles.compactMap(\.skipped), reads: 2 + outcome.reads + (namesProperties ? 1 : 0), at: now)
     }
 
     /// Every file's person; a `user:` naming nobody or several people, or a person described
@@ -119,7 +127,7 @@ public struct Planner: Sendable {
 
     /// One profile against live state already read.
     func planProfile(_ desired: DesiredState, live: LiveState, subject: Subject, stateStore: StateStore,
-                     now: Date) async throws -> Plan {
+                     now: Date, properties: [PropertyDefinition] = []) async throws -> Plan {
         // The record matters for a managed avatar (identity) and under `on_manual_change: keep`
         // (the last applied status); then a broken one is worth a warning.
         let needsRecord = desired.avatar.value != nil || desired.manualChangePolicy == .keep
@@ -127,7 +135,7 @@ public struct Planner: Sendable {
         let assessment = await AvatarProver(client: client).assess(desired: desired, live: live, record: record)
         let zone = try ProfileZone.resolve(desired, live: live, zones: zones)
         var plan = Differ.plan(desired: desired, live: live, avatar: assessment, now: now, subject: subject, zone: zone,
-                               lastApplied: record?.status?.fields)
+                               lastApplied: record?.status?.fields, properties: properties)
         if let recordWarning { plan.warnings.append(recordWarning) }
         return plan
     }

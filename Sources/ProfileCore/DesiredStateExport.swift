@@ -11,7 +11,8 @@ public enum DesiredStateExport {
         case path(String)
     }
 
-    public static func render(live: LiveState, avatar: Avatar, now: Date) throws -> String {
+    /// `person`: also write the `person:` block from the live record (`export --person`).
+    public static func render(live: LiveState, avatar: Avatar, now: Date, person: Bool = false) throws -> String {
         let owner = live.owner
         var pairs = [YAMLEmitPair("version", .plain("1"))]
         if let status = live.effectiveStatus(at: now) {
@@ -33,7 +34,17 @@ public enum DesiredStateExport {
         case .none: pairs.append(YAMLEmitPair("avatar", .null))
         case .path(let path): pairs.append(YAMLEmitPair("avatar", .string(path)))
         }
+        if person, let record = live.person { pairs.append(YAMLEmitPair("person", personBlock(record))) }
         let comment = "Exported from Pachca: \(owner.displayName) (@\(owner.nickname)), id \(owner.id)"
         return try YAMLEmitter.emit(.mapping(pairs), comments: [comment])
+    }
+
+    /// Every managed field of the record as it is live; properties that have a value, by name.
+    static func personBlock(_ record: LivePerson) -> YAMLEmitValue {
+        var fields = PersonTextField.allCases.map { YAMLEmitPair($0.rawValue, .string(record[$0])) }
+        fields.append(YAMLEmitPair("tags", .sequence(record.tags.map(YAMLEmitValue.string))))
+        let set = record.customProperties.compactMap { p in p.value.map { YAMLEmitPair(p.name, .string($0)) } }
+        if !set.isEmpty { fields.append(YAMLEmitPair("custom_properties", .mapping(set))) }
+        return .mapping(fields)
     }
 }

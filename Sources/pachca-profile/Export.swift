@@ -19,13 +19,16 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("avatar-out"), help: "Also save the live avatar image to this path.", completion: .file())
     var avatarOut: String?
 
+    @Flag(name: .customLong("person"), help: "Also write the person record (names, title, tags, custom properties).")
+    var person = false
+
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the file here instead of stdout.", completion: .file())
     var output: String?
 
     func run() async throws {
         try await reportingErrors {
             let text = try await Exporter.export(client: try global.makeClient(), avatarOut: avatarOut, outputPath: output,
-                                                 now: Date())
+                                                 now: Date(), person: person)
             if let output { try Exporter.write(text, to: output) } else { Output.stdout(text, terminator: "") }
         }
     }
