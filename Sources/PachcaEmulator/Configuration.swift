@@ -37,7 +37,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
     /// Other people of the workspace, for the `/users` endpoints (Workspace.swift); none by default.
     public var workspace: WorkspaceSeed?
     /// How `PUT /users/{id}` treats `list_tags` and `custom_properties` (People.swift).
-    public var listUpdates: ListUpdateMode = .merge
+    public var listUpdates: ListUpdateMode = .replace
     /// Tags `PUT /users/{id}` never removes from a person (a server that refuses to).
     public var stickyTags: [String] = []
     /// The workspace owner: their record answers 403 to any other person's token.
@@ -92,7 +92,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
         faults = try c.decodeIfPresent([FaultRule].self, forKey: .faults) ?? []
         hostile = try c.decodeIfPresent(HostileBehaviour.self, forKey: .hostile) ?? HostileBehaviour()
         workspace = try c.decodeIfPresent(WorkspaceSeed.self, forKey: .workspace)
-        listUpdates = try c.decodeIfPresent(ListUpdateMode.self, forKey: .listUpdates) ?? .merge
+        listUpdates = try c.decodeIfPresent(ListUpdateMode.self, forKey: .listUpdates) ?? .replace
         stickyTags = try c.decodeIfPresent([String].self, forKey: .stickyTags) ?? []
         workspaceOwnerID = try c.decodeIfPresent(Int.self, forKey: .workspaceOwnerID)
     }

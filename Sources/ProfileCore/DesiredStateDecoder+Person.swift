@@ -96,7 +96,7 @@ extension Decoding {
             if v.isPreReported { ok = false; continue }
             guard let scalar = v.scalar, v.resolved != .null else {
                 error("expected a value (got \(v.describedForMessage))", at: v.start, path: valuePath,
-                      notes: ["write \"\" to clear it"])
+                      notes: v.resolved == .null ? ["write \"\" to clear it"] : ["write one value: text, a number, a date or a link"])
                 ok = false
                 continue
             }

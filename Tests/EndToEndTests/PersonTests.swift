@@ -205,4 +205,30 @@ import Testing
             #expect(await h.emulator.person(id: 1001)?.user.title == "Chair")
         }
     }
+
+    @Test(.enabled(if: SchemaValidator.available || SchemaValidator.isCI,
+                   "python3 with jsonschema is not installed (pip install jsonschema); .ci/run installs it"))
+    func personDocumentsMatchTheirSchemasAndASavedPlanApplies() async throws {
+        try #require(SchemaValidator.available, "jsonschema must be installed under CI=true")
+        try await Self.start().use { h in
+            try h.write("anna.yaml", """
+                user: anna
+                person:
+                  title: Lead
+                  tags: [Backend]
+                  custom_properties: {Город: Москва, Этаж: "7"}
+                """)
+            let plan = try await h.run(["plan", "--json", "--out", "anna.plan.json", "anna.yaml"])
+            #expect(plan.exitCode == 0, "\(plan.stderr)")
+            let saved = try String(contentsOfFile: h.path("anna.plan.json"), encoding: .utf8)
+            let apply = try await h.run(["apply", "--json", "--plan", "anna.plan.json"])
+            #expect(apply.exitCode == 0, "\(apply.stdout)\(apply.stderr)\n\(saved)")
+            #expect(await h.writes() == ["PUT /users/3001"])
+            let problems = try SchemaValidator.problems([("plan", "person plan", plan.stdout), ("saved-plan", "person saved plan", saved),
+                                                         ("apply", "person apply", apply.stdout)])
+            #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+            let applied = try #require((try Harness.json(apply.stdout)["applied"] as? [[String: Any]])?.first)
+            #expect(applied["resource"] as? String == "person")
+        }
+    }
 }
