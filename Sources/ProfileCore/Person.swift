@@ -47,24 +47,17 @@ public struct DesiredProperty: Sendable, Equatable, Codable {
     }
 }
 
-/// The `person:` block: every key absent (nil) is unmanaged, never read for changes nor sent.
-public struct DesiredPerson: Sendable, Equatable, Codable {
-    public var firstName: String?
-    public var lastName: String?
-    public var title: String?
-    public var department: String?
-    public var phoneNumber: String?
-    /// The whole list of group tags.
-    public var tags: [String]?
-    /// By the property's name.
-    public var customProperties: [DesiredProperty]?
+/// The five text fields, optional: the file's block, a change's sides and its request share
+/// them, and one subscript reads and writes any of them by `PersonTextField`.
+public protocol PersonTextFields {
+    var firstName: String? { get set }
+    var lastName: String? { get set }
+    var title: String? { get set }
+    var department: String? { get set }
+    var phoneNumber: String? { get set }
+}
 
-    public init(firstName: String? = nil, lastName: String? = nil, title: String? = nil, department: String? = nil,
-                phoneNumber: String? = nil, tags: [String]? = nil, customProperties: [DesiredProperty]? = nil) {
-        self.firstName = firstName; self.lastName = lastName; self.title = title; self.department = department
-        self.phoneNumber = phoneNumber; self.tags = tags; self.customProperties = customProperties
-    }
-
+extension PersonTextFields {
     public subscript(field: PersonTextField) -> String? {
         get {
             switch field {
@@ -85,9 +78,24 @@ public struct DesiredPerson: Sendable, Equatable, Codable {
             }
         }
     }
+}
 
-    public var managesNothing: Bool {
-        PersonTextField.allCases.allSatisfy { self[$0] == nil } && tags == nil && customProperties == nil
+/// The `person:` block: every key absent (nil) is unmanaged, never read for changes nor sent.
+public struct DesiredPerson: Sendable, Equatable, Codable, PersonTextFields {
+    public var firstName: String?
+    public var lastName: String?
+    public var title: String?
+    public var department: String?
+    public var phoneNumber: String?
+    /// The whole list of group tags.
+    public var tags: [String]?
+    /// By the property's name.
+    public var customProperties: [DesiredProperty]?
+
+    public init(firstName: String? = nil, lastName: String? = nil, title: String? = nil, department: String? = nil,
+                phoneNumber: String? = nil, tags: [String]? = nil, customProperties: [DesiredProperty]? = nil) {
+        self.firstName = firstName; self.lastName = lastName; self.title = title; self.department = department
+        self.phoneNumber = phoneNumber; self.tags = tags; self.customProperties = customProperties
     }
 }
 
@@ -139,7 +147,7 @@ public struct PropertyValue: Sendable, Equatable, Codable {
 }
 
 /// One side (`before` or `after`) of a person change: only the fields that differ are present.
-public struct PersonSnapshot: Sendable, Equatable, Codable {
+public struct PersonSnapshot: Sendable, Equatable, Codable, PersonTextFields {
     public var firstName: String?
     public var lastName: String?
     public var title: String?
@@ -149,20 +157,6 @@ public struct PersonSnapshot: Sendable, Equatable, Codable {
     public var customProperties: [PropertyValue]?
 
     public init() {}
-
-    public subscript(field: PersonTextField) -> String? {
-        get { DesiredPerson(firstName: firstName, lastName: lastName, title: title, department: department,
-                            phoneNumber: phoneNumber)[field] }
-        set {
-            switch field {
-            case .firstName: firstName = newValue
-            case .lastName: lastName = newValue
-            case .title: title = newValue
-            case .department: department = newValue
-            case .phoneNumber: phoneNumber = newValue
-            }
-        }
-    }
 }
 
 /// A custom property's value as `PUT /users/{id}` sets it.
@@ -175,7 +169,7 @@ public struct PropertyAssignment: Sendable, Equatable, Codable {
 /// Exactly what `PUT /users/{id}` sends: the managed fields that differ, the complete tag list
 /// when tags change, every property's value when a custom property changes. It has no
 /// `suspended`, `role`, `email` or `nickname`: they cannot be sent.
-public struct PersonUpdate: Sendable, Equatable, Codable {
+public struct PersonUpdate: Sendable, Equatable, Codable, PersonTextFields {
     public var firstName: String?
     public var lastName: String?
     public var title: String?
@@ -354,13 +348,7 @@ extension Differ {
             guard let wanted = desired[field], !PersonComparison.sameText(wanted, live[field]) else { continue }
             before[field] = live[field]
             after[field] = wanted
-            switch field {
-            case .firstName: request.firstName = wanted
-            case .lastName: request.lastName = wanted
-            case .title: request.title = wanted
-            case .department: request.department = wanted
-            case .phoneNumber: request.phoneNumber = wanted
-            }
+            request[field] = wanted
             changed = true
         }
         if let tags = desired.tags, !PersonComparison.sameTags(tags, live.tags) {
