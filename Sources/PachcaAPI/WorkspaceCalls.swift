@@ -120,3 +120,66 @@ extension PachcaClient {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// The body of `PUT /users/{id}` (`UserUpdateRequest`): `{"user": {…}}` with only the fields
+/// given; nil fields are omitted. It has no `suspended`, `role`, `email` or `nickname`.
+public struct WirePersonUpdate: Encodable, Sendable, Equatable {
+    public struct Property: Encodable, Sendable, Equatable {
+        public var id: Int
+        public var value: String
+        public init(id: Int, value: String) { self.id = id; self.value = value }
+    }
+
+    public var firstName: String?
+    public var lastName: String?
+    public var title: String?
+    public var department: String?
+    public var phoneNumber: String?
+    public var listTags: [String]?
+    public var customProperties: [Property]?
+
+    public init(firstName: String? = nil, lastName: String? = nil, title: String? = nil, department: String? = nil,
+                phoneNumber: String? = nil, listTags: [String]? = nil, customProperties: [Property]? = nil) {
+        self.firstName = firstName; self.lastName = lastName; self.title = title; self.department = department
+        self.phoneNumber = phoneNumber; self.listTags = listTags; self.customProperties = customProperties
+    }
+
+    enum OuterKeys: String, CodingKey { case user }
+    enum CodingKeys: String, CodingKey {
+        case title, department
+        case firstName = "first_name"
+        case lastName = "last_name"
+        case phoneNumber = "phone_number"
+        case listTags = "list_tags"
+        case customProperties = "custom_properties"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var outer = encoder.container(keyedBy: OuterKeys.self)
+        var c = outer.nestedContainer(keyedBy: CodingKeys.self, forKey: .user)
+        try c.encodeIfPresent(firstName, forKey: .firstName)
+        try c.encodeIfPresent(lastName, forKey: .lastName)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(department, forKey: .department)
+        try c.encodeIfPresent(phoneNumber, forKey: .phoneNumber)
+        try c.encodeIfPresent(listTags, forKey: .listTags)
+        try c.encodeIfPresent(customProperties, forKey: .customProperties)
+    }
+}
+
+extension PachcaClient {
+    /// `PUT /users/{id}` (scope `users:update`): the person record, also the token owner's.
+    /// Returns the `User` as stored.
+    public func updatePerson(id: Int, _ update: WirePersonUpdate) async throws -> WireUser {
+        let path = "/users/\(id)"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let response = try await call("PUT", path, body: try encoder.encode(update), contentType: "application/json",
+                                      scope: "users:update")
+        do {
+            return try JSONDecoder().decode(DataEnvelope<WireUser>.self, from: response.body).data
+        } catch {
+            throw PachcaAPIError.decoding(method: "PUT", path: path, Self.describe(error))
+        }
+    }
+}

@@ -36,6 +36,12 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
     public var hostile = HostileBehaviour()
     /// Other people of the workspace, for the `/users` endpoints (Workspace.swift); none by default.
     public var workspace: WorkspaceSeed?
+    /// How `PUT /users/{id}` treats `list_tags` and `custom_properties` (People.swift).
+    public var listUpdates: ListUpdateMode = .replace
+    /// Tags `PUT /users/{id}` never removes from a person (a server that refuses to).
+    public var stickyTags: [String] = []
+    /// The workspace owner: their record answers 403 to any other person's token.
+    public var workspaceOwnerID: Int?
 
     public init(
         tokens: [TokenGrant] = [TokenGrant(token: EmulatorConfiguration.demoToken, scopes: EmulatorConfiguration.allProfileScopes)],
@@ -66,6 +72,7 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case tokens, user, status, avatar, customProperties, avatarURLNaming = "avatarUrlNaming"
         case rateLimitPerSecond, statusLinger, echoEmojiWithoutVariationSelectors, echoTitleTrimmed, latencyMilliseconds, faults, hostile, workspace
+        case listUpdates, stickyTags, workspaceOwnerID = "workspaceOwnerId"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +92,9 @@ public struct EmulatorConfiguration: Sendable, Codable, Equatable {
         faults = try c.decodeIfPresent([FaultRule].self, forKey: .faults) ?? []
         hostile = try c.decodeIfPresent(HostileBehaviour.self, forKey: .hostile) ?? HostileBehaviour()
         workspace = try c.decodeIfPresent(WorkspaceSeed.self, forKey: .workspace)
+        listUpdates = try c.decodeIfPresent(ListUpdateMode.self, forKey: .listUpdates) ?? .replace
+        stickyTags = try c.decodeIfPresent([String].self, forKey: .stickyTags) ?? []
+        workspaceOwnerID = try c.decodeIfPresent(Int.self, forKey: .workspaceOwnerID)
     }
 
     /// Decodes a seed file: all keys optional, camelCase or snake_case.

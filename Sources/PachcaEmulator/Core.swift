@@ -52,7 +52,8 @@ struct ErrorItem: Sendable {
 
 /// All mutable emulator state, behind one actor.
 actor EmulatorCore {
-    private(set) var config: EmulatorConfiguration
+    /// Mutable only by the person record's writes (People.swift).
+    var config: EmulatorConfiguration
     let clock: EmulatorClock
     private var grants: [String: TokenGrant] = [:]
     private var lastUsed: [String: Date] = [:]
@@ -80,7 +81,7 @@ actor EmulatorCore {
         }
         var serial = uploadCounter
         let naming = config.avatarURLNaming
-        workspace = Workspace(seed: config.workspace, ownerID: config.user.id) { a in
+        workspace = Workspace(seed: config.workspace, ownerID: config.user.id, definitions: config.customProperties) { a in
             serial += 1
             return Self.buildAvatar(bytes: Array(a.bytes), fileName: a.fileName, naming: naming, serial: serial)
         }
@@ -297,6 +298,9 @@ actor EmulatorCore {
         if !scope.isEmpty, !grant.scopes.contains(scope) {
             return Self.oauthError(403, "insufficient_scope", "This request requires scope \(scope)")
         }
+        if let ownerID = config.workspaceOwnerID, r.method == "PUT", r.apiPath == "/users/\(ownerID)", grant.userID != ownerID {
+            return Self.oauthError(403, "owner_protected", "The workspace owner's data can only be changed by the owner")
+        }
         if let reply = handleWorkspace(r) { return reply }
         switch (r.method, r.apiPath) {
         case ("GET", "/profile"): return .json(200, .object([("data", userJSON())]))
@@ -320,10 +324,7 @@ actor EmulatorCore {
     func userJSON() -> JSON {
         userJSON(
             config.user,
-            customProperties: .array(config.customProperties.map {
-                .object([("id", .int($0.id)), ("name", .string($0.name)), ("data_type", .string($0.dataType)),
-                         ("value", .optional($0.value))])
-            }),
+            customProperties: propertiesJSON { id in self.config.customProperties.first { $0.id == id }?.value },
             status: visibleStatus(),
             lastActivityAt: config.user.lastActivityAt ?? WireTime.format(clock.now()),
             imageURL: avatarURL())

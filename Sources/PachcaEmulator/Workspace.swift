@@ -12,7 +12,8 @@ public enum WorkspaceScopes {
     public static let statusRead = "user_status:read"
     public static let statusWrite = "user_status:write"
     public static let avatarWrite = "user_avatar:write"
-    public static let all = [read, statusRead, statusWrite, avatarWrite]
+    public static let update = "users:update"
+    public static let all = [read, statusRead, statusWrite, avatarWrite, update]
 }
 
 /// A workspace to start with: people listed one by one and/or `generate` people made up
@@ -49,14 +50,17 @@ public struct SeedPerson: Sendable, Codable, Equatable {
     public var user: SeedUser
     public var status: SeedStatus?
     public var avatar: SeedAvatar?
+    /// Custom property values by the property's name (the definitions are the configuration's).
+    public var properties: [String: String]
 
-    public init(user: SeedUser, status: SeedStatus? = nil, avatar: SeedAvatar? = nil) {
+    public init(user: SeedUser, status: SeedStatus? = nil, avatar: SeedAvatar? = nil, properties: [String: String] = [:]) {
         self.user = user
         self.status = status
         self.avatar = avatar
+        self.properties = properties
     }
 
-    enum CodingKeys: String, CodingKey { case status, avatar }
+    enum CodingKeys: String, CodingKey { case status, avatar, properties }
 
     /// The person's `User` keys sit at the top level beside `status` and `avatar`.
     public init(from decoder: any Decoder) throws {
@@ -64,6 +68,7 @@ public struct SeedPerson: Sendable, Codable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         status = try c.decodeIfPresent(SeedStatus.self, forKey: .status)
         avatar = try c.decodeIfPresent(SeedAvatar.self, forKey: .avatar)
+        properties = try c.decodeIfPresent([String: String].self, forKey: .properties) ?? [:]
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -71,6 +76,7 @@ public struct SeedPerson: Sendable, Codable, Equatable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(status, forKey: .status)
         try c.encodeIfPresent(avatar, forKey: .avatar)
+        if !properties.isEmpty { try c.encode(properties, forKey: .properties) }
     }
 }
 
@@ -80,6 +86,8 @@ struct Workspace: Sendable {
         var user: SeedUser
         var status: StoredStatus?
         var avatar: StoredAvatar?
+        /// Custom property values by property id.
+        var properties: [Int: String] = [:]
     }
 
     private(set) var members: [Member] = []
@@ -89,7 +97,7 @@ struct Workspace: Sendable {
     init() {}
 
     /// Builds the members; `owner` is left out (the core keeps the owner's state) but listed by `GET /users`.
-    init(seed: WorkspaceSeed?, ownerID: Int, makeAvatar: (SeedAvatar) -> StoredAvatar) {
+    init(seed: WorkspaceSeed?, ownerID: Int, definitions: [SeedCustomProperty] = [], makeAvatar: (SeedAvatar) -> StoredAvatar) {
         guard let seed else { return }
         var people = seed.people.filter { $0.user.id != ownerID }
         if seed.generate > 0 {
@@ -99,6 +107,9 @@ struct Workspace: Sendable {
         members.reserveCapacity(people.count)
         for p in people where indexByID[p.user.id] == nil {
             var m = Member(user: p.user, status: p.status.map(EmulatorCore.stored(from:)), avatar: nil)
+            for (name, value) in p.properties {
+                if let d = definitions.first(where: { $0.name == name }) { m.properties[d.id] = value }
+            }
             if let a = p.avatar {
                 let stored = makeAvatar(a)
                 m.avatar = stored
@@ -132,6 +143,11 @@ struct Workspace: Sendable {
         members.remove(at: i)
         indexByID[id] = nil
         for (k, m) in members.enumerated().dropFirst(i) { indexByID[m.user.id] = k }
+    }
+
+    mutating func setProperties(_ values: [Int: String], for id: Int) {
+        guard let i = indexByID[id] else { return }
+        members[i].properties = values
     }
 
     mutating func setAvatar(_ a: StoredAvatar?, for id: Int) {
@@ -215,6 +231,7 @@ extension EmulatorCore {
         switch (method, parts.count) {
         case ("GET", 2): return WorkspaceScopes.read
         case (_, 3) where method == "GET" && Int(parts[2]) != nil: return WorkspaceScopes.read
+        case (_, 3) where method == "PUT" && Int(parts[2]) != nil: return WorkspaceScopes.update
         case (_, 4) where Int(parts[2]) != nil:
             switch (method, parts[3]) {
             case ("GET", "status"): return WorkspaceScopes.statusRead
@@ -238,6 +255,7 @@ extension EmulatorCore {
         guard let id = Int(parts[1]) else { return Self.notFound("id", parts[1]) }
         let isOwner = id == config.user.id
         guard isOwner || workspace.member(id) != nil else { return Self.notFound("id", String(id)) }
+        if parts.count == 2, r.method == "PUT" { return updatePerson(id, body: r.body) }
         if parts.count == 2 { return .json(200, .object([("data", isOwner ? userJSON() : memberJSON(workspace.member(id)!))])) }
         if !isOwner, workspace.member(id)!.user.suspended, r.method != "GET" {
             return ErrorItem.apiError(422, [ErrorItem(key: "user_id", value: String(id),
@@ -276,7 +294,7 @@ extension EmulatorCore {
     }
 
     func memberJSON(_ m: Member) -> JSON {
-        userJSON(m.user, customProperties: .array([]), status: memberStatus(m.user.id),
+        userJSON(m.user, customProperties: propertiesJSON { m.properties[$0] }, status: memberStatus(m.user.id),
                  lastActivityAt: m.user.lastActivityAt, imageURL: m.avatar.map { origin + $0.urlPath })
     }
 

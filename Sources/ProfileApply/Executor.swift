@@ -6,6 +6,8 @@ public enum ApplyError: Error, CustomStringConvertible {
     case missingScopes([String])
     case avatarFileChanged(path: String, planned: String, now: String)
     case avatarFileUnreadable(path: String, reason: String)
+    /// `PUT /users/{id}` answered 403 with the scope granted: the workspace owner's record.
+    case ownerProtected(person: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum ApplyError: Error, CustomStringConvertible {
             "avatar file \(path) changed since the plan (sha256 \(planned.prefix(12))… then, \(now.prefix(12))… now)"
         case .avatarFileUnreadable(let path, let reason):
             "avatar file \(path) cannot be read: \(reason)"
+        case .ownerProtected(let person):
+            "the API refused to edit \(person) (403): the workspace owner's record can only be edited by the owner's own token"
         }
     }
 }
@@ -125,6 +129,8 @@ public struct Executor: Sendable {
             case .transport, .gaveUp, .decoding:
                 return WriteFailure(.outcomeUnknown, error.description)
             }
+        case ApplyError.ownerProtected:
+            return WriteFailure(.authorization, String(describing: error))
         case let error as ApplyError:
             return WriteFailure(.local, error.description)
         default:
@@ -147,8 +153,9 @@ struct ProfileWriter: Sendable {
     func apply(now: @Sendable () -> Date) async -> ApplyReport {
         async let statusOutcome = writeStatus()
         async let avatarOutcome = writeAvatar()
-        let (status, avatar) = await (statusOutcome, avatarOutcome)
-        let outcomes = [status, avatar].compactMap { $0 }
+        async let personOutcome = writePerson()
+        let (status, avatar, person) = await (statusOutcome, avatarOutcome, personOutcome)
+        let outcomes = [status, avatar, person].compactMap { $0 }
         var report = ApplyReport(outcomes: outcomes, convergenceProblems: [], verificationError: nil)
         let unknown = outcomes.contains { if case .failed(let f) = $0.result { f.kind == .outcomeUnknown } else { false } }
         guard !report.applied.isEmpty || unknown else { return report }
@@ -164,6 +171,11 @@ struct ProfileWriter: Sendable {
     private func writeAvatar() async -> ResourceOutcome? {
         guard let change = plan.avatarChange else { return nil }
         return await outcome(of: .avatar(change)) { try await write(change) }
+    }
+
+    private func writePerson() async -> ResourceOutcome? {
+        guard let change = plan.personChange else { return nil }
+        return await outcome(of: .person(change)) { try await write(change) }
     }
 
     private func outcome(of change: Change, _ write: () async throws -> Void) async -> ResourceOutcome {
@@ -201,6 +213,18 @@ struct ProfileWriter: Sendable {
         }
     }
 
+    /// The person record, the token owner's too, through `PUT /users/{id}` with the change's request.
+    private func write(_ change: PersonChange) async throws {
+        do {
+            _ = try await client.updatePerson(id: plan.owner.id, WirePersonUpdate(change.request))
+        } catch PachcaAPIError.forbidden(let oauth, _) where oauth?.error != "insufficient_scope" {
+            // The scope was checked before any write: this 403 is the owner's protected record.
+            let owner = plan.owner
+            throw ApplyError.ownerProtected(person: owner.displayName.isEmpty ? "@\(owner.nickname) (id \(owner.id))"
+                                                : "\(owner.displayName) (@\(owner.nickname), id \(owner.id))")
+        }
+    }
+
     /// A write whose answer was lost: the re-read live state tells whether it landed.
     private func settle(_ outcome: ResourceOutcome, live: LiveState, now: Date) -> ResourceOutcome {
         guard case .failed(let failure) = outcome.result, failure.kind == .outcomeUnknown else { return outcome }
@@ -211,6 +235,7 @@ struct ProfileWriter: Sendable {
             landed = live.effectiveStatus(at: now).map { wanted.isSemanticallyEqual(to: $0) } ?? false
         case .avatar(.delete): landed = live.avatarURL == nil
         case .avatar(let change): landed = live.avatarURL != nil && live.avatarURL != change.beforeURL
+        case .person(let change): landed = Self.convergence(of: change, live: live.person).isEmpty
         }
         if landed {
             return ResourceOutcome(change: outcome.change, result: .applied,
@@ -260,6 +285,9 @@ struct ProfileWriter: Sendable {
                 }
             }
         }
+        for case .person(let change) in report.applied {
+            report.convergenceProblems += Self.convergence(of: change, live: live.person)
+        }
         if recordChanged {
             do { try stateStore.save(record) } catch {
                 report.verificationError = "applied, but the state record \(stateStore.path) could not be written (\(FileProblem.describe(error, path: stateStore.path)))"
@@ -286,6 +314,27 @@ struct ProfileWriter: Sendable {
     }
 
     static func show(_ value: String?) -> String { value.map { "\"\($0)\"" } ?? "nothing" }
+
+    /// Each field of a person write that the re-read record does not show, named.
+    static func convergence(of change: PersonChange, live: LivePerson?) -> [ConvergenceProblem] {
+        guard let live else { return [ConvergenceProblem(field: "person", sent: "PUT", received: "no person record")] }
+        var problems: [ConvergenceProblem] = []
+        for field in PersonTextField.allCases {
+            if let sent = change.after[field], !PersonComparison.sameText(sent, live[field]) {
+                problems.append(ConvergenceProblem(field: "person.\(field.rawValue)", sent: show(sent), received: show(live[field])))
+            }
+        }
+        if let sent = change.after.tags, !PersonComparison.sameTags(sent, live.tags) {
+            problems.append(ConvergenceProblem(field: "person.tags", sent: PersonChange.list(sent), received: PersonChange.list(live.tags)))
+        }
+        for p in change.after.customProperties ?? [] {
+            let got = live.customProperties.first { PersonComparison.sameText($0.name, p.name) }
+            if !PersonComparison.sameValue(p.value, got?.value, type: got?.type ?? .string) {
+                problems.append(ConvergenceProblem(field: "person.custom_properties.\(p.name)", sent: show(p.value), received: show(got?.value)))
+            }
+        }
+        return problems
+    }
 }
 
 /// Verification of a run through the read planner: every person whose writes were made asks

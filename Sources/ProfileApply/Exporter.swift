@@ -22,7 +22,9 @@ public enum Exporter {
         }
     }
 
-    public static func export(client: PachcaClient, avatarOut: String?, outputPath: String?, now: Date) async throws -> String {
+    /// `person`: also the `person:` block (`export --person`).
+    public static func export(client: PachcaClient, avatarOut: String?, outputPath: String?, now: Date,
+                              person: Bool = false) async throws -> String {
         let live = try await LiveReader(client: client).read()
         var avatar = DesiredStateExport.Avatar.unmanaged
         if let avatarOut {
@@ -38,12 +40,13 @@ public enum Exporter {
                 avatar = .none
             }
         }
-        return try yaml(live, avatar: avatar, now: now, userID: nil)
+        return try yaml(live, avatar: avatar, now: now, userID: nil, person: person)
     }
 
     /// `export --user USER`: that person's file, with its `user:` line (the id). The token
     /// owner's own profile is exported as `export` does, with the line too.
-    public static func export(user reference: UserReference, client: PachcaClient, now: Date) async throws -> String {
+    public static func export(user reference: UserReference, client: PachcaClient, now: Date,
+                              person: Bool = false) async throws -> String {
         let (owner, ownerStatus) = try await LiveReader(client: client, subject: .me).readWire()
         let outcome = try await ReadPlanner.resolve([reference], in: client)
         let user: WireUser
@@ -54,11 +57,12 @@ public enum Exporter {
             throw Failure.nobody("--user \(reference.displayed): \(ids.count) people match (ids \(ids.map(String.init).joined(separator: ", "))); give an id or an email")
         }
         let status = user.id == owner.id ? ownerStatus : user.userStatus
-        return try yaml(LiveState(user, status: status), avatar: .unmanaged, now: now, userID: user.id)
+        return try yaml(LiveState(user, status: status), avatar: .unmanaged, now: now, userID: user.id, person: person)
     }
 
-    static func yaml(_ live: LiveState, avatar: DesiredStateExport.Avatar, now: Date, userID: Int?) throws -> String {
-        do { return try DesiredStateExport.render(live: live, avatar: avatar, now: now, userID: userID) } catch {
+    static func yaml(_ live: LiveState, avatar: DesiredStateExport.Avatar, now: Date, userID: Int?,
+                     person: Bool = false) throws -> String {
+        do { return try DesiredStateExport.render(live: live, avatar: avatar, now: now, userID: userID, person: person) } catch {
             throw Failure.notYAML(String(describing: error))
         }
     }

@@ -14,7 +14,7 @@ public struct LiveReader: Sendable {
     public func read() async throws -> LiveState {
         let (user, wireStatus) = try await readWire()
         return LiveState(owner: ProfileOwner(user), status: wireStatus.map(StatusFields.init), avatarURL: user.imageURL,
-                         timeZone: user.timeZone, suspended: subject != .me && user.suspended == true)
+                         timeZone: user.timeZone, suspended: subject != .me && user.suspended == true, person: LivePerson(user))
     }
 
     /// The two reads as the API answered them, for `show`, which prints more than `LiveState` holds.
@@ -72,6 +72,32 @@ extension LiveState {
     /// `image_url`); `status` is the owner's own when read through `/profile/status`.
     init(_ user: WireUser, status: WireUserStatus?) {
         self.init(owner: ProfileOwner(user), status: status.map(StatusFields.init), avatarURL: user.imageURL,
-                  timeZone: user.timeZone)
+                  timeZone: user.timeZone, person: LivePerson(user))
+    }
+}
+
+extension LivePerson {
+    /// The record as it came with the person (`GET /profile`, `GET /users…`).
+    public init(_ user: WireUser) {
+        self.init(firstName: user.firstName ?? "", lastName: user.lastName ?? "", title: user.title ?? "",
+                  department: user.department ?? "", phoneNumber: user.phoneNumber ?? "", tags: user.listTags ?? [],
+                  customProperties: (user.customProperties ?? []).map {
+                      LiveProperty(id: $0.id, name: $0.name, type: PropertyType(wire: $0.dataType), value: $0.value)
+                  })
+    }
+}
+
+extension PropertyDefinition {
+    public init(_ wire: WireCustomPropertyDefinition) {
+        self.init(id: wire.id, name: wire.name, type: PropertyType(wire: wire.dataType))
+    }
+}
+
+extension WirePersonUpdate {
+    /// Exactly the change's request.
+    init(_ update: PersonUpdate) {
+        self.init(firstName: update.firstName, lastName: update.lastName, title: update.title, department: update.department,
+                  phoneNumber: update.phoneNumber, listTags: update.listTags,
+                  customProperties: update.customProperties?.map { Property(id: $0.id, value: $0.value) })
     }
 }

@@ -41,6 +41,8 @@ public struct Planner: Sendable {
         let owner: WireUser
         let ownerStatus: WireUserStatus?
         let people: [(DesiredState, WireUser)]
+        /// The workspace's custom property definitions, read when some file names a property.
+        let definitions: [PropertyDefinition]
         let reads: Int
 
         /// Each person's state record, in run order.
@@ -70,12 +72,21 @@ public struct Planner: Sendable {
         if !unmatched.isEmpty { throw UnmatchedTargetError(targets: unmatched.map(\.displayed)) }
         let wanted = targets.isEmpty ? people
             : people.filter { _, user in targets.contains { ReadPlanner.matches($0, user) } }
-        return Resolved(owner: ownerUser, ownerStatus: ownerStatus, people: wanted, reads: 2 + outcome.reads)
+
+        // Property definitions once per run, only when some file names custom properties; an
+        // unknown name or a mistyped value is a located finding, before any write.
+        let namesProperties = wanted.contains { $0.0.person?.customProperties != nil }
+        let definitions = namesProperties ? try await client.customProperties().map(PropertyDefinition.init) : []
+        let problems = wanted.flatMap { $0.0.propertyDiagnostics(definitions) }
+        if !problems.isEmpty { throw SubjectResolutionError(diagnostics: problems.sortedByPosition()) }
+        return Resolved(owner: ownerUser, ownerStatus: ownerStatus, people: wanted, definitions: definitions,
+                        reads: 2 + outcome.reads + (namesProperties ? 1 : 0))
     }
 
     /// Plans every resolved person on their own, against the live state already read.
     public func plan(_ resolved: Resolved, state: StateLocation, now: Date) async throws -> RunPlan {
         let ownerUser = resolved.owner, ownerStatus = resolved.ownerStatus
+        let definitions = resolved.definitions
         let profiles = try await withThrowingTaskGroup(of: (Int, ProfilePlan).self) { group in
             for (index, (desired, user)) in resolved.people.enumerated() {
                 group.addTask {
@@ -87,7 +98,8 @@ public struct Planner: Sendable {
                     let live = LiveState(user, status: person.isSelf ? ownerStatus : user.userStatus)
                     let store = state.store(file: desired.file, personID: user.id)
                     do {
-                        let plan = try await planProfile(desired, live: live, subject: person.subject, stateStore: store, now: now)
+                        let plan = try await planProfile(desired, live: live, subject: person.subject, stateStore: store, now: now,
+                                                         properties: definitions)
                         return (index, ProfilePlan(file: desired.file, person: person, outcome: .planned(plan)))
                     } catch let failure as ScheduleError {
                         return (index, ProfilePlan(file: desired.file, person: person, outcome: .failed(failure.description)))
@@ -142,7 +154,7 @@ public struct Planner: Sendable {
 
     /// One profile against live state already read.
     func planProfile(_ desired: DesiredState, live: LiveState, subject: Subject, stateStore: StateStore,
-                     now: Date) async throws -> Plan {
+                     now: Date, properties: [PropertyDefinition] = []) async throws -> Plan {
         // The record matters for a managed avatar (identity) and under `on_manual_change: keep`
         // (the last applied status); then a broken one is worth a warning.
         let needsRecord = desired.avatar.value != nil || desired.manualChangePolicy == .keep
@@ -150,7 +162,7 @@ public struct Planner: Sendable {
         let assessment = await AvatarProver(client: client).assess(desired: desired, live: live, record: record)
         let zone = try ProfileZone.resolve(desired, live: live, zones: zones)
         var plan = Differ.plan(desired: desired, live: live, avatar: assessment, now: now, subject: subject, zone: zone,
-                               lastApplied: record?.status?.fields)
+                               lastApplied: record?.status?.fields, properties: properties)
         if let recordWarning { plan.warnings.append(recordWarning) }
         return plan
     }

@@ -85,6 +85,8 @@ public struct DesiredState: Sendable, Equatable, Codable {
     public var avatar: Managed<AvatarFile>
     /// Whose profile (`user:`, §9); nil: the token owner's own.
     public var user: UserReference? = nil
+    /// The `person:` block (docs/people.md); nil: the person record is unmanaged.
+    public var person: DesiredPerson? = nil
     /// `timezone`, `schedule` and `on_manual_change` (SPEC §10); nil when the file has none.
     /// `status` above is the base status, in force outside every window.
     public var schedule: Schedule?

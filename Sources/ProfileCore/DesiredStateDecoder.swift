@@ -20,7 +20,7 @@ public struct DesiredStateDecoder {
     public static let maxTitleLength = 50
     public static let maxAwayMessageLength = 1024
 
-    public static let topLevelKeys = ["version", "user", "status", "avatar", "timezone", "schedule", "on_manual_change"]
+    public static let topLevelKeys = ["version", "user", "status", "avatar", "person", "timezone", "schedule", "on_manual_change"]
     public static let statusKeys = ["emoji", "title", "is_away", "away_message", "expires_at"]
 
     /// Reads `file` through `files` (bounded by `maxFileBytes`), then decodes it.
@@ -129,6 +129,7 @@ struct Decoding {
             case "status": state.status = decodeStatus(entry.value, key: entry.key)
             case "avatar": state.avatar = decodeAvatar(entry.value)
             case "user": state.user = decodeUser(entry.value)
+            case "person": state.person = decodePerson(entry.value)
             case "timezone", "schedule", "on_manual_change": timeKeys[key] = entry
             default: unknownKey(key, at: entry.key.start, path: "", known: DesiredStateDecoder.topLevelKeys)
             }
@@ -136,7 +137,7 @@ struct Decoding {
         // After the loop: windows need the zone, whatever order the keys came in.
         if !timeKeys.isEmpty { state.schedule = decodeSchedule(timeKeys) }
         let hasWindows = !(state.schedule?.windows.isEmpty ?? true)
-        if !state.status.isManaged, !state.avatar.isManaged, !hasWindows, !diagnostics.hasErrors { warnNothingManaged() }
+        if !state.status.isManaged, !state.avatar.isManaged, !hasWindows, state.person == nil, !diagnostics.hasErrors { warnNothingManaged() }
         return state
     }
 

@@ -12,8 +12,10 @@ public enum DesiredStateExport {
     }
 
     /// `userID`: someone else's profile (`export --user`, `--all`) gets a `user:` line with the
-    /// person's id, which neither a new email nor a new nickname changes.
-    public static func render(live: LiveState, avatar: Avatar, now: Date, userID: Int? = nil) throws -> String {
+    /// person's id, which neither a new email nor a new nickname changes. `person`: also write
+    /// the `person:` block from the live record (`export --person`).
+    public static func render(live: LiveState, avatar: Avatar, now: Date, userID: Int? = nil,
+                              person: Bool = false) throws -> String {
         let owner = live.owner
         var pairs = [YAMLEmitPair("version", .plain("1"))]
         if let userID { pairs.append(YAMLEmitPair("user", .plain("\(userID)"))) }
@@ -36,7 +38,17 @@ public enum DesiredStateExport {
         case .none: pairs.append(YAMLEmitPair("avatar", .null))
         case .path(let path): pairs.append(YAMLEmitPair("avatar", .string(path)))
         }
+        if person, let record = live.person { pairs.append(YAMLEmitPair("person", personBlock(record))) }
         let comment = "Exported from Pachca: \(owner.displayName) (@\(owner.nickname)), id \(owner.id)"
         return try YAMLEmitter.emit(.mapping(pairs), comments: [comment])
+    }
+
+    /// Every managed field of the record as it is live; properties that have a value, by name.
+    static func personBlock(_ record: LivePerson) -> YAMLEmitValue {
+        var fields = PersonTextField.allCases.map { YAMLEmitPair($0.rawValue, .string(record[$0])) }
+        fields.append(YAMLEmitPair("tags", .sequence(record.tags.map(YAMLEmitValue.string))))
+        let set = record.customProperties.compactMap { p in p.value.map { YAMLEmitPair(p.name, .string($0)) } }
+        if !set.isEmpty { fields.append(YAMLEmitPair("custom_properties", .mapping(set))) }
+        return .mapping(fields)
     }
 }

@@ -6,7 +6,7 @@ import Support
 public enum Differ {
     public static func plan(desired file: DesiredState, live: LiveState, avatar assessment: AvatarAssessment?,
                             now: Date, subject: Subject = .me, zone: ZoneRules? = nil,
-                            lastApplied: StatusFields? = nil) -> Plan {
+                            lastApplied: StatusFields? = nil, properties: [PropertyDefinition] = []) -> Plan {
         var statusChange: StatusChange?
         var avatarChange: AvatarChange?
         var warnings: [String] = []
@@ -58,10 +58,15 @@ public enum Differ {
             }
         }
 
+        let personChange = desired.person.flatMap { wanted in
+            live.person.flatMap { person(desired: wanted, live: $0, definitions: properties) }
+        }
+
         return Plan(file: desired.file, subject: subject, owner: live.owner, computedAt: now, desired: desired,
                     liveFields: LiveFingerprint.fields(of: live, managing: desired, now: now),
                     status: statusChange, avatar: avatarChange, warnings: warnings, avatarAssessment: avatarAssessment,
-                    nextChangeAt: nextChangeAt, window: evaluation.window?.label, keptStatus: kept.map(StatusSnapshot.init))
+                    nextChangeAt: nextChangeAt, window: evaluation.window?.label, keptStatus: kept.map(StatusSnapshot.init),
+                    person: personChange)
     }
 
     /// Under `on_manual_change: keep`, a live status is the tool's own when it equals the status

@@ -76,17 +76,21 @@ public struct DoctorReport: Encodable, Sendable {
                            writeScope("user_status:write", "status", others, { $0.status.isManaged }, none: "no given file with user:"),
                            writeScope("user_avatar:write", "avatar", others, { $0.avatar.isManaged }, none: "no given file with user:")]
             }
+            scopes.append(writeScope(ScopeCatalogue.personWrite, "person", files, { $0.person != nil }, none: "no given file"))
         } else {
             scopes.append(Scope(name: "profile_status:write", required: true, neededFor: "apply of a file with status"))
             scopes.append(Scope(name: "profile_avatar:write", required: true, neededFor: "apply of a file with avatar"))
             // Administrator scopes only matter to files about other people (teams, §9).
             for (name, use) in [("users:read", "files with user:"), ("user_status:read", "files with user:"),
                                 ("user_status:write", "status in files with user:"),
-                                ("user_avatar:write", "avatar in files with user:")] {
+                                ("user_avatar:write", "avatar in files with user:"),
+                                (ScopeCatalogue.personWrite, "person: in a file (docs/people.md)")] {
                 scopes.append(Scope(name: name, required: false, neededFor: use))
             }
         }
-        scopes.append(Scope(name: "custom_properties:read", required: false, neededFor: "custom properties in show"))
+        let naming = files?.filter { $0.person?.customProperties != nil }.map(\.file) ?? []
+        scopes.append(Scope(name: ScopeCatalogue.propertyDefinitions, required: !naming.isEmpty,
+                            neededFor: naming.isEmpty ? "custom properties in show" : "custom_properties of \(naming.joined(separator: ", "))"))
         return scopes
     }
 

@@ -21,6 +21,17 @@ public enum LiveFingerprint {
         if desired.avatar.isManaged {
             fields["avatar"] = live.avatarURL.map(Normalization.avatarURLKey) ?? "none"
         }
+        if let wanted = desired.person, let person = live.person {
+            for field in PersonTextField.allCases where wanted[field] != nil {
+                fields["person.\(field.rawValue)"] = Normalization.textKey(person[field])
+            }
+            if wanted.tags != nil { fields["person.tags"] = person.tags.map(Normalization.textKey).sorted().joined(separator: "\n") }
+            // Every property, managed or not: a write carries the complete list, so a change to any
+            // of them since the plan makes it stale.
+            if wanted.customProperties != nil {
+                for p in person.customProperties { fields["person.custom_properties.\(p.name)"] = Normalization.textKey(p.value ?? "") }
+            }
+        }
         return fields
     }
 

@@ -36,11 +36,13 @@ public struct LiveState: Sendable, Equatable, Codable {
     public var timeZone: String?
     /// Whether the person is suspended (someone else's profile; the token owner never is).
     public var suspended: Bool
+    /// The person record that came with the profile (names, title, tags, custom properties).
+    public var person: LivePerson?
 
     public init(owner: ProfileOwner, status: LiveStatus?, avatarURL: String?, timeZone: String? = nil,
-                suspended: Bool = false) {
+                suspended: Bool = false, person: LivePerson? = nil) {
         self.owner = owner; self.status = status; self.avatarURL = avatarURL; self.timeZone = timeZone
-        self.suspended = suspended
+        self.suspended = suspended; self.person = person
     }
 
     /// The status that counts at `now`: one whose `expires_at` has passed is no status,

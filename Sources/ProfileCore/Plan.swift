@@ -1,6 +1,6 @@
 import Support
 
-public enum Resource: String, Sendable, Codable, CaseIterable { case status, avatar }
+public enum Resource: String, Sendable, Codable, CaseIterable { case status, avatar, person }
 public enum Action: String, Sendable, Codable { case create, update, delete }
 
 /// How `plan` knows whether the live avatar is the file in git (docs/file-format.md, "Avatar identity"), strongest first.
@@ -125,12 +125,13 @@ public enum AvatarChange: Sendable, Equatable {
 public enum Change: Sendable, Equatable {
     case status(StatusChange)
     case avatar(AvatarChange)
+    case person(PersonChange)
 
     public var resource: Resource {
-        switch self { case .status: .status; case .avatar: .avatar }
+        switch self { case .status: .status; case .avatar: .avatar; case .person: .person }
     }
     public var action: Action {
-        switch self { case .status(let c): c.action; case .avatar(let c): c.action }
+        switch self { case .status(let c): c.action; case .avatar(let c): c.action; case .person(let c): c.action }
     }
 }
 
@@ -140,6 +141,7 @@ public enum Change: Sendable, Equatable {
 extension Change: Codable {
     enum CodingKeys: String, CodingKey {
         case resource, action, statusBefore, statusAfter, fieldChanges, avatarBeforeURL, avatarAfter, avatarEvidence
+        case personBefore, personAfter, personRequest
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -156,6 +158,11 @@ extension Change: Codable {
             try c.encodeIfPresent(change.beforeURL, forKey: .avatarBeforeURL)
             try c.encodeIfPresent(change.file, forKey: .avatarAfter)
             try c.encodeIfPresent(change.evidence, forKey: .avatarEvidence)
+        case .person(let change):
+            try c.encode([FieldChange](), forKey: .fieldChanges)
+            try c.encode(change.before, forKey: .personBefore)
+            try c.encode(change.after, forKey: .personAfter)
+            try c.encode(change.request, forKey: .personRequest)
         }
     }
 
@@ -197,6 +204,13 @@ extension Change: Codable {
                 guard let url else { throw missing(.avatarBeforeURL) }
                 self = .avatar(.delete(beforeURL: url))
             }
+        case .person:
+            guard action == .update else {
+                throw DecodingError.dataCorruptedError(forKey: .action, in: c, debugDescription: "a person change is an update")
+            }
+            self = .person(PersonChange(before: try c.decode(PersonSnapshot.self, forKey: .personBefore),
+                                        after: try c.decode(PersonSnapshot.self, forKey: .personAfter),
+                                        request: try c.decode(PersonUpdate.self, forKey: .personRequest)))
         }
     }
 }
@@ -232,7 +246,7 @@ public struct Plan: Sendable, Equatable, Codable {
     /// The normalized live fields the plan was computed against, and their hash.
     public var liveFields: [String: String]
     public var liveFingerprint: String
-    /// Changes in a deterministic order: status first, then avatar; at most one of each
+    /// Changes in a deterministic order: status, avatar, person; at most one of each
     /// (the initializer takes one optional per resource, and a loaded plan is checked).
     public internal(set) var changes: [Change]
     public var warnings: [String]
@@ -257,20 +271,25 @@ public struct Plan: Sendable, Equatable, Codable {
         for case .avatar(let c) in changes { return c }
         return nil
     }
+    public var personChange: PersonChange? {
+        for case .person(let c) in changes { return c }
+        return nil
+    }
     /// Whether the changes are at most one per resource, status first (checked on load).
     public var changesAreWellFormed: Bool {
-        changes == [statusChange.map(Change.status), avatarChange.map(Change.avatar)].compactMap { $0 }
+        changes == [statusChange.map(Change.status), avatarChange.map(Change.avatar), personChange.map(Change.person)]
+            .compactMap { $0 }
     }
 
     public init(file: String, subject: Subject, owner: ProfileOwner, computedAt: Date, desired: DesiredState,
                 liveFields: [String: String], status: StatusChange?, avatar: AvatarChange?, warnings: [String],
                 avatarAssessment: AvatarAssessment?, nextChangeAt: Date? = nil, window: String? = nil,
-                keptStatus: StatusSnapshot? = nil) {
+                keptStatus: StatusSnapshot? = nil, person: PersonChange? = nil) {
         self.formatVersion = Plan.currentFormatVersion
         self.file = file; self.subject = subject; self.owner = owner; self.computedAt = computedAt
         self.desired = desired; self.liveFields = liveFields
         self.liveFingerprint = LiveFingerprint.hash(liveFields)
-        self.changes = [status.map(Change.status), avatar.map(Change.avatar)].compactMap { $0 }
+        self.changes = [status.map(Change.status), avatar.map(Change.avatar), person.map(Change.person)].compactMap { $0 }
         self.warnings = warnings; self.avatarAssessment = avatarAssessment
         self.nextChangeAt = nextChangeAt; self.window = window; self.keptStatus = keptStatus
     }

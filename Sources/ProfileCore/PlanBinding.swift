@@ -61,7 +61,7 @@ extension Plan {
             case .avatar(.update(let url, var file, let evidence)):
                 file.resolvedPath = transform(file.resolvedPath)
                 return .avatar(.update(beforeURL: url, file: file, evidence: evidence))
-            case .status, .avatar(.delete):
+            case .status, .avatar(.delete), .person:
                 return change
             }
         }

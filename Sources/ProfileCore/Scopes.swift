@@ -8,6 +8,13 @@ public enum ScopeCatalogue {
         case (.avatar, .me): "profile_avatar:write"
         case (.status, .user): "user_status:write"
         case (.avatar, .user): "user_avatar:write"
+        // The person record has one endpoint, `PUT /users/{id}`, for the token owner too.
+        case (.person, _): personWrite
         }
     }
+
+    /// `PUT /users/{id}`: the person record.
+    public static let personWrite = "users:update"
+    /// `GET /custom_properties`: the property definitions a file's `custom_properties` name.
+    public static let propertyDefinitions = "custom_properties:read"
 }

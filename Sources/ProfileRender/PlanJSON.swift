@@ -143,8 +143,8 @@ public enum PlanJSON {
     struct AvatarLive: Encodable { var imageURL: String }
     struct AvatarDesired: Encodable { var path: String; var sha256: String }
 
-    /// A change: a status change carries `changed_fields`, an avatar change `evidence` (`null`
-    /// for a delete); both carry the profile's `file` and `subject`.
+    /// A change: a status or person change carries `changed_fields`, an avatar change `evidence`
+    /// (`null` for a delete); each carries the profile's `file` and `subject`.
     struct ChangeJSON: Encodable {
         var change: Change
         var file: String
@@ -170,6 +170,11 @@ public enum PlanJSON {
                 try c.encode(avatar.beforeURL.map(AvatarLive.init), forKey: .before)
                 try c.encode(avatar.file.map { AvatarDesired(path: $0.declaredPath, sha256: $0.sha256) }, forKey: .after)
                 try c.encode(avatar.evidence?.rawValue, forKey: .evidence)
+            case .person(let person):
+                // Only the fields that differ, on both sides; properties by name.
+                try c.encode(person.before, forKey: .before)
+                try c.encode(person.after, forKey: .after)
+                try c.encode(person.changedFields, forKey: .changedFields)
             }
         }
     }

@@ -149,6 +149,11 @@ public enum PlanText {
                 lines.append("        evidence: \(evidence.explanation)")
             }
             return lines
+        case .person(let person):
+            // One line per field: `~ person.title: "Engineer" → "Senior Developer"`.
+            return person.fields.map {
+                "  \(paint.yellow("~")) person.\(InertText.line($0.field)): \(InertText.line($0.before)) → \(InertText.line($0.after))"
+            }
         }
     }
 
@@ -270,6 +275,8 @@ public enum PlanMarkdown {
             case .avatar(let avatar):
                 let after = avatar.file.map { "\($0.declaredPath) (sha256 \($0.sha256.prefix(12))…)" }
                 md += "| avatar | \(avatar.action.rawValue) | image | \(cell(avatar.beforeURL)) | \(cell(after)) |\n"
+            case .person(let person):
+                for f in person.fields { md += "| person | update | \(cell(f.field)) | \(cell(f.before)) | \(cell(f.after)) |\n" }
             }
         }
         return md + "\n"

@@ -43,6 +43,9 @@ enum Rollup {
                     return Part(resource: .avatar, action: avatar.action, fields: [],
                                 avatar: [avatar.beforeURL, avatar.file?.declaredPath, avatar.file?.sha256,
                                          avatar.file.map { "\($0.byteCount)" }, avatar.evidence?.rawValue])
+                case .person(let person):
+                    return Part(resource: .person, action: .update, fields: person.fields.map { [$0.field, $0.before, $0.after] },
+                                avatar: [])
                 }
             }
         }

@@ -9,6 +9,8 @@ public indirect enum YAMLEmitValue: Sendable, Equatable {
     case plain(String)
     case null
     case mapping([YAMLEmitPair])
+    /// A flow sequence (`[a, b]`).
+    case sequence([YAMLEmitValue])
 }
 
 public struct YAMLEmitPair: Sendable, Equatable {
@@ -142,6 +144,12 @@ private struct EventWriter {
                 try self.value(pair.value)
             }
             yaml_mapping_end_event_initialize(&event)
+            try emit(&event)
+        case .sequence(let items):
+            yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_FLOW_SEQUENCE_STYLE)
+            try emit(&event)
+            for item in items { try self.value(item) }
+            yaml_sequence_end_event_initialize(&event)
             try emit(&event)
         }
     }

@@ -22,6 +22,9 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .customLong("avatar-out"), help: "Also save the live avatar image to this path.", completion: .file())
     var avatarOut: String?
 
+    @Flag(name: .customLong("person"), help: "Also write the person record (names, title, tags, custom properties).")
+    var person = false
+
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the file here instead of stdout.", completion: .file())
     var output: String?
 
@@ -73,9 +76,10 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let text: String
             if let reference = try reference() {
-                text = try await Exporter.export(user: reference, client: client, now: Date())
+                text = try await Exporter.export(user: reference, client: client, now: Date(), person: person)
             } else {
-                text = try await Exporter.export(client: client, avatarOut: avatarOut, outputPath: output, now: Date())
+                text = try await Exporter.export(client: client, avatarOut: avatarOut, outputPath: output, now: Date(),
+                                                 person: person)
             }
             if let output { try Exporter.write(text, to: output) } else { Output.stdout(text, terminator: "") }
         }

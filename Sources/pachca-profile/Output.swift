@@ -155,7 +155,7 @@ struct CLIError: Error, CustomStringConvertible {
         case let error as ScheduleError: CLIError(kind: .configuration, description: error.description)
         case let error as SubjectResolutionError:
             CLIError(kind: .invalidFile,
-                     description: "\(error.diagnostics.count) user: value\(error.diagnostics.count == 1 ? "" : "s") could not be resolved; nothing was written",
+                     description: "\(error.diagnostics.count) \(error.diagnostics.allSatisfy { !$0.path.hasPrefix("person.") } ? "user: " : "")value\(error.diagnostics.count == 1 ? "" : "s") could not be resolved; nothing was written",
                      diagnostics: error.diagnostics, diagnosticsUnprinted: true)
         case let error as Exporter.Failure:
             switch error {
