@@ -47,52 +47,52 @@ public final class PachcaClient: Sendable {
     // MARK: - Endpoints
 
     /// `GET /profile` (or `/users/{id}`).
-    public func profile(_ subject: APISubject) async throws -> WireUser {
+    public func profile(_ subject: Subject) async throws -> WireUser {
         let path = subject.profilePath
-        let response = try await call("GET", path, scope: subject.profileReadScope)
+        let response = try await call("GET", path, scope: ScopeCatalogue.profileRead(subject))
         return try decodeData(WireUser.self, response.body, "GET", path)
     }
 
     /// `GET …/status`. A bare `null` body (no status set) and `{"data":null}` give nil.
-    public func status(_ subject: APISubject) async throws -> WireUserStatus? {
+    public func status(_ subject: Subject) async throws -> WireUserStatus? {
         let path = subject.statusPath
-        let data = try await call("GET", path, scope: subject.statusReadScope).body
+        let data = try await call("GET", path, scope: ScopeCatalogue.statusRead(subject)).body
         let text = String(decoding: data, as: UTF8.self).trimmingWhitespace()
         if text.isEmpty || text == "null" { return nil }
         return try decode(OptionalDataEnvelope<WireUserStatus>.self, data, "GET", path).data
     }
 
     /// `PUT …/status` with the whole status (it replaces). Returns the status as stored.
-    public func putStatus(_ subject: APISubject, _ update: WireStatusUpdate) async throws -> WireUserStatus {
+    public func putStatus(_ subject: Subject, _ update: WireStatusUpdate) async throws -> WireUserStatus {
         let path = subject.statusPath
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(update)
         let response = try await call(
-            "PUT", path, body: body, contentType: "application/json", scope: subject.statusWriteScope)
+            "PUT", path, body: body, contentType: "application/json", scope: ScopeCatalogue.statusWrite(subject))
         return try decodeData(WireUserStatus.self, response.body, "PUT", path)
     }
 
     /// `DELETE …/status`.
-    public func deleteStatus(_ subject: APISubject) async throws {
-        _ = try await call("DELETE", subject.statusPath, scope: subject.statusWriteScope)
+    public func deleteStatus(_ subject: Subject) async throws {
+        _ = try await call("DELETE", subject.statusPath, scope: ScopeCatalogue.statusWrite(subject))
     }
 
     /// `PUT …/avatar` as `multipart/form-data` with the file in the field `image`.
     /// Returns the `image_url` the server answered.
-    public func putAvatar(_ subject: APISubject, image: Data, fileName: String, mimeType: String)
+    public func putAvatar(_ subject: Subject, image: Data, fileName: String, mimeType: String)
         async throws -> String
     {
         let path = subject.avatarPath
         let form = MultipartFormData(field: "image", fileName: fileName, mimeType: mimeType, content: image)
         let response = try await call(
-            "PUT", path, body: form.body, contentType: form.contentType, scope: subject.avatarWriteScope)
+            "PUT", path, body: form.body, contentType: form.contentType, scope: ScopeCatalogue.avatarWrite(subject))
         return try decodeData(WireAvatarData.self, response.body, "PUT", path).imageURL
     }
 
     /// `DELETE …/avatar`.
-    public func deleteAvatar(_ subject: APISubject) async throws {
-        _ = try await call("DELETE", subject.avatarPath, scope: subject.avatarWriteScope)
+    public func deleteAvatar(_ subject: Subject) async throws {
+        _ = try await call("DELETE", subject.avatarPath, scope: ScopeCatalogue.avatarWrite(subject))
     }
 
     /// `GET /oauth/token/info`, with the server's `Date` header (for clock skew).

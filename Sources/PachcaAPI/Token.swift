@@ -32,17 +32,7 @@ public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebug
 
 /// Whose profile a call reads or writes. `.me` is the token's owner; `.user(id:)` is for the
 /// administrator (Teams) work and uses `/users/{id}` paths and the `user_*` scopes.
-public enum APISubject: Sendable, Hashable, CustomStringConvertible {
-    case me
-    case user(id: Int)
-
-    public var description: String {
-        switch self {
-        case .me: return "me"
-        case .user(let id): return "user \(id)"
-        }
-    }
-
+extension Subject {
     var profilePath: String {
         switch self {
         case .me: return "/profile"
@@ -61,13 +51,6 @@ public enum APISubject: Sendable, Hashable, CustomStringConvertible {
         case .user(let id): return "/users/\(id)/avatar"
         }
     }
-
-    /// The scope each endpoint requires (OpenAPI `x-requirements`), used to name the missing
-    /// scope when a 403 does not say which one it is.
-    var profileReadScope: String { self == .me ? "profile:read" : "users:read" }
-    var statusReadScope: String { self == .me ? "profile_status:read" : "user_status:read" }
-    var statusWriteScope: String { self == .me ? "profile_status:write" : "user_status:write" }
-    var avatarWriteScope: String { self == .me ? "profile_avatar:write" : "user_avatar:write" }
 }
 
 extension StringProtocol {

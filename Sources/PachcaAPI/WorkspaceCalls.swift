@@ -90,7 +90,7 @@ extension PachcaClient {
         if let cursor { items.append("cursor=" + Self.percentEncoded(cursor)) }
         if let query { items.append("query=" + Self.percentEncoded(query)) }
         let path = "/users?" + items.joined(separator: "&")
-        let body = try await call("GET", path, scope: "users:read").body
+        let body = try await call("GET", path, scope: ScopeCatalogue.workspaceRead).body
         let page: WireUserPage
         do {
             page = try JSONDecoder().decode(WireUserPage.self, from: body)

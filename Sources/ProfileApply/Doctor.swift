@@ -48,7 +48,7 @@ public enum Doctor {
         report.tokenValid = true
         report.tokenOwnerID = info.userID
         report.tokenName = info.name
-        if info.scopes.contains("profile:read"), let user = try? await client.profile(.me) {
+        if info.scopes.contains(ScopeCatalogue.profileRead(.me)), let user = try? await client.profile(.me) {
             report.ownerNickname = user.nickname
         }
         report.pass(.token, "valid" + (info.userID.map { ", owner id \($0)" } ?? "")

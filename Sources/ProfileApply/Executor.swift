@@ -148,7 +148,7 @@ struct ProfileWriter: Sendable {
     let files: any FileReading
     let reread: @Sendable () async throws -> LiveState
 
-    var subject: APISubject { plan.subject.apiSubject }
+    var subject: Subject { plan.subject }
 
     func apply(now: @Sendable () -> Date) async -> ApplyReport {
         async let statusOutcome = writeStatus()

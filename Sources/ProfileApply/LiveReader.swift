@@ -19,25 +19,15 @@ public struct LiveReader: Sendable {
 
     /// The two reads as the API answered them, for `show`, which prints more than `LiveState` holds.
     public func readWire() async throws -> (user: WireUser, status: WireUserStatus?) {
-        let apiSubject = subject.apiSubject
         // Someone else's `User` carries `user_status` (§9): one read, not two.
         if case .user = subject {
-            let user = try await client.profile(apiSubject)
+            let user = try await client.profile(subject)
             return (user, user.userStatus)
         }
         // When one read fails the other is cancelled: the client removes its transfer at once.
-        async let profile = client.profile(apiSubject)
-        async let status = client.status(apiSubject)
+        async let profile = client.profile(subject)
+        async let status = client.status(subject)
         return try await (profile, status)
-    }
-}
-
-extension Subject {
-    var apiSubject: APISubject {
-        switch self {
-        case .me: .me
-        case .user(let id): .user(id: id)
-        }
     }
 }
 

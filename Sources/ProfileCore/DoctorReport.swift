@@ -61,29 +61,29 @@ public struct DoctorReport: Encodable, Sendable {
     /// The scopes to judge: what the given files need, or (nil) every scope the tool can use.
     public static func scopes(for files: [DesiredState]?) -> [Scope] {
         let reads = "plan, apply, show, export"
-        var scopes = [Scope(name: "profile:read", required: true, neededFor: reads),
-                      Scope(name: "profile_status:read", required: true, neededFor: reads)]
+        var scopes = [Scope(name: ScopeCatalogue.profileRead(.me), required: true, neededFor: reads),
+                      Scope(name: ScopeCatalogue.statusRead(.me), required: true, neededFor: reads)]
         if let files {
             // Files without `user:` are the token owner's own profile (/profile…); files with one
             // go through the administrator endpoints (§9), whose scopes are others.
             let own = files.filter { $0.user == nil }, others = files.filter { $0.user != nil }
-            scopes += [writeScope("profile_status:write", "status", own, { $0.status.isManaged }, none: "no given file"),
-                       writeScope("profile_avatar:write", "avatar", own, { $0.avatar.isManaged }, none: "no given file")]
+            scopes += [writeScope(ScopeCatalogue.statusWrite(.me), "status", own, { $0.status.isManaged }, none: "no given file"),
+                       writeScope(ScopeCatalogue.avatarWrite(.me), "avatar", own, { $0.avatar.isManaged }, none: "no given file")]
             if !others.isEmpty {
                 let named = others.map(\.file).joined(separator: ", ")
-                scopes += [Scope(name: "users:read", required: true, neededFor: "user: of \(named)"),
-                           Scope(name: "user_status:read", required: true, neededFor: "plan of \(named)"),
-                           writeScope("user_status:write", "status", others, { $0.status.isManaged }, none: "no given file with user:"),
-                           writeScope("user_avatar:write", "avatar", others, { $0.avatar.isManaged }, none: "no given file with user:")]
+                scopes += [Scope(name: ScopeCatalogue.workspaceRead, required: true, neededFor: "user: of \(named)"),
+                           Scope(name: ScopeCatalogue.statusRead(ScopeCatalogue.someoneElse), required: true, neededFor: "plan of \(named)"),
+                           writeScope(ScopeCatalogue.statusWrite(ScopeCatalogue.someoneElse), "status", others, { $0.status.isManaged }, none: "no given file with user:"),
+                           writeScope(ScopeCatalogue.avatarWrite(ScopeCatalogue.someoneElse), "avatar", others, { $0.avatar.isManaged }, none: "no given file with user:")]
             }
             scopes.append(writeScope(ScopeCatalogue.personWrite, "person", files, { $0.person != nil }, none: "no given file"))
         } else {
-            scopes.append(Scope(name: "profile_status:write", required: true, neededFor: "apply of a file with status"))
-            scopes.append(Scope(name: "profile_avatar:write", required: true, neededFor: "apply of a file with avatar"))
+            scopes.append(Scope(name: ScopeCatalogue.statusWrite(.me), required: true, neededFor: "apply of a file with status"))
+            scopes.append(Scope(name: ScopeCatalogue.avatarWrite(.me), required: true, neededFor: "apply of a file with avatar"))
             // Administrator scopes only matter to files about other people (teams, §9).
-            for (name, use) in [("users:read", "files with user:"), ("user_status:read", "files with user:"),
-                                ("user_status:write", "status in files with user:"),
-                                ("user_avatar:write", "avatar in files with user:"),
+            for (name, use) in [(ScopeCatalogue.workspaceRead, "files with user:"), (ScopeCatalogue.statusRead(ScopeCatalogue.someoneElse), "files with user:"),
+                                (ScopeCatalogue.statusWrite(ScopeCatalogue.someoneElse), "status in files with user:"),
+                                (ScopeCatalogue.avatarWrite(ScopeCatalogue.someoneElse), "avatar in files with user:"),
                                 (ScopeCatalogue.personWrite, "person: in a file (docs/people.md)")] {
                 scopes.append(Scope(name: name, required: false, neededFor: use))
             }

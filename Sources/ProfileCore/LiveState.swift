@@ -1,12 +1,5 @@
 import Support
 
-/// Whose profile a plan is about. Today only `.me` (`/profile…`); the Teams work will add
-/// `.user(id)` (`/users/{id}/…`), which is why it is a value and not a hard-wired path.
-public enum Subject: Sendable, Equatable, Codable, Hashable {
-    case me
-    case user(id: Int)
-}
-
 /// The live status as the API reported it, already decoded from the wire.
 public typealias LiveStatus = StatusFields
 
