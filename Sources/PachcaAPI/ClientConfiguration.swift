@@ -24,6 +24,10 @@ public struct ClientConfiguration: Sendable {
     public var rate: Double = RequestScheduler.defaultRate
     /// Requests outstanding at once (§9).
     public var maxInFlight: Int = RequestScheduler.defaultMaxInFlight
+    /// The run's one redaction sink: the client scrubs server bodies with it, and the writers
+    /// of files (saved plans, state records, exports) take it from here. The CLI hands in the
+    /// one it registered every token candidate with; by default it knows this token.
+    public var redactor: SecretRedactor
 
     public init(
         baseURL: URL = ClientConfiguration.defaultBaseURL,
@@ -36,6 +40,8 @@ public struct ClientConfiguration: Sendable {
     ) {
         self.baseURL = baseURL
         self.token = token
+        self.redactor = SecretRedactor()
+        if let token { redactor.register(token) }
         self.timeout = timeout
         self.retry = retry
         self.trace = trace

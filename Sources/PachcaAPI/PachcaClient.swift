@@ -326,12 +326,12 @@ public final class PachcaClient: Sendable {
         }
     }
 
-    /// Replaces any echo of the token in a server body, before anything reads it.
+    /// Replaces any echo of the token (in any form the sink knows) in a server body, before
+    /// anything reads it: the same sink as every output of the run.
     func scrub(_ data: Data) -> Data {
-        guard let raw = configuration.token?.raw, !raw.isEmpty else { return data }
         let text = String(decoding: data, as: UTF8.self)
-        guard text.containsScalars(raw) else { return data }
-        return Data(text.replacingScalars(raw, with: "<redacted>").utf8)
+        let redacted = configuration.redactor.redact(text, fragments: false)
+        return redacted == text ? data : Data(redacted.utf8)
     }
 
     static func snippet(_ data: Data) -> String {

@@ -13,9 +13,6 @@ import Synchronization
 /// (saved plans, state records) are redacted of whole and masked forms only: a run of 8 token
 /// characters shared with a file name must not change the data.
 public final class SecretRedactor: Sendable {
-    /// The process-wide sink: the CLI registers every token it was given before using it.
-    public static let shared = SecretRedactor()
-
     public static let marker = "<redacted>"
     /// A run of this many consecutive token characters is a fragment worth hiding (tokens of
     /// at least `fragmentMinimumTokenLength` characters; shorter ones are hidden only whole).

@@ -38,7 +38,7 @@ public struct ApplyRun: Sendable {
             resolved = try await planner.resolve(files, targets: targets)
             guard resolved.stores(in: state) == stores else { throw StateLocks.Failure.peopleChanged }
         }
-        for store in stores { try store.migrateLegacy() }
+        for store in stores { try store.migrateLegacy(redactor: client.configuration.redactor) }
         let run = ApplyRun(executor: Executor(client: client, state: state), tokenInfo: tokenInfo, locks: locks)
         return (run, try await planner.plan(resolved, state: state, now: now))
     }
@@ -52,7 +52,7 @@ public struct ApplyRun: Sendable {
         try SavedPlan.checkAPI(loaded, path: path, client: client)
         let stores = loaded.plans.map { state.store(file: $0.file, personID: $0.owner.id) }
         let locks = try await StateLocks.acquire(stores, timeout: locking.timeout, onWait: locking.onWait)
-        for store in stores { try store.migrateLegacy() }
+        for store in stores { try store.migrateLegacy(redactor: client.configuration.redactor) }
         let tokenInfo = Task { try await client.tokenInfo().info }
         let run = ApplyRun(executor: Executor(client: client, state: state), tokenInfo: tokenInfo, locks: locks)
         let plan = try await SavedPlan.checkCurrent(loaded, path: path, client: client, now: now, tokenInfo: tokenInfo)

@@ -124,12 +124,12 @@ public struct StateStore: Sendable, Equatable {
         try? JSONDocument.decoder().decode(StateRecord.self, from: data)
     }
 
-    public func save(_ record: StateRecord) throws {
+    public func save(_ record: StateRecord, redactor: SecretRedactor) throws {
         try Self.makeFolders(LocalPath.directory(of: path))
         let data = try JSONDocument.encoder(pretty: true).encode(record) + Data("\n".utf8)
         // A unique temp file, fsync, rename: a crash never leaves half a record, a planted
         // symlink is never followed, two runs never share a temp file (SafeFile).
-        try SafeFile.write(text: String(decoding: data, as: UTF8.self), to: path, refuseSymlink: true)
+        try SafeFile.write(text: String(decoding: data, as: UTF8.self), to: path, redactor: redactor, refuseSymlink: true)
     }
 }
 
@@ -149,10 +149,10 @@ extension StateStore {
     /// Moves a record an earlier version kept beside the profile into the store (apply, under
     /// the record's lock): copied atomically, then the old file removed. Nothing happens when
     /// the store already has a record or the old one is missing or not ours.
-    public func migrateLegacy() throws {
+    public func migrateLegacy(redactor: SecretRedactor) throws {
         guard let legacyPath, case (nil, nil) = Self.load(path) else { return }
         guard case (let record?, nil) = Self.load(legacyPath) else { return }
-        try save(record)
+        try save(record, redactor: redactor)
         unlink(legacyPath)
         unlink(legacyPath + ".lock")
     }

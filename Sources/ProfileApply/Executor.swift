@@ -289,7 +289,7 @@ struct ProfileWriter: Sendable {
             report.convergenceProblems += Self.convergence(of: change, live: live.person)
         }
         if recordChanged {
-            do { try stateStore.save(record) } catch {
+            do { try stateStore.save(record, redactor: client.configuration.redactor) } catch {
                 report.verificationError = "applied, but the state record \(stateStore.path) could not be written (\(FileProblem.describe(error, path: stateStore.path)))"
             }
         }

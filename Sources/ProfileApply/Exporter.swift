@@ -68,8 +68,8 @@ public enum Exporter {
     }
 
     /// Writes the exported text to `path` atomically, never through a symlink.
-    public static func write(_ text: String, to path: String) throws {
-        do { try SafeFile.write(text: text, to: path) } catch {
+    public static func write(_ text: String, to path: String, redactor: SecretRedactor) throws {
+        do { try SafeFile.write(text: text, to: path, redactor: redactor) } catch {
             throw Failure.unwritable(path: path, reason: FileProblem.describe(error, path: path))
         }
     }

@@ -35,9 +35,9 @@ public enum SafeFile {
     /// the target is a symlink (otherwise the rename replaces the link itself, never what it
     /// points to). No fragment rule: these files are read back (saved plans, state records,
     /// exported profiles), and a file name sharing 8 characters with the token must survive.
-    public static func write(text: String, to path: String, refuseSymlink: Bool = false, mode: mode_t = 0o644,
-                             durable: Bool = true) throws {
-        try write(bytes: Array(SecretRedactor.shared.redact(text, fragments: false).utf8), to: path,
+    public static func write(text: String, to path: String, redactor: SecretRedactor, refuseSymlink: Bool = false,
+                             mode: mode_t = 0o644, durable: Bool = true) throws {
+        try write(bytes: Array(redactor.redact(text, fragments: false).utf8), to: path,
                   refuseSymlink: refuseSymlink, mode: mode, durable: durable)
     }
 

@@ -66,7 +66,8 @@ public enum SavedPlan {
                                 profiles: bound, runProfiles: run.size, maxChanges: (maxChanges ?? .automatic).text)
         do {
             // Atomic and redacted (SafeFile): a half-written plan never exists.
-            try SafeFile.write(text: try JSONDocument.encode(document, pretty: true) + "\n", to: path)
+            try SafeFile.write(text: try JSONDocument.encode(document, pretty: true) + "\n", to: path,
+                               redactor: client.configuration.redactor)
         } catch {
             throw Failure.unwritable(path: path, reason: FileProblem.describe(error, path: path))
         }

@@ -81,7 +81,7 @@ public struct WorkspaceExport: Sendable {
                 case nil: break
                 }
             }
-            try await Self.record(records)
+            try await Self.record(records, redactor: client.configuration.redactor)
         }
 
         for (index, entry) in entries.enumerated() {
@@ -93,7 +93,7 @@ public struct WorkspaceExport: Sendable {
             }
             let text = try Exporter.yaml(LiveState(entry.user, status: entry.status), avatar: avatar, now: now,
                                          userID: entry.user.id)
-            try write(text, to: directory + "/" + entry.path)
+            try write(text, to: directory + "/" + entry.path, redactor: client.configuration.redactor)
             report.files.append(entry.path)
             progress(index + 1, entries.count)
         }
@@ -166,8 +166,8 @@ public struct WorkspaceExport: Sendable {
         return lstat(path, &info) == 0
     }
 
-    func write(_ text: String, to path: String) throws {
-        do { try SafeFile.write(text: text, to: path, refuseSymlink: true, durable: false) } catch {
+    func write(_ text: String, to path: String, redactor: SecretRedactor) throws {
+        do { try SafeFile.write(text: text, to: path, redactor: redactor, refuseSymlink: true, durable: false) } catch {
             throw Exporter.Failure.unwritable(path: path, reason: FileProblem.describe(error, path: path))
         }
     }
@@ -180,12 +180,12 @@ public struct WorkspaceExport: Sendable {
 
     /// The state record of each saved avatar (the live URL and the image's sha256), under the
     /// records' locks, keeping what else a record holds (the last applied status).
-    static func record(_ uploads: [(StateStore, StateRecord.AvatarUpload)]) async throws {
+    static func record(_ uploads: [(StateStore, StateRecord.AvatarUpload)], redactor: SecretRedactor) async throws {
         let locks = try await StateLocks.acquire(uploads.map(\.0), timeout: StateLock.defaultTimeout, onWait: { _ in })
         for (store, upload) in uploads {
             var record = store.load() ?? StateRecord(avatar: nil)
             record.avatar = upload
-            do { try store.save(record) } catch {
+            do { try store.save(record, redactor: redactor) } catch {
                 throw Exporter.Failure.unwritable(path: store.path, reason: FileProblem.describe(error, path: store.path))
             }
         }

@@ -6,12 +6,12 @@ enum CommandLineSafety {
     /// The token may sit in `--token VALUE`, `--token=VALUE` or `PACHCA_TOKEN`: the sink must
     /// know it before any message (a usage error included) is printed.
     static func registerSecrets(_ arguments: [String], environment: [String: String]) {
-        if let env = environment["PACHCA_TOKEN"] { SecretRedactor.shared.register(secret: env) }
+        if let env = environment["PACHCA_TOKEN"] { OutputSink.redactor.register(secret: env) }
         for (index, argument) in arguments.enumerated() {
             if argument == "--token", index + 1 < arguments.count {
-                SecretRedactor.shared.register(secret: arguments[index + 1])
+                OutputSink.redactor.register(secret: arguments[index + 1])
             } else if argument.hasPrefix("--token=") {
-                SecretRedactor.shared.register(secret: String(argument.dropFirst("--token=".count)))
+                OutputSink.redactor.register(secret: String(argument.dropFirst("--token=".count)))
             }
         }
     }

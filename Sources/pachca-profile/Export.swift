@@ -81,7 +81,7 @@ struct ExportCommand: AsyncParsableCommand {
                 text = try await Exporter.export(client: client, avatarOut: avatarOut, outputPath: output, now: Date(),
                                                  person: person)
             }
-            if let output { try Exporter.write(text, to: output) } else { Output.stdout(text, terminator: "") }
+            if let output { try Exporter.write(text, to: output, redactor: client.configuration.redactor) } else { Output.stdout(text, terminator: "") }
         }
     }
 

@@ -74,6 +74,7 @@ struct GlobalOptions: ParsableArguments {
             throw CLIError.authentication("no token: set PACHCA_TOKEN, or pass --token-file PATH")
         }
         var configuration = ClientConfiguration(baseURL: url, token: token)
+        configuration.redactor = OutputSink.redactor
         configuration.timeout = seconds
         if let deadlineSeconds { configuration.retry.overallDeadline = deadlineSeconds }
         if let perSecond = try Self.quantity(.rate, flag: rate, "--rate", env: environment, "PACHCA_RATE") { configuration.rate = perSecond }

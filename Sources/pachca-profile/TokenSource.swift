@@ -11,11 +11,11 @@ enum TokenSource {
     static let maxTokenFileBytes = 16 * 1024
 
     static func resolve(flag: String?, file: String?, environment: [String: String]) throws -> APIToken? {
-        for candidate in [flag, environment["PACHCA_TOKEN"]] { if let candidate { SecretRedactor.shared.register(secret: candidate) } }
+        for candidate in [flag, environment["PACHCA_TOKEN"]] { if let candidate { OutputSink.redactor.register(secret: candidate) } }
         if let flag, !trimmed(flag).isEmpty { return try checked(trimmed(flag), from: "--token") }
         if let file {
             let text = try read(tokenFile: file)
-            SecretRedactor.shared.register(secret: text)
+            OutputSink.redactor.register(secret: text)
             let token = trimmed(text)
             guard !token.isEmpty else { throw CLIError.authentication("token file \(file) is empty") }
             return try checked(token, from: "token file \(file)")
