@@ -1,6 +1,6 @@
 import Support
 
-/// Everything the client needs; the CLI builds it from flags and environment (SPEC §3).
+/// Everything the client needs; the CLI builds it from flags and environment (docs/configuration.md).
 public struct ClientConfiguration: Sendable {
     public static let defaultBaseURL = URL(string: "https://api.pachca.com/api/shared/v1")!
 
@@ -20,9 +20,9 @@ public struct ClientConfiguration: Sendable {
     /// nil keeps libcurl's system default.
     public var caBundle: String?
     public var caDirectory: String?
-    /// Requests per second this run may make with the token (§3 `--rate`, default 45 < the API's 50).
+    /// Requests per second this run may make with the token (docs/configuration.md `--rate`, default 45 < the API's 50).
     public var rate: Double = RequestScheduler.defaultRate
-    /// Requests outstanding at once (§9).
+    /// Requests outstanding at once (docs/teams.md).
     public var maxInFlight: Int = RequestScheduler.defaultMaxInFlight
     /// The run's one redaction sink: the client scrubs server bodies with it, and the writers
     /// of files (saved plans, state records, exports) take it from here. The CLI hands in the

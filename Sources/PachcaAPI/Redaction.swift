@@ -1,7 +1,7 @@
 import Support
 import Synchronization
 
-/// The one redaction point on the way out (issue 10): every string the CLI prints or writes
+/// The one redaction point on the way out: every string the CLI prints or writes
 /// to a file passes through `redact`. It removes each registered secret in any form a server
 /// could echo it — raw, JSON-escaped (`\/`, `\u0053`, surrogate pairs, doubly escaped),
 /// percent-encoded (any case), HTML character references, base64 (standard and URL-safe, at any

@@ -6,7 +6,7 @@ import Timekeeping
 ///   default, under the 50 of the API; below 1/s, one per `1/rate` seconds), and after a burst of
 ///   at most `burst` (4) they are paced `1/rate` apart. So a single profile's few requests (a
 ///   plan's two reads, an apply's seven) are not held back, while a team run is spread evenly.
-///   (Pacing the first requests too cost every plan 22 ms, issue 8.)
+///   (Pacing the first requests too cost every plan 22 ms.)
 /// - At most `maxInFlight` requests are outstanding; a caller waits for a free place first, in
 ///   FIFO order, then for its start time.
 /// - `pause(until:)` (a 429's `Retry-After`) holds back every start until then; pacing restarts from there.

@@ -2,7 +2,7 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 
-/// A local, spec-faithful Pachca API for the profile endpoints (SPEC §7), served over real HTTP.
+/// A local, spec-faithful Pachca API for the profile endpoints (docs/emulator.md), served over real HTTP.
 ///
 /// API under `/api/shared/v1`, uploaded avatars under `/uploads/…` (no auth, like public storage),
 /// control knobs for out-of-process use under `/__emulator/` (never under the API prefix).

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Behaviours of a malicious or broken server, for the tool's hostile test suite (issue 10).
+/// Behaviours of a malicious or broken server, for the tool's hostile test suite.
 /// Off by default. Names and titles holding control characters or YAML are set through the
 /// seed (`user`, `status`, `customProperties`); `HostileBehaviour.yamlLookingUser` is one.
 public struct HostileBehaviour: Sendable, Codable, Equatable {
@@ -9,7 +9,7 @@ public struct HostileBehaviour: Sendable, Codable, Equatable {
     /// or the text of a non-JSON body).
     public var echoToken: [TokenEcho]
     /// `GET /users` ignores the requested `limit` and answers pages of this many people
-    /// (issue 19: a lying server handing over the whole workspace in each answer).
+    /// (a lying server handing over the whole workspace in each answer).
     public var usersPageSize: Int?
 
     public init(echoToken: [TokenEcho] = [], usersPageSize: Int? = nil) {
@@ -95,7 +95,7 @@ public enum TokenEcho: String, Sendable, Codable, CaseIterable {
 }
 
 extension EmulatorCore {
-    /// An error reply with the presented token echoed as configured (issue 10's hostile server).
+    /// An error reply with the presented token echoed as configured (a hostile server).
     func hostile(_ reply: Reply, authorization: String?) -> Reply {
         let echoes = config.hostile.echoToken
         guard !echoes.isEmpty, reply.status >= 400, !reply.drop,

@@ -207,7 +207,7 @@ extension Emulator {
         await core.personStatus(id: id)
     }
 
-    /// Deletes a member (issue 19: a person deleted between plan and apply).
+    /// Deletes a member (a person deleted between plan and apply).
     public func removePerson(id: Int) async {
         await core.removePerson(id: id)
     }

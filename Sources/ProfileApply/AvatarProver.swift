@@ -81,7 +81,7 @@ public struct StateStore: Sendable, Equatable {
 
     /// `.<name>.state.json` in the profile's folder, absolute (`profiles/me.yaml` run from `/r`
     /// → `/r/profiles/.me.state.json`): where records were kept before the store. Plain
-    /// string work: Foundation's `URL` here cost `plan` 0.35 MB of peak RSS in code pages (issue 8).
+    /// string work: Foundation's `URL` here cost `plan` 0.35 MB of peak RSS in code pages.
     static func legacyPath(profilePath: String, currentDirectory: String) -> String {
         var absolute = LocalPath.absolute(profilePath, in: currentDirectory)
         while absolute.count > 1, absolute.hasSuffix("/") { absolute.removeLast() }

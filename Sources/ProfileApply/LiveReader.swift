@@ -2,7 +2,7 @@ import Support
 import PachcaAPI
 import ProfileCore
 
-/// Reads live state: `GET /profile` and `GET /profile/status`, concurrently (SPEC §6).
+/// Reads live state: `GET /profile` and `GET /profile/status`, concurrently (docs/design.md).
 public struct LiveReader: Sendable {
     public let client: PachcaClient
     public let subject: Subject
@@ -19,7 +19,7 @@ public struct LiveReader: Sendable {
 
     /// The two reads as the API answered them, for `show`, which prints more than `LiveState` holds.
     public func readWire() async throws -> (user: WireUser, status: WireUserStatus?) {
-        // Someone else's `User` carries `user_status` (§9): one read, not two.
+        // Someone else's `User` carries `user_status` (docs/teams.md): one read, not two.
         if case .user = subject {
             let user = try await client.profile(subject)
             return (user, user.userStatus)

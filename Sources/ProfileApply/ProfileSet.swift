@@ -1,7 +1,7 @@
 import Support
 import ProfileCore
 
-/// A run's desired-state files (§9): the arguments expanded (directories walked), every file
+/// A run's desired-state files (docs/teams.md): the arguments expanded (directories walked), every file
 /// decoded, and subjects checked for duplicates — all before the first request, so an invalid
 /// file fails the run like `validate` does. Shared by `validate`, `plan` and `apply`.
 public struct ProfileSet: Sendable {

@@ -3,7 +3,7 @@ import PachcaAPI
 import ProfileCore
 
 /// Reads what `show` displays. Custom properties need `custom_properties:read`; they are read
-/// alongside, and their failure never cancels the profile reads (SPEC §2).
+/// alongside, and their failure never cancels the profile reads (docs/commands.md).
 public enum ProfileViewer {
     public static func read(client: PachcaClient, now: Date) async throws -> ProfileView {
         async let definitionsRead = customPropertyDefinitions(client)

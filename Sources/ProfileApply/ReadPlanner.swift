@@ -2,7 +2,7 @@ import Support
 import PachcaAPI
 import ProfileCore
 
-/// Who a run's `user:` values are, read from the live workspace with the fewest requests (§9).
+/// Who a run's `user:` values are, read from the live workspace with the fewest requests (docs/teams.md).
 public protocol WorkspaceDirectory: Sendable {
     /// One page of `GET /users` (nil cursor: the first).
     func page(after cursor: String?) async throws -> WireUserPage
@@ -118,7 +118,7 @@ public enum ReadPlanner {
 
 extension ReadPlanner {
     /// Who `reference` is now, by id (nil: nobody or several people), for checking that a saved
-    /// plan is still about the person it was made for (§9).
+    /// plan is still about the person it was made for (docs/teams.md).
     public static func currentID(of reference: UserReference, in directory: some WorkspaceDirectory) async throws -> Int? {
         if let id = reference.id { return id }
         let page = try await directory.search(reference.value)

@@ -3,7 +3,7 @@ import Timekeeping
 import PachcaAPI
 
 /// Files the tool writes (state records, saved plans, exports) and reads back, safe against
-/// what a repository may ship and against concurrent runs (issue 10):
+/// what a repository may ship and against concurrent runs:
 /// - a write goes to a fresh temporary file in the same folder, created with
 ///   `O_CREAT|O_EXCL|O_NOFOLLOW` under an unpredictable name (a planted symlink is never
 ///   followed, two runs never share a temp file), is `fsync`ed, then `rename`d over the target;
@@ -47,7 +47,7 @@ public enum SafeFile {
     public static func write(bytes: [UInt8], to path: String, refuseSymlink: Bool = false, mode: mode_t = 0o644,
                              durable: Bool = true) throws {
         if refuseSymlink, isSymlink(path) { throw WriteError.symlink(path) }
-        // Plain string work, not Foundation's URL (its code is mapped for nothing: issue 8).
+        // Plain string work, not Foundation's URL (its code is mapped for nothing).
         let folder = LocalPath.directory(of: path)
         let base = LocalPath.fileName(of: path)
         var temp = ""

@@ -2,7 +2,7 @@ import Support
 import PachcaAPI
 import ProfileCore
 
-/// `plan --out` and `apply --plan` (SPEC §2, §9): the saved plan is bound to the API, the token
+/// `plan --out` and `apply --plan` (docs/commands.md, docs/teams.md): the saved plan is bound to the API, the token
 /// owner and the person it was made for, and its paths are relative to the plan file's folder.
 public enum SavedPlan {
     public enum Failure: Error, CustomStringConvertible {

@@ -41,7 +41,7 @@ public struct ConvergenceProblem: Sendable, Equatable {
     public var message: String { "\(field): sent \(sent), the API returned \(received)" }
 }
 
-/// What an apply did (SPEC §2, §6): rendered by `ProfileRender.ApplyText`/`ApplyJSON`.
+/// What an apply did (docs/commands.md, docs/design.md): rendered by `ProfileRender.ApplyText`/`ApplyJSON`.
 public struct ApplyReport: Sendable {
     public var outcomes: [ResourceOutcome]
     public var convergenceProblems: [ConvergenceProblem]

@@ -13,7 +13,7 @@ public struct StateRecord: Sendable, Equatable, Codable {
             self.sha256 = sha256; self.imageURL = imageURL; self.uploadedAt = uploadedAt
         }
     }
-    /// The status the last `apply` wrote (SPEC §10): a live status equal to it is the tool's
+    /// The status the last `apply` wrote (docs/schedules.md): a live status equal to it is the tool's
     /// own, not one a person set by hand. nil after the tool deleted the status.
     public struct AppliedStatus: Sendable, Equatable, Codable {
         public var emoji: String

@@ -35,7 +35,7 @@ public struct StatusFields: Sendable, Equatable, Codable {
     public var emoji: String
     public var title: String
     public var isAway: Bool
-    /// nil when absent, null or empty — the three mean the same (SPEC §5).
+    /// nil when absent, null or empty — the three mean the same (docs/file-format.md).
     public var awayMessage: String?
     public var expiresAt: Date?
 
@@ -83,11 +83,11 @@ public struct DesiredState: Sendable, Equatable, Codable {
     public var file: String
     public var status: Managed<StatusFields>
     public var avatar: Managed<AvatarFile>
-    /// Whose profile (`user:`, §9); nil: the token owner's own.
+    /// Whose profile (`user:`, docs/teams.md); nil: the token owner's own.
     public var user: UserReference? = nil
     /// The `person:` block (docs/people.md); nil: the person record is unmanaged.
     public var person: DesiredPerson? = nil
-    /// `timezone`, `schedule` and `on_manual_change` (SPEC §10); nil when the file has none.
+    /// `timezone`, `schedule` and `on_manual_change` (docs/schedules.md); nil when the file has none.
     /// `status` above is the base status, in force outside every window.
     public var schedule: Schedule?
     /// Timestamps as written in the file (`2025-03-10T23:59:59+03:00`), keyed by their canonical

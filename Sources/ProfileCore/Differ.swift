@@ -1,6 +1,6 @@
 import Support
 
-/// desired state + live state + now → plan. Pure (SPEC §5): reads no clock, file or network;
+/// desired state + live state + now → plan. Pure (docs/file-format.md): reads no clock, file or network;
 /// the avatar's identity is proven at the edge and handed in, as are the zone of a schedule
 /// (`zone`, needed for weekly windows) and the status the last apply wrote (`lastApplied`).
 public enum Differ {
@@ -71,7 +71,7 @@ public enum Differ {
 
     /// Under `on_manual_change: keep`, a live status is the tool's own when it equals the status
     /// the last apply wrote or any status the file can produce (whatever its expiry); any
-    /// other live status was set by hand and is kept until it expires or is removed (SPEC §10).
+    /// other live status was set by hand and is kept until it expires or is removed (docs/schedules.md).
     static func keptHandSetStatus(file: DesiredState, desired: Managed<StatusFields>, live: LiveStatus?,
                                   lastApplied: StatusFields?) -> LiveStatus? {
         guard file.manualChangePolicy == .keep, desired.isManaged, let live else { return nil }

@@ -65,7 +65,7 @@ public struct DoctorReport: Encodable, Sendable {
                       Scope(name: ScopeCatalogue.statusRead(.me), required: true, neededFor: reads)]
         if let files {
             // Files without `user:` are the token owner's own profile (/profile…); files with one
-            // go through the administrator endpoints (§9), whose scopes are others.
+            // go through the administrator endpoints (docs/teams.md), whose scopes are others.
             let own = files.filter { $0.user == nil }, others = files.filter { $0.user != nil }
             scopes += [writeScope(ScopeCatalogue.statusWrite(.me), "status", own, { $0.status.isManaged }, none: "no given file"),
                        writeScope(ScopeCatalogue.avatarWrite(.me), "avatar", own, { $0.avatar.isManaged }, none: "no given file")]
@@ -80,7 +80,7 @@ public struct DoctorReport: Encodable, Sendable {
         } else {
             scopes.append(Scope(name: ScopeCatalogue.statusWrite(.me), required: true, neededFor: "apply of a file with status"))
             scopes.append(Scope(name: ScopeCatalogue.avatarWrite(.me), required: true, neededFor: "apply of a file with avatar"))
-            // Administrator scopes only matter to files about other people (teams, §9).
+            // Administrator scopes only matter to files about other people (teams, docs/teams.md).
             for (name, use) in [(ScopeCatalogue.workspaceRead, "files with user:"), (ScopeCatalogue.statusRead(ScopeCatalogue.someoneElse), "files with user:"),
                                 (ScopeCatalogue.statusWrite(ScopeCatalogue.someoneElse), "status in files with user:"),
                                 (ScopeCatalogue.avatarWrite(ScopeCatalogue.someoneElse), "avatar in files with user:"),

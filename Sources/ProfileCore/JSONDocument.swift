@@ -1,6 +1,6 @@
 import Support
 
-/// The one JSON policy for every document this tool writes (SPEC §2): `--json` output of every
+/// The one JSON policy for every document this tool writes (docs/commands.md): `--json` output of every
 /// command, the error document, and the saved plan file. Keys are sorted and snake_case
 /// (converted from the Swift-cased property names), timestamps are ISO-8601 UTC strings in the
 /// API's canonical form, slashes are not escaped. Encoding never falls back to a made-up
@@ -118,7 +118,7 @@ public enum JSONDocument {
 }
 
 /// An optional that is always written: `null` when absent. Every key a document's schema
-/// lists is present (SPEC §2), which synthesized `Encodable` does not do for optionals.
+/// lists is present (docs/commands.md), which synthesized `Encodable` does not do for optionals.
 @propertyWrapper
 public struct AlwaysPresent<Value: Encodable & Sendable>: Encodable, Sendable {
     public var wrappedValue: Value?

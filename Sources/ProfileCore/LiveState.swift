@@ -39,7 +39,7 @@ public struct LiveState: Sendable, Equatable, Codable {
     }
 
     /// The status that counts at `now`: one whose `expires_at` has passed is no status,
-    /// whatever the API still returns for a while (SPEC §5).
+    /// whatever the API still returns for a while (docs/file-format.md).
     public func effectiveStatus(at now: Date) -> LiveStatus? {
         guard let status, !status.hasExpired(at: now) else { return nil }
         return status

@@ -1,6 +1,6 @@
 import Support
 
-/// Where and for whom a saved plan was made (SPEC §9): the API base URL, the token owner's id
+/// Where and for whom a saved plan was made (docs/teams.md): the API base URL, the token owner's id
 /// and every subject's id. `apply --plan` refuses a plan whose binding differs from the run's.
 public struct PlanBinding: Sendable, Equatable, Codable {
     /// Normalized with `PlanBinding.normalizedAPIURL` (no trailing slash, no credentials).
@@ -12,7 +12,7 @@ public struct PlanBinding: Sendable, Equatable, Codable {
         self.apiURL = Self.normalizedAPIURL(apiURL); self.tokenOwnerID = tokenOwnerID; self.subjectIDs = subjectIDs
     }
 
-    /// A trailing slash is harmless (SPEC §3) and credentials never belong in an artifact.
+    /// A trailing slash is harmless (docs/configuration.md) and credentials never belong in an artifact.
     public static func normalizedAPIURL(_ url: String) -> String {
         var text = url
         while text.hasSuffix("/") { text.removeLast() }
@@ -44,7 +44,7 @@ public struct PlanBinding: Sendable, Equatable, Codable {
 
 extension Plan {
     /// The plan with every local path passed through `transform`: used to store paths relative to
-    /// the plan file's folder and to resolve them against it again (SPEC §9).
+    /// the plan file's folder and to resolve them against it again (docs/teams.md).
     public func rebasingPaths(_ transform: (String) -> String) -> Plan {
         var plan = self
         plan.file = transform(file)

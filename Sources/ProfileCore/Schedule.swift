@@ -13,7 +13,7 @@ public enum TimeZoneSetting: Sendable, Equatable, Codable {
 
 /// `on_manual_change:` — what `apply` does with a status a person set by hand.
 public enum ManualChangePolicy: String, Sendable, Equatable, Codable, CaseIterable {
-    /// Replace it with the file's status (the default, as before schedules existed).
+    /// Replace it with the file's status (the default).
     case overwrite
     /// Leave it until it expires or is removed, then resume the file's statuses.
     case keep

@@ -1,6 +1,6 @@
 import Support
 
-/// What a file asks for at one instant (SPEC §10).
+/// What a file asks for at one instant (docs/schedules.md).
 public struct ScheduleEvaluation: Sendable, Equatable {
     /// The desired status: a window's (with `expires_at` = the end of its occurrence, or the
     /// status's own earlier one), `.none` in a `status: null` window, else the base status.
@@ -60,7 +60,7 @@ public enum ScheduleEvaluator {
         return State(t: t, status: base, window: nil, occurrence: nil)
     }
 
-    /// A status whose expiry has passed is no status (SPEC §5): the key compared for changes.
+    /// A status whose expiry has passed is no status (docs/file-format.md): the key compared for changes.
     static func effective(_ status: Managed<StatusFields>, at t: Int64) -> Managed<StatusFields> {
         if case .value(let s) = status, let e = s.expiresAt, Timestamp.epochSeconds(e) <= t { return .none }
         return status

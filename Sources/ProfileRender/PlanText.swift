@@ -116,7 +116,7 @@ public enum PlanText {
     public static func header(_ plan: Plan) -> String {
         let owner = plan.owner
         let who = owner.displayName.isEmpty ? "@\(owner.nickname)" : "\(owner.displayName) (@\(owner.nickname))"
-        // Names come from the server: inert on one line (issue 10).
+        // Names come from the server: inert on one line.
         return InertText.line("Profile: \(who), id \(owner.id) — \(plan.file)")
     }
 

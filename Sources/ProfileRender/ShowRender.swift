@@ -7,7 +7,7 @@ public enum ShowText {
     public static func render(_ view: ProfileView) -> String {
         let owner = ProfileOwner(id: view.id, firstName: view.firstName ?? "", lastName: view.lastName ?? "",
                                  nickname: view.nickname ?? "", isBot: view.isBot)
-        // Server text (names, status, properties, URLs) is shown inert, one line each (issue 10).
+        // Server text (names, status, properties, URLs) is shown inert, one line each.
         let inert = InertText.line
         var lines = ["Profile: \(inert(owner.displayName)) (@\(inert(owner.nickname))), id \(owner.id)\(owner.isBot ? ", bot" : "")"]
         if let email = view.email, !email.isEmpty { lines.append("Email:   \(inert(email))") }

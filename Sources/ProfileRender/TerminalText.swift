@@ -2,7 +2,7 @@ import ProfileCore
 import ProfileYAML
 import Support
 
-/// The pure half of the CLI's output sink (issue 10): what any text must become before it
+/// The pure half of the CLI's output sink: what any text must become before it
 /// reaches a terminal or a CI log, whoever wrote it.
 public enum TerminalText {
     /// Control and invisible characters as `\uXXXX`, except line feeds, tabs and — on a

@@ -28,7 +28,7 @@ extension YAMLNode {
     }
 }
 
-/// The YAML 1.2 core schema's resolution of plain scalars (spec §10.3.2).
+/// The YAML 1.2 core schema's resolution of plain scalars (spec docs/schedules.md.3.2).
 enum CoreSchema {
     static func resolvePlain(_ text: String) -> ResolvedScalar {
         if null(text) { return .null }

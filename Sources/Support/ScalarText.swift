@@ -4,7 +4,7 @@
 // `"a\r\nb".contains("\n")` is false and `replacing("\n", with: "%0A")` leaves a CRLF in place.
 // An escaper must see every CR and LF, and a token must be found whatever follows it, so these
 // work on scalars. (They also keep `_StringProcessing`, whose `contains`/`replacing`/`firstRange`
-// these replace, out of the run: less code mapped, issue 8.)
+// these replace, out of the run: less code mapped.)
 
 extension StringProtocol {
     /// The first occurrence of `needle`, compared scalar by scalar; nil for an empty needle.

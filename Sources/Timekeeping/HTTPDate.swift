@@ -4,7 +4,7 @@ extension Timestamp {
     /// Lowercased: month names are matched case-insensitively, as recipients should.
     static let monthNames = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
-    /// An HTTP-date (RFC 9110 §5.6.7), as in `Date` and `Retry-After`: the IMF-fixdate
+    /// An HTTP-date (RFC 9110 docs/file-format.md.6.7), as in `Date` and `Retry-After`: the IMF-fixdate
     /// `Sun, 06 Nov 1994 08:49:37 GMT`, and the obsolete RFC 850 (`Sunday, 06-Nov-94 08:49:37 GMT`)
     /// and asctime (`Sun Nov  6 08:49:37 1994`) forms a recipient must accept. No DateFormatter.
     public static func parseHTTPDate(_ text: String) -> Date? {

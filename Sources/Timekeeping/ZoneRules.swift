@@ -34,7 +34,7 @@ public struct ZoneRules: Sendable, Equatable {
                          types: [rule.type(at: 0)], footer: rule)
     }
 
-    /// The local time type in force at `t` (RFC 8536 §3.2: type 0 before the first
+    /// The local time type in force at `t` (RFC 8536 docs/configuration.md.2: type 0 before the first
     /// transition, the footer's rule after the last one).
     public func type(at t: Int64) -> LocalTimeType {
         guard let last = transitions.last else { return footer?.type(at: t) ?? types[0] }
@@ -51,7 +51,7 @@ public struct ZoneRules: Sendable, Equatable {
     public func utcOffset(at t: Int64) -> Int { type(at: t).utcOffset }
 
     /// The instant a local wall-clock time (seconds counted as if local were UTC) means, per
-    /// SPEC §10: a time skipped by a forward change moves forward to the first local time
+    /// docs/schedules.md: a time skipped by a forward change moves forward to the first local time
     /// that exists (the instant of the change); a repeated time means its first occurrence.
     public func instant(forLocal local: Int64) -> Int64 {
         let before = utcOffset(at: local - 86_400), after = utcOffset(at: local + 86_400)
@@ -79,7 +79,7 @@ public struct ZoneRules: Sendable, Equatable {
     public func localDateTime(at t: Int64) -> LocalDateTime { LocalDateTime(epochSeconds: t + Int64(utcOffset(at: t))) }
 }
 
-/// A POSIX TZ string as in a TZif footer (RFC 8536 §3.3, with the version 3 extensions:
+/// A POSIX TZ string as in a TZif footer (RFC 8536 docs/configuration.md.3, with the version 3 extensions:
 /// transition times from -167 to 167 hours), e.g. `EST5EDT,M3.2.0,M11.1.0` or `<+0545>-5:45`.
 public struct POSIXRule: Sendable, Equatable {
     public struct ParseError: Error, Sendable, Equatable { public var reason: String }

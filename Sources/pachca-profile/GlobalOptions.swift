@@ -3,7 +3,7 @@ import Support
 import PachcaAPI
 import Timekeeping
 
-/// Options every subcommand that talks to the API accepts (SPEC §2, §3).
+/// Options every subcommand that talks to the API accepts (docs/commands.md, docs/configuration.md).
 struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("api-url"), help: "API base URL (env PACHCA_API_URL; default \(ClientConfiguration.defaultBaseURL.absoluteString)).")
     var apiURL: String?
@@ -56,7 +56,7 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Flag, then file, then environment (SPEC §3); checked and registered for redaction.
+    /// Flag, then file, then environment (docs/configuration.md); checked and registered for redaction.
     func resolveToken(environment: [String: String]) throws -> APIToken? {
         try TokenSource.resolve(flag: token, file: tokenFile, environment: environment)
     }

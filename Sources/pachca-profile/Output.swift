@@ -6,7 +6,7 @@ import ProfileCore
 import ProfileRender
 import ProfileYAML
 
-/// Human output to stdout, diagnostics to stderr (SPEC §2), all through `OutputSink`.
+/// Human output to stdout, diagnostics to stderr (docs/commands.md), all through `OutputSink`.
 /// Written with write(2) on the descriptors: Swift 6 does not allow touching the global C
 /// `stdout` from concurrent code (and `FileHandle` is not in FoundationEssentials).
 enum Output {
@@ -75,7 +75,7 @@ enum Output {
     }
 }
 
-/// What kind of failure a command met: `error.kind` of the JSON error document (SPEC §2).
+/// What kind of failure a command met: `error.kind` of the JSON error document (docs/commands.md).
 enum ErrorKind: String, Encodable {
     case usage                 // 64: the command line or its environment is malformed
     case invalidFile = "invalid_file"
@@ -100,7 +100,7 @@ enum ErrorKind: String, Encodable {
 }
 
 /// A failure a command reports: message on stderr (and the error document under `--json`),
-/// then the exit status of SPEC §4. Failures carry their kind, not just a string.
+/// then the exit status of docs/commands.md. Failures carry their kind, not just a string.
 struct CLIError: Error, CustomStringConvertible {
     var kind: ErrorKind
     var description: String
@@ -173,7 +173,7 @@ struct CLIError: Error, CustomStringConvertible {
     }
 }
 
-/// The error document every `--json` command prints on stdout when it fails (SPEC §2).
+/// The error document every `--json` command prints on stdout when it fails (docs/commands.md).
 struct ErrorDocument: Encodable {
     struct Body: Encodable {
         var kind: ErrorKind

@@ -1,7 +1,7 @@
 import PachcaAPI
 import ProfileRender
 
-/// The way out (issue 10): every byte the CLI prints passes here. It removes the token in any
+/// The way out: every byte the CLI prints passes here. It removes the token in any
 /// form and URL userinfo (`SecretRedactor`), makes control characters visible (a terminal
 /// keeps only the plain color sequences our renderers write), and stops any line from
 /// starting a GitHub Actions workflow command — except the commands we emit on purpose.

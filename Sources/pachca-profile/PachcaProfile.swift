@@ -3,7 +3,7 @@ import Support
 import Dispatch
 import ProfileCore
 
-/// Exit statuses of SPEC §4, as `ExitCode` values (`success` 0 and `failure` 1 come with it). They differ from the official `@pachca/cli`
+/// Exit statuses of docs/commands.md, as `ExitCode` values (`success` 0 and `failure` 1 come with it). They differ from the official `@pachca/cli`
 /// (2 = usage, 4 = not found).
 extension ExitCode {
     static let changesPresent = ExitCode(2)
@@ -23,12 +23,12 @@ struct PachcaProfile: ParsableCommand {
     )
 
     /// As ArgumentParser's own `main`, but every message, its usage errors included, leaves
-    /// through the output sink, with the token known to it from the start (issue 10), and every
-    /// failure under `--json` also prints the error document on stdout (SPEC §2).
+    /// through the output sink, with the token known to it from the start, and every
+    /// failure under `--json` also prints the error document on stdout (docs/commands.md).
     ///
     /// Synchronous on purpose: an `async` main parks the main thread in `dispatch_main()`, whose
     /// `pthread_exit` unwinds the stack through `.eh_frame` — half a megabyte of peak RSS spent
-    /// on nothing (issue 8). The command runs on the global executor while this thread waits.
+    /// on nothing. The command runs on the global executor while this thread waits.
     static func main() {
         CommandLineSafety.registerSecrets(CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
         let arguments = Array(CommandLine.arguments.dropFirst())

@@ -5,7 +5,7 @@ import ProfileCore
 import ProfileRender
 
 /// `pachca-profile timeline FILE [--from T] [--days N] [--json]`: offline, the status a file
-/// asks for from each instant it changes, in the file's zone with UTC beside it (SPEC §10).
+/// asks for from each instant it changes, in the file's zone with UTC beside it (docs/schedules.md).
 struct TimelineCommand: AsyncParsableCommand, JSONReporting {
     static let configuration = CommandConfiguration(
         commandName: "timeline",

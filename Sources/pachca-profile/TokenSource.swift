@@ -2,7 +2,7 @@ import Support
 import PachcaAPI
 import ProfileApply
 
-/// Where the token comes from (SPEC §3: flag, then file, then environment), checked so that
+/// Where the token comes from (docs/configuration.md: flag, then file, then environment), checked so that
 /// it can never leak or be silently mangled: every candidate is registered with the output
 /// sink before anything else happens, a token file is read under a size bound, and a token
 /// an HTTP header cannot carry is refused with exit 3, saying why without printing it.

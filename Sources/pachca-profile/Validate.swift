@@ -20,7 +20,7 @@ struct Validate: AsyncParsableCommand, JSONReporting {
 
     func run() async throws {
         let now = Date()
-        // Directories stand for the *.yaml/*.yml below them; two files for one person are an error (§9).
+        // Directories stand for the *.yaml/*.yml below them; two files for one person are an error (docs/teams.md).
         let reports = ProfileSet.load(files, now: now).reports.map { FileDiagnostics(file: $0.file, diagnostics: $0.diagnostics) }
         if output.json {
             // stdout carries exactly one JSON document; nothing else is printed.
