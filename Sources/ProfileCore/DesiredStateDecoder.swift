@@ -414,13 +414,14 @@ enum TokenKey {
     }
 }
 
-enum Suggest {
+/// "Did you mean …?" for every misspelt name (keys, commands), under one bound.
+public enum Suggest {
     /// Longer text gets no suggestion: the edit distance is quadratic in its length, and no
     /// name it could be mistyped from is longer.
     static let maxLength = 64
 
-    /// The known key nearest to a misspelt one, if it is near enough to be a typo.
-    static func nearest(to key: String, among known: [String]) -> String? {
+    /// The known name nearest to a misspelt one, if it is near enough to be a typo.
+    public static func nearest(to key: String, among known: [String]) -> String? {
         guard key.unicodeScalars.count <= maxLength else { return nil }
         let lowered = key.lowercased().replacingScalars("-", with: "_")
         var best: (String, Int)?

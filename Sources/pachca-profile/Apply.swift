@@ -34,7 +34,8 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
     @OptionGroup var stateDir: StateDirOption
     @OptionGroup var large: LargeRunOptions
 
-    @Option(name: .customLong("at"), help: "Evaluate the schedule at this instant instead of now (for rehearsals against the emulator).")
+    @Option(name: .customLong("at"), help: "Evaluate the schedule at this instant instead of now (for rehearsals against the emulator).",
+            transform: PlanInstant.parse)
     var at: PlanInstant?
 
     func validate() throws {

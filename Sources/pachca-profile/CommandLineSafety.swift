@@ -1,8 +1,24 @@
 import PachcaAPI
+import ProfileCore
 import ProfileYAML
 
 /// What the command line itself could leak or hide, handled before parsing.
 enum CommandLineSafety {
+    /// A first argument that is no command (`plen`), or `help` of one: a usage error with the
+    /// nearest command, instead of ArgumentParser's "unexpected argument" or a help page
+    /// that exits 0 for a command that does not exist.
+    static func unknownCommand(_ arguments: [String], known: [String]) -> String? {
+        guard var word = arguments.first, !word.hasPrefix("-") else { return nil }
+        if word == "help" {
+            guard let asked = arguments.dropFirst().first, !asked.hasPrefix("-") else { return nil }
+            word = asked
+        }
+        guard !known.contains(word) else { return nil }
+        let shown = InertText.line(word.count > 32 ? String(word.prefix(32)) + "…" : word)
+        let hint = Suggest.nearest(to: word, among: known).map { "; did you mean '\($0)'?" } ?? ""
+        return "unknown command '\(shown)'\(hint) (commands: \(known.joined(separator: ", ")))"
+    }
+
     /// The token may sit in `--token VALUE`, `--token=VALUE` or `PACHCA_TOKEN`: the sink must
     /// know it before any message (a usage error included) is printed.
     static func registerSecrets(_ arguments: [String], environment: [String: String]) {

@@ -38,6 +38,11 @@ struct PachcaProfile: ParsableCommand {
             Output.report(.usage(problem), json: jsonRequested)
             systemExit(ExitCode.usage.rawValue)
         }
+        let commands = configuration.subcommands.map { $0._commandName }
+        if let problem = CommandLineSafety.unknownCommand(arguments, known: commands) {
+            Output.report(.usage(problem), json: jsonRequested)
+            systemExit(ExitCode.usage.rawValue)
+        }
         var command: any ParsableCommand
         do {
             command = try parseAsRoot(arguments)

@@ -32,7 +32,8 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
     @OptionGroup var stateDir: StateDirOption
     @OptionGroup var large: LargeRunOptions
 
-    @Option(name: .customLong("at"), help: "Plan for this instant instead of now (ISO-8601 with offset); reads only.")
+    @Option(name: .customLong("at"), help: "Plan for this instant instead of now (ISO-8601 with offset); reads only.",
+            transform: PlanInstant.parse)
     var at: PlanInstant?
 
     func validate() throws { _ = try RunFiles.targets(target) }
@@ -66,11 +67,22 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
 }
 
 /// `--at TIME`: an instant with a date, a time and an offset, parsed like the file's timestamps.
-struct PlanInstant: ExpressibleByArgument {
+struct PlanInstant {
     let date: Date
-    init?(argument: String) {
-        guard let date = try? Timestamp.parse(argument) else { return nil }
-        self.date = date
+
+    /// The option's parser: an instant needs a date, a time and an offset; what is missing is
+    /// said (a local time without its zone is ambiguous), with an example.
+    static func parse(_ text: String) throws -> PlanInstant {
+        do { return PlanInstant(date: try Timestamp.parse(text)) } catch {
+            let problem: String
+            switch error {
+            case .bareDate: problem = "a date alone is not an instant"
+            case .missingOffset: problem = "a local time without an offset (Z or +03:00) is ambiguous"
+            case .outOfRange(let field): problem = "\(field) is out of range"
+            case .outsideYears: problem = "outside years 1 to 9999 (UTC)"
+            case .malformed: problem = "not an ISO-8601 instant"
+            }
+            throw ValidationError("\(problem); write a date, a time and an offset, e.g. 2026-07-15T13:00:00+03:00")
+        }
     }
-    static var defaultValueDescription: String { "now" }
 }

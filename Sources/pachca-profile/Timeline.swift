@@ -13,7 +13,8 @@ struct TimelineCommand: AsyncParsableCommand, JSONReporting {
 
     @Argument(help: "The desired-state file.", completion: .file()) var file: String
 
-    @Option(name: .customLong("from"), help: "Start of the period (ISO-8601 with offset; default now).")
+    @Option(name: .customLong("from"), help: "Start of the period (ISO-8601 with offset; default now).",
+            transform: PlanInstant.parse)
     var from: PlanInstant?
 
     @Option(name: .customLong("days"), help: "Length of the period in days (1…366).") var days = 7

@@ -37,6 +37,11 @@ enum TokenSource {
     /// Only visible ASCII can travel in an `Authorization` header; anything else inside the
     /// token (a CR/LF would end the header) is refused rather than sent mangled or dropped.
     static func checked(_ token: String, from source: String) throws -> APIToken {
+        // A token pasted with its header's scheme: say so, rather than "white space at character 7".
+        if token.unicodeScalars.count > 7, token.prefix(7).lowercased() == "bearer " {
+            throw CLIError.authentication(
+                "the token from \(source) starts with \"Bearer \": give the token alone (not shown); the tool writes the Authorization header itself")
+        }
         for (offset, scalar) in token.unicodeScalars.enumerated() where !(0x21...0x7E).contains(scalar.value) {
             let kind = scalar == " " || scalar == "\t" ? "white space"
                 : (scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)) ? "a control character"
