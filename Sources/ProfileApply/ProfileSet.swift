@@ -32,7 +32,8 @@ public struct ProfileSet: Sendable {
         // checked as an include and planned only through the files that include it.
         func identity(_ path: String) -> String { fileSystem.realPath(path) ?? ProfileFiles.normalized(path) }
         let shared = Set(results.flatMap(\.includes).map(identity))
-        for (index, file) in expansion.files.enumerated() where shared.contains(identity(file)) {
+        // A file with `include:` of its own is always a profile (an include cannot include).
+        for (index, file) in expansion.files.enumerated() where shared.contains(identity(file)) && results[index].includes.isEmpty {
             results[index] = decode(file, included: true)
             results[index].desired = nil
         }
