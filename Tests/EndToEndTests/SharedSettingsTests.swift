@@ -236,4 +236,20 @@ import Testing
             #expect(ok.exitCode == 0, "\(ok.stderr)")
         }
     }
+
+    @Test func timelineForAPersonShowsWhereEachWindowCameFrom() async throws {
+        try await Self.start().use { h in
+            try h.write("shared/working-hours.yaml", Self.workingHours)
+            try h.write("groups/backend.yaml", "select: {tag: Backend}\ninclude: [../shared/working-hours.yaml]\n")
+            try h.write("team/anna.yaml", "user: anna\nstatus: {emoji: \"🏠\", title: Дома}\n")
+            let run = try await h.run(["timeline", "--user", "anna", "--tag", "Backend", "--from", Self.at("12:00"), "--days", "1", "."])
+            #expect(run.exitCode == 0, "\(run.stdout)\(run.stderr)")
+            let lunch = try #require(run.stdout.split(separator: "\n").first { $0.contains("13:00") && $0.contains("Обед") }, "\(run.stdout)")
+            #expect(lunch.contains("groups/../shared/working-hours.yaml:4"), "\(run.stdout)")
+            // After working hours (the group's second window), her own base status.
+            let home = try #require(run.stdout.split(separator: "\n").first { $0.contains(" 18:00 ") }, "\(run.stdout)")
+            #expect(home.contains("Дома") && home.contains("team/anna.yaml:2"), "\(run.stdout)")
+            #expect(await h.apiCalls().isEmpty, "timeline is offline")
+        }
+    }
 }
