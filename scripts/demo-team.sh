@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo-team: an emulator serving a workspace (scripts/demo-team-workspace.json: four named
-# people and 96 generated ones), then plan → apply → plan on profiles/team/ (docs/teams.md).
+# people and 96 generated ones), then plan → apply → plan on profiles/team/ and the group file
+# profiles/groups/ (docs/teams.md, docs/shared-settings.md: Anna and Vera are tagged Backend).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(swift build --show-bin-path)
@@ -13,10 +14,10 @@ cp -R profiles "$work/profiles"
 start_emulator "$bin" "$work" --seed scripts/demo-team-workspace.json --journal "$work/journal.jsonl"
 
 cd "$work"
-step "pachca-profile plan profiles/team"
-"$bin/pachca-profile" plan profiles/team
-step "pachca-profile apply --auto-approve profiles/team"
-"$bin/pachca-profile" apply --auto-approve profiles/team
-step "pachca-profile plan --detailed-exitcode profiles/team   # second plan: nothing left to do"
-"$bin/pachca-profile" plan --detailed-exitcode profiles/team
+step "pachca-profile plan profiles/team profiles/groups"
+"$bin/pachca-profile" plan profiles/team profiles/groups
+step "pachca-profile apply --auto-approve profiles/team profiles/groups"
+"$bin/pachca-profile" apply --auto-approve profiles/team profiles/groups
+step "pachca-profile plan --detailed-exitcode profiles/team profiles/groups   # second plan: nothing left to do"
+"$bin/pachca-profile" plan --detailed-exitcode profiles/team profiles/groups
 printf '\n%s API requests in all (the emulator journal); the emulator is stopped.\n' "$(wc -l <"$work/journal.jsonl" | tr -d ' ')"

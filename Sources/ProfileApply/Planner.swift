@@ -62,11 +62,20 @@ public struct Planner: Sendable {
     /// `user:` with the fewest reads; a `--target` matching no file is an error.
     public func resolve(_ files: [DesiredState], targets: [UserReference] = []) async throws -> Resolved {
         let (ownerUser, ownerStatus) = try await LiveReader(client: client, subject: .me).readWire()
-        let references = files.compactMap(\.user)
-        let outcome = references.isEmpty
-            ? ReadPlanner.Outcome(resolutions: [:], reads: 0, pagedWholeWorkspace: false)
-            : try await ReadPlanner.resolve(references, in: client)
-        let people = try Self.subjects(of: files, owner: ownerUser, resolutions: outcome.resolutions)
+        let groups = files.filter { $0.selector != nil }
+        let personal = files.filter { $0.selector == nil }
+        let references = personal.compactMap(\.user)
+        // A group file needs everyone listed (⌈W/50⌉ reads), which also resolves every `user:`.
+        let workspace = groups.isEmpty ? nil : try await ReadPlanner.everyone(in: client)
+        let outcome = if let workspace {
+            ReadPlanner.resolve(references, among: workspace.users, reads: workspace.reads)
+        } else if references.isEmpty {
+            ReadPlanner.Outcome(resolutions: [:], reads: 0, pagedWholeWorkspace: false)
+        } else {
+            try await ReadPlanner.resolve(references, in: client)
+        }
+        var people = try Self.subjects(of: personal, owner: ownerUser, resolutions: outcome.resolutions)
+        if let workspace { people = try Self.grouped(people, groups: groups, workspace: workspace.users, owner: ownerUser) }
 
         let unmatched = targets.filter { t in !people.contains { ReadPlanner.matches(t, $0.1) } }
         if !unmatched.isEmpty { throw UnmatchedTargetError(targets: unmatched.map(\.displayed)) }
@@ -150,6 +159,39 @@ public struct Planner: Sendable {
         }
         if !problems.isEmpty { throw SubjectResolutionError(diagnostics: problems) }
         return people
+    }
+
+    /// Group files applied (docs/shared-settings.md): each active person a group file selects
+    /// gets one desired state — their own file over `tag` files over `all` files, key by key —
+    /// before anything is planned. Two files of one rank setting one key for one person are
+    /// findings naming both files and the person, all at once, before any write.
+    static func grouped(_ people: [(DesiredState, WireUser)], groups: [DesiredState], workspace: [WireUser],
+                        owner: WireUser) throws -> [(DesiredState, WireUser)] {
+        var problems: [Diagnostic] = []
+        var out: [(DesiredState, WireUser)] = []
+        var planned = Set<Int>()
+        func merge(own: DesiredState?, user: WireUser) {
+            let selecting = groups.filter { $0.selector?.selects(tags: user.listTags ?? []) ?? false }
+            let (desired, conflicts) = SharedSettings.person(own: own, groups: user.suspended == true ? [] : selecting)
+            for c in conflicts {
+                let at = c.second.source(of: c.key) ?? SourceRef(file: c.second.file, line: 0)
+                let rank = c.first.selector?.kind == .all ? "all" : "tag"
+                let who = user.nickname.map { "@\($0) (id \(user.id))" } ?? "id \(user.id)"
+                problems.append(Diagnostic(severity: .error, file: at.file, line: at.line, column: at.line == 0 ? 0 : 1,
+                    path: c.key, message: "\(c.first.file) and \(c.second.file) both set it for \(who)",
+                    notes: ["two \(rank) group files cannot both set one key for one person; keep it in one of them, or in the person's own file"]))
+            }
+            if let desired { out.append((desired, user)) }
+        }
+        for (own, user) in people {
+            planned.insert(user.id)
+            merge(own: own, user: user)
+        }
+        for listed in workspace where !planned.contains(listed.id) && listed.suspended != true && listed.bot != true {
+            merge(own: nil, user: listed.id == owner.id ? owner : listed)
+        }
+        if !problems.isEmpty { throw SubjectResolutionError(diagnostics: problems.sortedByPosition()) }
+        return out
     }
 
     /// One profile against live state already read.

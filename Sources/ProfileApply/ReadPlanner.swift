@@ -100,6 +100,13 @@ public enum ReadPlanner {
         return (users, reads)
     }
 
+    /// Every reference resolved against the whole workspace, already listed (`reads` pages).
+    public static func resolve(_ references: [UserReference], among users: [WireUser], reads: Int) -> Outcome {
+        var resolutions: [String: SubjectResolution] = [:]
+        for ref in references { resolutions[ref.identity] = verdict(users.filter { matches(ref, $0) }) }
+        return Outcome(resolutions: resolutions, reads: reads, pagedWholeWorkspace: true)
+    }
+
     static func verdict(_ found: [WireUser]) -> SubjectResolution {
         let ids = Set(found.map(\.id)).sorted()
         switch ids.count {

@@ -90,6 +90,15 @@ public struct DesiredState: Sendable, Equatable, Codable {
     /// `timezone`, `schedule` and `on_manual_change` (docs/schedules.md); nil when the file has none.
     /// `status` above is the base status, in force outside every window.
     public var schedule: Schedule?
+    /// `select:` (docs/shared-settings.md): a group file, applied to every active person it
+    /// selects; nil for a file about one person.
+    public var selector: Selector? = nil
+    /// Where each top-level key's value was written (`status`, `avatar`, `person`, `timezone`,
+    /// `schedule`, `on_manual_change`): this file, or one it includes or a group file. nil for
+    /// a state made in code (all from `file`).
+    public var sources: [String: SourceRef]? = nil
+    /// The files named by `include:`, resolved against this file's directory, in order.
+    public var includes: [String]? = nil
     /// Timestamps as written in the file (`2025-03-10T23:59:59+03:00`), keyed by their canonical
     /// UTC form: the plan shows what the file says, with UTC beside it.
     public var timestampsAsWritten: [String: String]? = nil
@@ -104,6 +113,44 @@ public struct DesiredState: Sendable, Equatable, Codable {
         [status.value].compactMap { $0 } + (schedule?.windows.compactMap(\.status) ?? [])
     }
 
+    /// Whether the file (with its includes) sets a top-level key.
+    public func sets(_ key: String) -> Bool { sources?[key] != nil }
+
     /// What `on_manual_change` says (overwrite when absent).
     public var manualChangePolicy: ManualChangePolicy { schedule?.onManualChange ?? .overwrite }
+}
+
+/// Where a desired value was written: a file and the line of its key (or of its window).
+public struct SourceRef: Sendable, Equatable, Codable {
+    public var file: String
+    public var line: Int
+    public init(file: String, line: Int) { self.file = file; self.line = line }
+}
+
+/// `select: all` or `select: {tag: NAME}`: whom a group file applies to.
+public struct Selector: Sendable, Equatable, Codable {
+    public enum Kind: Sendable, Equatable, Codable {
+        case all
+        case tag(String)
+    }
+    public var kind: Kind
+    public var line: Int
+    public var column: Int
+    public init(_ kind: Kind, line: Int = 0, column: Int = 0) { self.kind = kind; self.line = line; self.column = column }
+
+    /// Whether a person with these `list_tags` is selected (tags compare exactly, as Pachca shows them).
+    public func selects(tags: [String]) -> Bool {
+        switch kind {
+        case .all: true
+        case .tag(let name): tags.contains(name)
+        }
+    }
+
+    /// `all`, or `tag Backend`.
+    public var described: String {
+        switch kind {
+        case .all: "all"
+        case .tag(let name): "tag \(name)"
+        }
+    }
 }

@@ -49,7 +49,8 @@ extension Decoding {
         }
         var windows: [ScheduleWindow] = []
         for (index, item) in items.enumerated() {
-            if let window = decodeWindow(item, index: index, hasZone: timezoneKey != nil) {
+            // An included file's weekly windows take the zone of the file that includes it.
+            if let window = decodeWindow(item, index: index, hasZone: timezoneKey != nil || inheritedZone || role == .included) {
                 windows.append(window)
                 marks.append(item.start)
             }

@@ -5,8 +5,11 @@ import ProfileYAML
 public struct DecodeResult: Sendable, Equatable {
     public var desired: DesiredState?
     public var diagnostics: [Diagnostic]
-    public init(desired: DesiredState?, diagnostics: [Diagnostic]) {
-        self.desired = desired; self.diagnostics = diagnostics
+    /// Every file `include:` names (resolved against the file's directory), even when invalid:
+    /// a run treats them as shared settings, not as profiles.
+    public var includes: [String] = []
+    public init(desired: DesiredState?, diagnostics: [Diagnostic], includes: [String] = []) {
+        self.desired = desired; self.diagnostics = diagnostics; self.includes = includes
     }
     public var isValid: Bool { desired != nil }
 }
@@ -20,15 +23,19 @@ public struct DesiredStateDecoder {
     public static let maxTitleLength = 50
     public static let maxAwayMessageLength = 1024
 
-    public static let topLevelKeys = ["version", "user", "status", "avatar", "person", "timezone", "schedule", "on_manual_change"]
+    public static let topLevelKeys = ["version", "user", "select", "include", "status", "avatar", "person", "timezone", "schedule",
+                                      "on_manual_change"]
     public static let statusKeys = ["emoji", "title", "is_away", "away_message", "expires_at"]
 
-    /// Reads `file` through `files` (bounded by `maxFileBytes`), then decodes it.
+    /// Reads `file` through `files` (bounded by `maxFileBytes`), then decodes it. `includes`
+    /// reads the files `include:` names (the edge confines them to the repository); `included`:
+    /// decode the file as another file's include (no `user:`, `select:` or `include:`).
     public static func decode(file: String, now: Date, files: any FileReading,
-                              zones: any TimeZoneSource = NoTimeZones()) -> DecodeResult {
+                              zones: any TimeZoneSource = NoTimeZones(), includes: (any FileReading)? = nil,
+                              included: Bool = false) -> DecodeResult {
         switch files.readFile(atPath: file, maxBytes: maxFileBytes) {
         case .contents(let bytes):
-            return decode(file: file, bytes: bytes, now: now, files: files, zones: zones)
+            return decode(file: file, bytes: bytes, now: now, files: files, zones: zones, includes: includes, included: included)
         case let failure:
             let message = switch failure {
             case .notFound: "cannot read the file: no such file"
@@ -42,25 +49,23 @@ public struct DesiredStateDecoder {
     }
 
     public static func decode(file: String, bytes: [UInt8], now: Date, files: any FileReading,
-                              zones: any TimeZoneSource = NoTimeZones()) -> DecodeResult {
-        var d = Decoding(file: file, now: now, files: files, zones: zones)
-        let document = YAMLReader.read(bytes)
-        for e in document.errors { d.error(e.message, at: e.mark, notes: e.notes) }
-        var state = DesiredState(file: file)
-        if let root = document.root {
-            d.rejectTokens(in: root, path: "")
-            state = d.decodeRoot(root)
-            state.timestampsAsWritten = d.writtenTimestamps.isEmpty ? nil : d.writtenTimestamps
-        } else if document.errors.isEmpty {
-            d.warnNothingManaged()
-        }
+                              zones: any TimeZoneSource = NoTimeZones(), includes: (any FileReading)? = nil,
+                              included: Bool = false) -> DecodeResult {
+        var d = Decoding(file: file, now: now, files: files, zones: zones, includes: includes ?? files,
+                         role: included ? .included : .profile)
+        let state = d.decodeDocument(bytes)
         let diagnostics = d.diagnostics.sortedByPosition()
-        return DecodeResult(desired: diagnostics.hasErrors ? nil : state, diagnostics: diagnostics)
+        return DecodeResult(desired: diagnostics.hasErrors ? nil : state, diagnostics: diagnostics, includes: d.includedFiles)
     }
 
     /// `avatar:` is relative to the YAML file's directory, not to the working directory.
     /// `.` components are dropped; `..` is kept (collapsing it would be wrong across symlinks).
     public static func resolve(avatarPath path: String, relativeTo file: String) -> String {
+        resolve(path: path, relativeTo: file)
+    }
+
+    /// A path written in `file` (an avatar, an include), against the file's directory.
+    public static func resolve(path: String, relativeTo file: String) -> String {
         let joined: String
         if path.hasPrefix("/") {
             joined = path
@@ -82,12 +87,42 @@ struct Decoding {
     let now: Date
     let files: any FileReading
     let zones: any TimeZoneSource
+    /// Reads the files `include:` names.
+    let includeFiles: any FileReading
+    let role: Role
     var diagnostics: [Diagnostic] = []
     /// Each timestamp as written in the file, by its canonical UTC form (for display).
     var writtenTimestamps: [String: String] = [:]
+    /// Where each top-level key is written in this file.
+    var sources: [String: SourceRef] = [:]
+    /// An include names a time zone, so this file's weekly windows have one.
+    var inheritedZone = false
+    /// In an included file: the keys only a profile file may hold (reported by the includer).
+    var forbidden: [YAMLMappingEntry] = []
+    /// Every path `include:` names, resolved, valid or not.
+    var includedFiles: [String] = []
 
-    init(file: String, now: Date, files: any FileReading, zones: any TimeZoneSource) {
+    enum Role { case profile, included }
+
+    init(file: String, now: Date, files: any FileReading, zones: any TimeZoneSource,
+         includes: (any FileReading)? = nil, role: Role = .profile) {
         self.file = file; self.now = now; self.files = files; self.zones = zones
+        self.includeFiles = includes ?? files; self.role = role
+    }
+
+    /// The whole file: YAML, tokens refused, then the root.
+    mutating func decodeDocument(_ bytes: [UInt8]) -> DesiredState {
+        let document = YAMLReader.read(bytes)
+        for e in document.errors { error(e.message, at: e.mark, notes: e.notes) }
+        var state = DesiredState(file: file)
+        if let root = document.root {
+            rejectTokens(in: root, path: "")
+            state = decodeRoot(root)
+            state.timestampsAsWritten = state.timestampsAsWritten.merging(writtenTimestamps.isEmpty ? nil : writtenTimestamps)
+        } else if document.errors.isEmpty, role == .profile {
+            warnNothingManaged()
+        }
+        return state
     }
 
     // MARK: findings
@@ -122,22 +157,42 @@ struct Decoding {
             return state
         }
         var timeKeys: [String: YAMLMappingEntry] = [:]
+        var seen: [String: YAMLMappingEntry] = [:]
         for entry in entries {
             guard let key = keyName(entry.key, parentPath: "") else { continue }
+            seen[key] = entry
+            if SharedSettings.keys.contains(key) { sources[key] = SourceRef(file: file, line: entry.key.start.line) }
+            if role == .included, ["user", "select", "include"].contains(key) {
+                forbidden.append(entry)
+                continue
+            }
             switch key {
             case "version": checkVersion(entry.value)
             case "status": state.status = decodeStatus(entry.value, key: entry.key)
             case "avatar": state.avatar = decodeAvatar(entry.value)
             case "user": state.user = decodeUser(entry.value)
+            case "select": state.selector = decodeSelector(entry.value)
+            case "include": break
             case "person": state.person = decodePerson(entry.value)
             case "timezone", "schedule", "on_manual_change": timeKeys[key] = entry
             default: unknownKey(key, at: entry.key.start, path: "", known: DesiredStateDecoder.topLevelKeys)
             }
         }
+        state.sources = sources
+        // Before the windows: an include may give them their zone.
+        let included = role == .profile ? seen["include"].map { decodeIncludes($0) } ?? [] : []
+        inheritedZone = included.contains { $0.desired.schedule?.timezone != nil }
         // After the loop: windows need the zone, whatever order the keys came in.
         if !timeKeys.isEmpty { state.schedule = decodeSchedule(timeKeys) }
+        if !included.isEmpty {
+            state = SharedSettings.including(state, included.map(\.desired))
+            state.includes = included.map(\.desired.file)
+            checkIncluded(state, included)
+        }
+        if state.selector != nil { checkGroupFile(state, seen: seen) }
         let hasWindows = !(state.schedule?.windows.isEmpty ?? true)
-        if !state.status.isManaged, !state.avatar.isManaged, !hasWindows, state.person == nil, !diagnostics.hasErrors { warnNothingManaged() }
+        if role == .profile, !state.status.isManaged, !state.avatar.isManaged, !hasWindows, state.person == nil,
+           !diagnostics.hasErrors { warnNothingManaged() }
         return state
     }
 

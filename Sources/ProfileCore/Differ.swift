@@ -62,11 +62,17 @@ public enum Differ {
             live.person.flatMap { person(desired: wanted, live: $0, definitions: properties) }
         }
 
-        return Plan(file: desired.file, subject: subject, owner: live.owner, computedAt: now, desired: desired,
+        var plan = Plan(file: desired.file, subject: subject, owner: live.owner, computedAt: now, desired: desired,
                     liveFields: LiveFingerprint.fields(of: live, managing: desired, now: now),
                     status: statusChange, avatar: avatarChange, warnings: warnings, avatarAssessment: avatarAssessment,
                     nextChangeAt: nextChangeAt, window: evaluation.window?.label, keptStatus: kept.map(StatusSnapshot.init),
                     person: personChange)
+        // Provenance: the window in force decides the status, else the `status` key.
+        let statusSource = evaluation.window.map { SourceRef(file: $0.file ?? file.file, line: $0.line) } ?? file.source(of: "status")
+        let sources = [("status", statusSource), ("avatar", file.source(of: "avatar")), ("person", file.source(of: "person"))]
+            .compactMap { key, source in source.map { (key, $0) } }
+        plan.sources = sources.isEmpty ? nil : Dictionary(uniqueKeysWithValues: sources)
+        return plan
     }
 
     /// Under `on_manual_change: keep`, a live status is the tool's own when it equals the status

@@ -259,6 +259,9 @@ public struct Plan: Sendable, Equatable, Codable {
     public var window: String?
     /// A status a person set by hand, left alone under `on_manual_change: keep`.
     public var keptStatus: StatusSnapshot?
+    /// Where each change's desired value was written, by resource (`status`, `avatar`,
+    /// `person`): the profile's file, an include or a group file (docs/shared-settings.md).
+    public var sources: [String: SourceRef]? = nil
     /// Set when the plan is saved (`plan --out`); `apply --plan` checks it.
     public var binding: PlanBinding? = nil
 
@@ -292,6 +295,11 @@ public struct Plan: Sendable, Equatable, Codable {
         self.changes = [status.map(Change.status), avatar.map(Change.avatar), person.map(Change.person)].compactMap { $0 }
         self.warnings = warnings; self.avatarAssessment = avatarAssessment
         self.nextChangeAt = nextChangeAt; self.window = window; self.keptStatus = keptStatus
+    }
+
+    /// The file and line that decided `change`'s desired value (line 0: the whole file).
+    public func source(of change: Change) -> SourceRef {
+        sources?[change.resource.rawValue] ?? SourceRef(file: file, line: 0)
     }
 
     public var counts: (create: Int, update: Int, delete: Int) {

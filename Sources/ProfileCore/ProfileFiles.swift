@@ -172,7 +172,7 @@ public enum ProfileFiles {
     }
 
     /// The same file named twice (`team` and `team/anna.yaml`, `./x.yaml` and `x.yaml`) is read once.
-    static func normalized(_ path: String) -> String {
+    public static func normalized(_ path: String) -> String {
         let parts = path.split(separator: "/").filter { $0 != "." }
         return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
@@ -184,7 +184,7 @@ public enum ProfileFiles {
     public static func duplicateSubjects(_ states: [DesiredState]) -> [Diagnostic] {
         var firstFile: [String: String] = [:]
         var out: [Diagnostic] = []
-        for state in states {
+        for state in states where state.selector == nil {
             let key = state.user?.identity ?? "owner"
             guard let earlier = firstFile[key] else {
                 firstFile[key] = state.file

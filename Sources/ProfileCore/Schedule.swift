@@ -36,6 +36,9 @@ public struct ScheduleWindow: Sendable, Equatable, Codable {
     public var line: Int
     /// Position in `schedule:` (0-based), for unnamed windows.
     public var index: Int
+    /// The file the window is written in, when it is not the profile's own file (an include or
+    /// a group file, docs/shared-settings.md); nil: the profile's file.
+    public var file: String? = nil
 
     public init(name: String?, timing: Timing, status: StatusFields?, line: Int = 0, index: Int = 0) {
         self.name = name; self.timing = timing; self.status = status; self.line = line; self.index = index

@@ -10,6 +10,8 @@ public struct TimelineEntry: Sendable, Equatable {
     public var status: Managed<StatusFields>
     /// The window giving it, nil for the base status.
     public var window: String?
+    /// Where the window (or the base status) is written: the file, an include or a group file.
+    public var source: SourceRef? = nil
 }
 
 public enum Timeline {
@@ -30,7 +32,8 @@ public enum Timeline {
             var status = evaluation.status
             // An expired status is no status.
             if let e = status.value?.expiresAt, e <= t { status = .none }
-            entries.append(TimelineEntry(at: t, status: status, window: evaluation.window?.label))
+            let source = evaluation.window.map { SourceRef(file: $0.file ?? desired.file, line: $0.line) } ?? desired.source(of: "status")
+            entries.append(TimelineEntry(at: t, status: status, window: evaluation.window?.label, source: source))
             // Strictly forward, or stop: time never repeats an entry.
             guard let next = evaluation.nextChangeAt, next > t else { break }
             t = next

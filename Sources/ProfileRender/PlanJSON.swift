@@ -49,7 +49,9 @@ public enum PlanJSON {
             self.run = RunKeys(run)
             hasChanges = run.hasChanges
             changes = run.profiles.flatMap { p in
-                (p.plan?.changes ?? []).map { ChangeJSON($0, file: p.file, subject: SubjectJSON(p.person)) }
+                (p.plan.map { plan in plan.changes.map { (change: $0, source: plan.source(of: $0)) } } ?? []).map {
+                    ChangeJSON($0.change, file: p.file, subject: SubjectJSON(p.person), source: $0.source)
+                }
             }
             warnings = Self.warnings(run)
             profiles = run.profiles.map(ProfileJSON.init)
@@ -144,23 +146,26 @@ public enum PlanJSON {
     struct AvatarDesired: Encodable { var path: String; var sha256: String }
 
     /// A change: a status or person change carries `changed_fields`, an avatar change `evidence`
-    /// (`null` for a delete); each carries the profile's `file` and `subject`.
+    /// (`null` for a delete); each carries the profile's `file` and `subject`, and the `source`
+    /// (file and line) that decided its desired value.
     struct ChangeJSON: Encodable {
         var change: Change
         var file: String
         var subject: SubjectJSON
+        var source: SourceRef
 
-        init(_ change: Change, file: String, subject: SubjectJSON) {
-            self.change = change; self.file = file; self.subject = subject
+        init(_ change: Change, file: String, subject: SubjectJSON, source: SourceRef) {
+            self.change = change; self.file = file; self.subject = subject; self.source = source
         }
 
-        enum CodingKeys: String, CodingKey { case resource, action, before, after, changedFields, evidence, file, subject }
+        enum CodingKeys: String, CodingKey { case resource, action, before, after, changedFields, evidence, file, subject, source }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(change.resource.rawValue, forKey: .resource)
             try c.encode(change.action.rawValue, forKey: .action)
             try c.encode(file, forKey: .file)
             try c.encode(subject, forKey: .subject)
+            try c.encode(source, forKey: .source)
             switch change {
             case .status(let status):
                 try c.encode(status.before.map(StatusSnapshot.init), forKey: .before)

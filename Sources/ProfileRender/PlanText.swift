@@ -64,6 +64,7 @@ public enum PlanText {
         var lines: [String] = [header(plan), ""]
         for change in plan.changes {
             lines.append(contentsOf: render(change, paint: paint, asWritten: plan.desired.timestampsAsWritten))
+            if let line = sourceLine(plan, change) { lines.append(line) }
         }
         if plan.changes.isEmpty, let assessment = plan.avatarAssessment {
             lines.append("  avatar: in sync (\(assessment.evidence.explanation))")
@@ -75,6 +76,14 @@ public enum PlanText {
         }
         while lines.last == "" { lines.removeLast() }
         return lines
+    }
+
+    /// `from shared/working-hours.yaml:4` under a change whose value another file decided
+    /// (an include or a group file); nil when the profile's own file did.
+    static func sourceLine(_ plan: Plan, _ change: Change) -> String? {
+        let source = plan.source(of: change)
+        guard source.file != plan.file else { return nil }
+        return InertText.line("      from \(source.file)" + (source.line > 0 ? ":\(source.line)" : ""))
     }
 
     /// The earliest instant any profile's desired state changes, and whose.

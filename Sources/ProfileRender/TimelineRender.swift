@@ -6,7 +6,9 @@ import ProfileYAML
 public enum TimelineText {
     public static func render(_ entries: [TimelineEntry], file: String, zone: ZoneRules?, from: Date, until: Date) -> String {
         let zoneName = zone?.name ?? "UTC"
-        var rows: [[String]] = [["LOCAL (\(zoneName))", "UTC", "WINDOW", "STATUS", "AWAY", "UNTIL"]]
+        // A FROM column when some value comes from another file (an include or a group file).
+        let shared = entries.contains { $0.source.map { $0.file != file } ?? false }
+        var rows: [[String]] = [["LOCAL (\(zoneName))", "UTC", "WINDOW", "STATUS", "AWAY", "UNTIL"] + (shared ? ["FROM"] : [])]
         for entry in entries {
             var status = "unmanaged", away = "", expires = ""
             switch entry.status {
@@ -17,7 +19,9 @@ public enum TimelineText {
                 away = s.isAway ? "yes" : "no"
                 expires = s.expiresAt.map { local($0, zone) } ?? "—"
             }
-            rows.append([local(entry.at, zone), utc(entry.at), InertText.line(entry.window ?? "(base)"), InertText.line(status), away, expires])
+            let from = entry.source.map { InertText.line($0.line > 0 ? "\($0.file):\($0.line)" : $0.file) } ?? ""
+            rows.append([local(entry.at, zone), utc(entry.at), InertText.line(entry.window ?? "(base)"), InertText.line(status), away, expires]
+                        + (shared ? [from] : []))
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
         var lines = ["Timeline of \(file) from \(utc(from)) to \(utc(until)) (\(entries.count) entr\(entries.count == 1 ? "y" : "ies"))", ""]
@@ -65,6 +69,8 @@ public enum TimelineJSON {
         @AlwaysPresent var window: String?
         var managed: Bool
         @AlwaysPresent var status: StatusSnapshot?
+        /// Where the window or base status is written (null: unmanaged).
+        @AlwaysPresent var source: SourceRef?
     }
 
     public static func render(_ entries: [TimelineEntry], file: String, zone: ZoneRules?, from: Date, until: Date) throws -> String {
@@ -74,7 +80,7 @@ public enum TimelineJSON {
             entries: entries.map { entry in
                 Entry(at: Timestamp.canonical(entry.at),
                       local: Timestamp.local(entry.at, offsetSeconds: (zone ?? .utc).utcOffset(at: Timestamp.epochSeconds(entry.at)), zulu: zone == nil),
-                      window: entry.window, managed: entry.status.isManaged, status: entry.status.value.map(StatusSnapshot.init))
+                      window: entry.window, managed: entry.status.isManaged, status: entry.status.value.map(StatusSnapshot.init), source: entry.source)
             })
         return try JSONDocument.encode(document)
     }

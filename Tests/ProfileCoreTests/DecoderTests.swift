@@ -187,7 +187,7 @@ import Testing
 
     @Test func didYouMeanIsNearestOnly() {
         let r = decode("avatr: null\nStatus: null\nis_away: true\n")
-        #expect(r.diagnostics.map(\.notes) == [["did you mean 'avatar'?"], ["did you mean 'status'?"], ["known keys: version, user, status, avatar, person, timezone, schedule, on_manual_change"]])
+        #expect(r.diagnostics.map(\.notes) == [["did you mean 'avatar'?"], ["did you mean 'status'?"], ["known keys: version, user, select, include, status, avatar, person, timezone, schedule, on_manual_change"]])
     }
 }
 
