@@ -280,7 +280,7 @@ targets = ["| target | measured | goal | |", "| --- | ---: | ---: | --- |",
            target("plan in sync ÷ curl baseline (parallel)", vs_par, 1.0).replace("≤ 1.0", "< 1"),
            target("`--version` median (URLSession build: 9.4 ms)", R["version"]["med"], 9.4, " ms"),
            target("`--version` peak RSS", R["version"]["rss"], 12, " MB"),
-           target("plan peak RSS", R["plan_sync"]["rss"], 18, " MB")]
+           target("plan peak RSS", R["plan_sync"]["rss"], 22, " MB")]
 
 cpu = "unknown"
 try:
