@@ -15,6 +15,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+        // `watch --metrics-listen`: SwiftNIO's HTTP/1 server (no Foundation, so the CLI stays
+        // on FoundationEssentials; FlyingFox imports the whole of Foundation and ICU).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // The system libyaml, for the reader's events and marks and for the emitter.
@@ -45,6 +48,9 @@ let package = Package(
             dependencies: [
                 "Support", "Timekeeping", "ProfileYAML", "ProfileCore", "PachcaAPI", "ProfileApply", "ProfileRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         // A local, spec-faithful Pachca API for tests, the demo and offline rehearsals.
         .target(name: "PachcaEmulator", dependencies: [

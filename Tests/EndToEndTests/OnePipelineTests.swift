@@ -83,7 +83,7 @@ import Testing
     @Test func teamRunsWriteTheStepSummary() async throws {
         try await TeamTests.start().use { h in
             let summary = h.path("summary.md")
-            FileManager.default.createFile(atPath: summary, contents: nil)
+            _ = FileManager.default.createFile(atPath: summary, contents: nil)
             let env = ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary]
             let plan = try await h.run(["plan", "team"], env: env)
             #expect(plan.exitCode == 0, "\(plan.stderr)")

@@ -32,16 +32,22 @@ enum BinaryRunnerError: Error, CustomStringConvertible {
 func runProfileTool(_ args: [String], env: [String: String] = [:], stdin: String? = nil, cwd: URL? = nil,
                     timeout: TimeInterval = 60) async throws -> RunResult {
     let binary = try ProfileToolBinary.url()
-    var environment: [String: String] = ["NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"]
-    let inherited = ProcessInfo.processInfo.environment
-    for key in ["PATH", "HOME", "TMPDIR", "LANG"] { if let v = inherited[key] { environment[key] = v } }
-    environment.merge(env) { _, new in new }
-    let config = RunConfig(binary: binary, args: args, environment: environment, stdin: stdin, cwd: cwd, timeout: timeout)
+    let config = RunConfig(binary: binary, args: args, environment: profileToolEnvironment(env), stdin: stdin, cwd: cwd,
+                           timeout: timeout)
     return try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread {
             do { continuation.resume(returning: try config.runBlocking()) } catch { continuation.resume(throwing: error) }
         }
     }
+}
+
+/// The clean environment of every run of the binary (see `runProfileTool`), plus `env`.
+func profileToolEnvironment(_ env: [String: String]) -> [String: String] {
+    var environment: [String: String] = ["NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"]
+    let inherited = ProcessInfo.processInfo.environment
+    for key in ["PATH", "HOME", "TMPDIR", "LANG"] { if let v = inherited[key] { environment[key] = v } }
+    environment.merge(env) { _, new in new }
+    return environment
 }
 
 enum ProfileToolBinary {
