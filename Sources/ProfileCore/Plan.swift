@@ -129,8 +129,10 @@ public enum Change: Sendable, Equatable {
     public var resource: Resource {
         switch self { case .status: .status; case .avatar: .avatar }
     }
+    /// Not inlined: Swift 6.3.1's -O ownership verifier crashes ("Found outside of lifetime
+    /// use") on this switch inlined into the apply renderers.
     public var action: Action {
-        switch self { case .status(let c): c.action; case .avatar(let c): c.action }
+        @inline(never) get { switch self { case .status(let c): c.action; case .avatar(let c): c.action } }
     }
 }
 
