@@ -1,3 +1,4 @@
+import ArgumentParser
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -8,8 +9,8 @@ struct MetricsAddress: Sendable, Equatable {
     var port: Int
 
     static func parse(_ text: String) throws -> MetricsAddress {
-        func invalid() -> CLIError {
-            .usage("--metrics-listen \(text): expected HOST:PORT, [IPv6]:PORT or :PORT (a port from 0 to 65535)")
+        func invalid() -> ValidationError {
+            ValidationError("--metrics-listen \(text): expected HOST:PORT, [IPv6]:PORT or :PORT (a port from 0 to 65535)")
         }
         guard let colon = text.lastIndex(of: ":") else { throw invalid() }
         var host = String(text[..<colon])
