@@ -70,6 +70,27 @@ import Testing
         }
     }
 
+    @Test func sigtermDuringAWriteFinishesItThenExitsZero() async throws {
+        try await Harness.with { h in
+            try h.write("me.yaml", Self.plain)
+            await h.emulator.injectFault(.latency(ms: 1500), method: "PUT", path: "/profile/status", count: 1)
+            let watch = try h.watch(["--interval", "60", "me.yaml"])
+            // The scope check comes right before the write; the journal records a request once
+            // answered, so an empty list of PUTs 0.3 s later means the PUT is held in flight.
+            let preflight = await watch.wait(upTo: 15) { await h.apiCalls().contains("GET /oauth/token/info") }
+            #expect(preflight, "\(watch.stderr)")
+            try await Task.sleep(nanoseconds: 300_000_000)
+            #expect(await Self.statusPuts(h).isEmpty, "the PUT is still in flight")
+            let started = Date()
+            #expect(await watch.stop(SIGTERM) == 0, "\(watch.stderr)")
+            #expect(Date().timeIntervalSince(started) < 5)
+            // Finished, verified and reported before the exit: no half-done write.
+            #expect(await h.emulator.currentStatus()?.title == "Working")
+            #expect(watch.cycleLines.first?.contains("1 change applied") == true, "\(watch.stderr)")
+            #expect(await Self.statusPuts(h).count == 1)
+        }
+    }
+
     @Test func driftIsRevertedWithinTheInterval() async throws {
         try await Harness.with { h in
             try h.write("me.yaml", Self.plain)
