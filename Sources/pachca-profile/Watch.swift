@@ -81,10 +81,11 @@ struct WatchCommand: AsyncParsableCommand, JSONReporting {
 
             var failures = 0
             var number = 0
+            var findings = ""
             while !stop.requested {
                 number += 1
                 let cycle = await runCycle(number, interval: interval, failures: failures, targets: targets,
-                                           client: client, locking: locking, stop: stop)
+                                           client: client, locking: locking, stop: stop, findings: &findings)
                 failures = cycle.result == .failure ? failures + 1 : 0
                 state.record(cycle)
                 if let metricsFile {
@@ -103,9 +104,11 @@ struct WatchCommand: AsyncParsableCommand, JSONReporting {
 
     /// One apply of the run. Never throws: what fails is the cycle's result. The state-record
     /// locks live in the `ApplyRun`, which ends with this function: they are held for this
-    /// cycle's plan and writes only.
+    /// cycle's plan and writes only. The files' findings are printed when they differ from
+    /// the last cycle's (`findings`), not every few minutes.
     private func runCycle(_ number: Int, interval: Double, failures: Int, targets: [UserReference],
-                          client: PachcaClient, locking: ApplyRun.Locking, stop: StopSignal) async -> WatchCycle {
+                          client: PachcaClient, locking: ApplyRun.Locking, stop: StopSignal,
+                          findings: inout String) async -> WatchCycle {
         let startedAt = Date()
         func finish(_ result: WatchCycle.Result, run: RunPlan?, report: RunReport?, error: CLIError?) -> WatchCycle {
             let now = Date()
@@ -118,7 +121,12 @@ struct WatchCommand: AsyncParsableCommand, JSONReporting {
         }
         do {
             // An invalid file fails here, before any request: it never causes a write.
-            let set = try RunFiles.load(files, now: startedAt, noColor: global.noColor)
+            var text = ""
+            defer {
+                if text != findings { Output.stderr(text, terminator: "") }
+                findings = text
+            }
+            let set = try RunFiles.load(files, now: startedAt, noColor: global.noColor) { text = $0 }
             let (applyRun, run) = try await ApplyRun.planned(set.desired, targets: targets, client: client,
                                                              stateOverride: nil, prefetchScopes: false,
                                                              now: startedAt, locking: locking)
