@@ -91,6 +91,20 @@ import Testing
         }
     }
 
+    @Test func betweenCyclesNoStateRecordIsLocked() async throws {
+        try await Harness.with { h in
+            try h.write("me.yaml", Self.plain)
+            let watch = try h.watch(["--interval", "60", "me.yaml"])
+            #expect(await watch.waitForCycles(1, timeout: 15), "\(watch.stderr)")
+            // An apply from a shell while watch sleeps: no waiting for a lock (0 s allowed).
+            try await h.emulator.setStatus(SeedStatus(emoji: "🌴", title: "set by hand"))
+            let apply = try await h.run(["apply", "--auto-approve", "me.yaml"], env: ["PACHCA_LOCK_TIMEOUT": "0"])
+            #expect(apply.exitCode == 0, "\(apply.stdout)\(apply.stderr)")
+            #expect(!apply.stderr.contains("waiting for another apply"))
+            #expect(await watch.stop() == 0, "\(watch.stderr)")
+        }
+    }
+
     @Test func driftIsRevertedWithinTheInterval() async throws {
         try await Harness.with { h in
             try h.write("me.yaml", Self.plain)
