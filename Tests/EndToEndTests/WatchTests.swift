@@ -32,6 +32,14 @@ import Testing
         await h.emulator.journal().filter { $0.method == "PUT" && $0.apiPath == "/profile/status" }
     }
 
+    /// `watch ARGS me.yaml` with `file` as me.yaml, once its first cycle has been printed.
+    static func watching(_ h: Harness, _ arguments: [String], file: String = plain) async throws -> BackgroundRun {
+        try h.write("me.yaml", file)
+        let watch = try h.watch(arguments + ["me.yaml"])
+        try #require(await watch.waitForCycles(1, timeout: 15), "\(watch.stderr)")
+        return watch
+    }
+
     @Test func aWindowStartingDuringWatchIsAppliedWithinTwoSecondsAndSigtermExitsZero() async throws {
         try await Harness.with { h in
             // Whole seconds, 4 s ahead: the file's times have second precision.
@@ -93,9 +101,7 @@ import Testing
 
     @Test func betweenCyclesNoStateRecordIsLocked() async throws {
         try await Harness.with { h in
-            try h.write("me.yaml", Self.plain)
-            let watch = try h.watch(["--interval", "60", "me.yaml"])
-            #expect(await watch.waitForCycles(1, timeout: 15), "\(watch.stderr)")
+            let watch = try await Self.watching(h, ["--interval", "60"])
             // An apply from a shell while watch sleeps: no waiting for a lock (0 s allowed).
             try await h.emulator.setStatus(SeedStatus(emoji: "🌴", title: "set by hand"))
             let apply = try await h.run(["apply", "--auto-approve", "me.yaml"], env: ["PACHCA_LOCK_TIMEOUT": "0"])
@@ -107,9 +113,7 @@ import Testing
 
     @Test func driftIsRevertedWithinTheInterval() async throws {
         try await Harness.with { h in
-            try h.write("me.yaml", Self.plain)
-            let watch = try h.watch(["--interval", "1", "me.yaml"])
-            #expect(await watch.waitForCycles(1, timeout: 15), "\(watch.stderr)")
+            let watch = try await Self.watching(h, ["--interval", "1"])
             try await h.emulator.setStatus(SeedStatus(emoji: "🌴", title: "set by hand"))
             await h.emulator.resetJournal()
             let reverted = await watch.wait(upTo: 4) { await h.emulator.currentStatus()?.title == "Working" }
@@ -120,9 +124,7 @@ import Testing
 
     @Test func anInvalidEditNeverWritesAndTheNextValidEditApplies() async throws {
         try await Harness.with { h in
-            try h.write("me.yaml", Self.plain)
-            let watch = try h.watch(["--interval", "1", "me.yaml"])
-            #expect(await watch.waitForCycles(1, timeout: 15), "\(watch.stderr)")
+            let watch = try await Self.watching(h, ["--interval", "1"])
             try h.write("me.yaml", "status: {emoji: \"💻\", title: \"Working\"\nnonsense: [")
             try await h.emulator.setStatus(SeedStatus(emoji: "🌴", title: "drifted"))
             await h.emulator.resetJournal()
@@ -168,11 +170,9 @@ import Testing
 
     @Test func theMetricsFileAndEndpointCarryTheFigures() async throws {
         try await Harness.with { h in
-            try h.write("me.yaml", Self.plain)
             await h.emulator.injectFault(.rateLimited(retryAfter: 1), method: "GET", path: "/profile", count: 1)
-            let watch = try h.watch(["--interval", "30", "--metrics-listen", "127.0.0.1:0", "--metrics-file", "watch.prom",
-                                     "me.yaml"])
-            #expect(await watch.waitForCycles(1, timeout: 15), "\(watch.stderr)")
+            let watch = try await Self.watching(h, ["--interval", "30", "--metrics-listen", "127.0.0.1:0",
+                                                    "--metrics-file", "watch.prom"])
             let line = try #require(watch.stderr.split(separator: "\n").first { $0.contains("metrics at ") })
             let base = String(line[line.range(of: "http://")!.lowerBound...]).replacingOccurrences(of: "/metrics", with: "")
 
