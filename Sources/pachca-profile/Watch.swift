@@ -64,19 +64,15 @@ struct WatchCommand: AsyncParsableCommand, JSONReporting {
             let locking = try ApplyRun.Locking.fromEnvironment()
             // What no cycle can fix (no token, a malformed URL) ends the process at once.
             let client = try global.makeClient(json: json)
-            let stop = StopSignal(signals: [SIGTERM, SIGINT])
             let state = WatchState(metrics: WatchMetrics(startedAt: Date(), interval: interval), client: client)
-            var server: MetricsServer?
-            if let metricsListen {
-                let address = try MetricsAddress.parse(metricsListen)
-                do {
-                    server = try await MetricsServer.start(address) { path in state.reply(path) }
-                } catch {
-                    throw CLIError(kind: .configuration, description: "cannot listen on \(metricsListen) for metrics: \(error)")
-                }
-            }
+            // The metrics server serves the file: --metrics-file, or one of its own for this run.
+            let temporaryMetrics = metricsListen != nil && metricsFile == nil
+            let metricsPath = metricsFile ?? (temporaryMetrics ? MetricsHelper.temporaryFile() : nil)
+            if let metricsPath { try SafeFile.write(text: state.metricsText(), to: metricsPath) }
+            let helper = try metricsListen.map { try MetricsHelper.start(try MetricsAddress.parse($0), file: metricsPath!) }
+            let stop = StopSignal(signals: [SIGTERM, SIGINT])
             var started = "watching \(files.count == 1 ? files[0] : "\(files.count) paths"); drift check every \(WatchMetricsText.number(interval)) s"
-            if let server { started += "; metrics at http://\(server.boundAddress)/metrics" }
+            if let helper { started += "; metrics at http://\(helper.boundAddress)/metrics" }
             Output.stderr(started)
 
             var failures = 0
@@ -88,8 +84,8 @@ struct WatchCommand: AsyncParsableCommand, JSONReporting {
                                            client: client, locking: locking, stop: stop, findings: &findings)
                 failures = cycle.result == .failure ? failures + 1 : 0
                 state.record(cycle)
-                if let metricsFile {
-                    do { try SafeFile.write(text: state.metricsText(), to: metricsFile) } catch {
+                if let metricsPath {
+                    do { try SafeFile.write(text: state.metricsText(), to: metricsPath) } catch {
                         Output.stderr("warning: cannot write the metrics file: \(error)")
                     }
                 }
@@ -97,7 +93,8 @@ struct WatchCommand: AsyncParsableCommand, JSONReporting {
                 if json { try Output.json(cycle) }
                 await stop.sleep(until: cycle.nextWakeAt)
             }
-            await server?.stop()
+            helper?.stop()
+            if temporaryMetrics, let metricsPath { unlink(metricsPath) }
             Output.stderr("\(Timestamp.canonical(Date())) stopped (\(stop.signalName ?? "signal")); no write was left half done")
         }
     }
@@ -178,23 +175,6 @@ final class WatchState: Sendable {
         let current = metrics.withLock { $0 }
         let requests = client.requestCounts.snapshot.map { (result: $0.result.rawValue, count: $0.count) }
         return WatchMetricsText.render(current, requests: requests, now: now)
-    }
-
-    /// `/metrics`, `/healthz` (503 once the last successful cycle is older than three intervals).
-    func reply(_ path: String) -> MetricsServer.Reply {
-        switch path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path {
-        case "/metrics":
-            return .init(status: 200, contentType: WatchMetricsText.contentType, body: metricsText())
-        case "/healthz":
-            let now = Date()
-            let current = metrics.withLock { $0 }
-            if current.healthy(now: now) { return .init(status: 200, contentType: "text/plain; charset=utf-8", body: "ok\n") }
-            let since = current.lastSuccessAt.map { "last successful cycle at \(Timestamp.canonical($0))" } ?? "no successful cycle yet"
-            return .init(status: 503, contentType: "text/plain; charset=utf-8",
-                         body: "unhealthy: \(since), more than three intervals ago\n")
-        default:
-            return .init(status: 404, contentType: "text/plain; charset=utf-8", body: "not found: try /metrics or /healthz\n")
-        }
     }
 }
 

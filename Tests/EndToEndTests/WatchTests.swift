@@ -215,6 +215,8 @@ import Testing
             #expect(Self.sample(metrics, "pachca_profile_healthy") == 0)
             #expect(await h.writes().isEmpty)
             #expect(await watch.stop() == 0, "\(watch.stderr)")
+            // The metrics server (pachca-profile-metrics) ends with watch.
+            #expect((try? await Self.get(base + "/healthz")) == nil)
         }
     }
 }

@@ -1,29 +1,9 @@
-import ArgumentParser
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// Where `--metrics-listen` binds: `HOST:PORT`, `[IPv6]:PORT`, or `:PORT` for every interface.
-struct MetricsAddress: Sendable, Equatable {
-    var host: String
-    var port: Int
-
-    static func parse(_ text: String) throws -> MetricsAddress {
-        func invalid() -> ValidationError {
-            ValidationError("--metrics-listen \(text): expected HOST:PORT, [IPv6]:PORT or :PORT (a port from 0 to 65535)")
-        }
-        guard let colon = text.lastIndex(of: ":") else { throw invalid() }
-        var host = String(text[..<colon])
-        guard let port = Int(text[text.index(after: colon)...]), (0...65_535).contains(port) else { throw invalid() }
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        else if host.contains(":") { throw invalid() }
-        return MetricsAddress(host: host.isEmpty ? "0.0.0.0" : host, port: port)
-    }
-}
-
 /// `/metrics` and `/healthz` over HTTP/1.1 on SwiftNIO (its parser, its connection handling):
 /// one event-loop thread, GET and HEAD only, answers computed by `respond` per request.
-/// Started only by `watch --metrics-listen`; no other command runs any of it.
 final class MetricsServer: Sendable {
     struct Reply: Sendable {
         var status: Int
@@ -40,7 +20,7 @@ final class MetricsServer: Sendable {
         self.group = group; self.channel = channel; self.boundAddress = boundAddress
     }
 
-    static func start(_ address: MetricsAddress, respond: @escaping @Sendable (String) -> Reply) async throws -> MetricsServer {
+    static func start(host: String, port: Int, respond: @escaping @Sendable (String) -> Reply) async throws -> MetricsServer {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 32)
@@ -53,10 +33,10 @@ final class MetricsServer: Sendable {
             }
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
         do {
-            let channel = try await bootstrap.bind(host: address.host, port: address.port).get()
-            let port = channel.localAddress?.port ?? address.port
-            let host = address.host.contains(":") ? "[\(address.host)]" : address.host
-            return MetricsServer(group: group, channel: channel, boundAddress: "\(host):\(port)")
+            let channel = try await bootstrap.bind(host: host, port: port).get()
+            let bound = channel.localAddress?.port ?? port
+            let shown = host.contains(":") ? "[\(host)]" : host
+            return MetricsServer(group: group, channel: channel, boundAddress: "\(shown):\(bound)")
         } catch {
             try? await group.shutdownGracefully()
             throw error
