@@ -28,8 +28,10 @@ COPY Tests ./Tests
 # The one release build (static Swift runtime and the other free flags: docs/architecture.md).
 COPY scripts/release-build.sh ./scripts/
 RUN ./scripts/release-build.sh --product pachca-profile \
+ && ./scripts/release-build.sh --product pachca-profile-metrics \
  && install -D -m 0755 "$(./scripts/release-build.sh --product pachca-profile --show-bin-path)/pachca-profile" /out/pachca-profile \
- && strip /out/pachca-profile \
+ && install -D -m 0755 "$(./scripts/release-build.sh --product pachca-profile --show-bin-path)/pachca-profile-metrics" /out/pachca-profile-metrics \
+ && strip /out/pachca-profile /out/pachca-profile-metrics \
  && test "$(/out/pachca-profile --version)" = "$(tr -d ' \n' < VERSION)"
 
 FROM debian:bookworm-slim
@@ -39,7 +41,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates libcurl4 libyaml-0-2 tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --uid 10001 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin pachca
-COPY --from=builder /out/pachca-profile /usr/local/bin/pachca-profile
+COPY --from=builder /out/pachca-profile /out/pachca-profile-metrics /usr/local/bin/
 COPY --from=builder /src/LICENSE /usr/share/doc/pachca-profile/LICENSE
 USER 10001:10001
 WORKDIR /work
