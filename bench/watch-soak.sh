@@ -2,7 +2,8 @@
 # The watch soak (BENCHMARKS.md "watch"): pachca-profile watch against the emulator on the
 # real clock for MINUTES minutes (default 10), with a 1-minute window every 2 minutes. Prints,
 # from the emulator's journal, how late each window change was written after its start, and
-# from /proc, the process's CPU time and RSS after the 1st minute and at the end.
+# from /proc, the process's CPU time and RSS after the 1st minute and at the end, and what
+# its metrics server (--metrics-listen) answers.
 #
 #   bench/watch-soak.sh BIN_DIR [MINUTES]     (BIN_DIR holds pachca-profile and pachca-emulator)
 set -euo pipefail
@@ -36,7 +37,7 @@ open(path + ".starts", "w").write("\n".join(str(t0 + 120 * i + d) for i in range
 PY
 
 cd "$work"
-PACHCA_API_URL=$api PACHCA_TOKEN=$token "$bin/pachca-profile" watch --interval 5m --metrics-file watch.prom me.yaml \
+PACHCA_API_URL=$api PACHCA_TOKEN=$token "$bin/pachca-profile" watch --interval 5m --metrics-file watch.prom --metrics-listen 127.0.0.1:0 me.yaml \
   >watch.out 2>watch.err &
 watch=$!
 pids+=("$watch")
@@ -47,8 +48,12 @@ sample() {  # label: utime+stime (clock ticks) and VmRSS of the watch process
   echo "$1 cpu_ticks=$ticks rss_kb=$rss"
 }
 sleep 60; first=$(sample "after 1 min")
+helper=$(pgrep -P "$watch" || true)
+metrics_url=$(sed -n 's/.*metrics at \(http[^ ]*\).*/\1/p' watch.err)
 sleep $(( (minutes - 1) * 60 )); last=$(sample "after $minutes min")
 echo "$first"; echo "$last"
+[ -n "$helper" ] && echo "pachca-profile-metrics rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$helper/status")"
+[ -n "$metrics_url" ] && echo "GET /metrics: $(curl -s "$metrics_url" | grep -c '^pachca_profile_') samples; /healthz: $(curl -s "${metrics_url%/metrics}/healthz")"
 hz=$(getconf CLK_TCK)
 python3 - "$first" "$last" "$hz" "$minutes" <<'PY'
 import sys
