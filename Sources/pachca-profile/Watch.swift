@@ -69,7 +69,10 @@ struct WatchCommand: AsyncParsableCommand, JSONReporting {
             let temporaryMetrics = metricsListen != nil && metricsFile == nil
             let metricsPath = metricsFile ?? (temporaryMetrics ? MetricsHelper.temporaryFile() : nil)
             if let metricsPath { try SafeFile.write(text: state.metricsText(), to: metricsPath) }
-            let helper = try metricsListen.map { try MetricsHelper.start(try MetricsAddress.parse($0), file: metricsPath!) }
+            var helper: MetricsHelper?
+            if let metricsListen, let metricsPath {
+                helper = try MetricsHelper.start(try MetricsAddress.parse(metricsListen), file: metricsPath)
+            }
             let stop = StopSignal(signals: [SIGTERM, SIGINT])
             var started = "watching \(files.count == 1 ? files[0] : "\(files.count) paths"); drift check every \(WatchMetricsText.number(interval)) s"
             if let helper { started += "; metrics at http://\(helper.boundAddress)/metrics" }
