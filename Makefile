@@ -40,6 +40,7 @@ install: release
 	install -d $(PREFIX)/bin
 	install -m 0755 "$$(SWIFT=$(SWIFT) ./scripts/release-build.sh --show-bin-path)/pachca-profile" $(PREFIX)/bin/pachca-profile
 	install -m 0755 "$$(SWIFT=$(SWIFT) ./scripts/release-build.sh --show-bin-path)/pachca-emulator" $(PREFIX)/bin/pachca-emulator
+	install -m 0755 "$$(SWIFT=$(SWIFT) ./scripts/release-build.sh --show-bin-path)/pachca-profile-metrics" $(PREFIX)/bin/pachca-profile-metrics
 
 bench:
 	./bench/run.sh

@@ -11,10 +11,14 @@ let package = Package(
     products: [
         .executable(name: "pachca-profile", targets: ["pachca-profile"]),
         .executable(name: "pachca-emulator", targets: ["pachca-emulator"]),
+        .executable(name: "pachca-profile-metrics", targets: ["pachca-profile-metrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
+        // `watch --metrics-listen`'s helper: SwiftNIO's HTTP/1 server (no Foundation; FlyingFox
+        // imports the whole of Foundation and ICU).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // The system libyaml, for the reader's events and marks and for the emitter.
@@ -45,6 +49,16 @@ let package = Package(
             dependencies: [
                 "Support", "Timekeeping", "ProfileYAML", "ProfileCore", "PachcaAPI", "ProfileApply", "ProfileRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        // `/metrics` and `/healthz` for `watch --metrics-listen`, which starts it beside itself:
+        // a binary of its own, so that no other command maps SwiftNIO (BENCHMARKS.md "watch").
+        .executableTarget(
+            name: "pachca-profile-metrics",
+            dependencies: [
+                "Support", "ProfileApply",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]),
         // A local, spec-faithful Pachca API for tests, the demo and offline rehearsals.
         .target(name: "PachcaEmulator", dependencies: [

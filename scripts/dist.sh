@@ -3,6 +3,7 @@
 # The tarball holds one folder, pachca-profile-VERSION-OS-ARCH/, laid out like a prefix:
 #   bin/pachca-profile                          the release build (scripts/release-build.sh)
 #   bin/pachca-emulator                         the local API, to rehearse without a real token
+#   bin/pachca-profile-metrics                  watch --metrics-listen's server (started by watch)
 #   share/man/man1/pachca-profile.1             generated from the argument parser's help
 #   share/bash-completion/completions/pachca-profile
 #   share/zsh/site-functions/_pachca-profile
@@ -39,10 +40,10 @@ root="$stage/$name"
 doc="$root/share/doc/pachca-profile"
 mkdir -p "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \
   "$root/share/zsh/site-functions" "$root/share/fish/vendor_completions.d" "$doc"
-cp "$binary" "$bin_path/pachca-emulator" "$root/bin/"
+cp "$binary" "$bin_path/pachca-emulator" "$bin_path/pachca-profile-metrics" "$root/bin/"
 # Symbols only help a debugger; a release ships without them (the Swift runtime's metadata
 # lives in allocated sections, which strip keeps).
-if [ "${DIST_STRIP:-1}" = 1 ] && command -v strip >/dev/null; then strip "$root/bin/pachca-profile" "$root/bin/pachca-emulator"; fi
+if [ "${DIST_STRIP:-1}" = 1 ] && command -v strip >/dev/null; then strip "$root/bin/pachca-profile" "$root/bin/pachca-emulator" "$root/bin/pachca-profile-metrics"; fi
 cp README.md LICENSE "$doc/"
 cp -R docs examples "$doc/"
 

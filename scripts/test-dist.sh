@@ -38,7 +38,7 @@ tar -xzf "$tarball" -C "$work"
 root="$work/$name"
 tool="$root/bin/pachca-profile"
 emu="$root/bin/pachca-emulator"
-for f in bin/pachca-profile bin/pachca-emulator share/man/man1/pachca-profile.1 \
+for f in bin/pachca-profile bin/pachca-emulator bin/pachca-profile-metrics share/man/man1/pachca-profile.1 \
   share/bash-completion/completions/pachca-profile share/zsh/site-functions/_pachca-profile \
   share/fish/vendor_completions.d/pachca-profile.fish share/doc/pachca-profile/README.md \
   share/doc/pachca-profile/LICENSE share/doc/pachca-profile/docs/file-format.md \

@@ -13,6 +13,8 @@ public final class PachcaClient: Sendable {
     let engine: CurlEngine
     /// Paces every API request of the run (`--rate`, at most 8 in flight, 429 pauses all).
     public let scheduler: RequestScheduler
+    /// Every API request attempt by result (`watch` exports them as metrics).
+    public let requestCounts = RequestCounts()
 
     /// API response bodies are bounded: no answer of the profile endpoints comes near this.
     public static let maxResponseBytes = 4 * 1024 * 1024
@@ -202,6 +204,7 @@ public final class PachcaClient: Sendable {
 
             switch outcome {
             case .failure(let failure):
+                if isAPI { requestCounts.record(.transportError) }
                 trace("\(method) \(path) → \(failure.cause) (attempt \(attempts), \(elapsedMS) ms)")
                 guard failure.isRetryable, transientRetries < policy.maxTransientRetries else {
                     throw PachcaAPIError.transport(failure, method: method, path: path, attempts: attempts, elapsed: elapsed())
@@ -216,6 +219,7 @@ public final class PachcaClient: Sendable {
 
             case .success(let response):
                 let status = response.status
+                if isAPI { requestCounts.record(RequestCounts.Result(status: status)) }
                 let connection = response.reusedConnection ? "connection reused" : "new connection"
                 trace("\(method) \(path) → \(status) (attempt \(attempts), \(elapsedMS) ms, \(connection))")
                 switch status {

@@ -130,8 +130,12 @@ public enum Change: Sendable, Equatable {
     public var resource: Resource {
         switch self { case .status: .status; case .avatar: .avatar; case .person: .person }
     }
+    /// Not inlined: Swift 6.3.1's -O ownership verifier crashes ("Found outside of lifetime
+    /// use") on this switch inlined into the apply renderers.
     public var action: Action {
-        switch self { case .status(let c): c.action; case .avatar(let c): c.action; case .person(let c): c.action }
+        // Not inlined: a release build of the apply renderer crashed the compiler ("Found
+        // outside of lifetime use") when this switch was inlined into its callers.
+        @inline(never) get { switch self { case .status(let c): c.action; case .avatar(let c): c.action; case .person(let c): c.action } }
     }
 }
 

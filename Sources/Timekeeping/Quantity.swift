@@ -53,6 +53,8 @@ public struct QuantitySetting: Sendable, Equatable {
     public static let rate = QuantitySetting(unit: "requests per second", range: 0.001...10_000)
     /// `PACHCA_LOCK_TIMEOUT`: seconds to wait for another apply's lock; 0 means do not wait.
     public static let lockTimeout = QuantitySetting(unit: "seconds", range: 0...86_400)
+    /// `watch --interval`: seconds between drift checks; from a tenth of a second (tests) to a day.
+    public static let watchInterval = QuantitySetting(unit: "seconds", range: 0.1...86_400)
     /// A server's `Retry-After` in seconds: any decimal is read, then bounded to this (far
     /// beyond any deadline, so a longer wait fails the call at once instead of sleeping).
     public static let retryAfter = QuantitySetting(unit: "seconds", range: 0...1_000_000_000)

@@ -19,7 +19,7 @@ struct PachcaProfile: ParsableCommand {
         commandName: "pachca-profile",
         abstract: "Keep a Pachca profile's status and avatar equal to a YAML file kept in git.",
         version: version,
-        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, TimelineCommand.self, ExportCommand.self, ShowCommand.self, DoctorCommand.self]
+        subcommands: [Validate.self, PlanCommand.self, ApplyCommand.self, WatchCommand.self, TimelineCommand.self, ExportCommand.self, ShowCommand.self, DoctorCommand.self]
     )
 
     /// As ArgumentParser's own `main`, but every message, its usage errors included, leaves

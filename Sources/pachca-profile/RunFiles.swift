@@ -6,16 +6,18 @@ import ProfileCore
 import ProfileYAML
 
 /// The files of a `plan`/`apply` run and the people it targets, read and checked before any
-/// request: an invalid file fails the run like `validate` does, every finding printed.
+/// request: an invalid file fails the run like `validate` does, every finding printed
+/// (through `printFindings`: `watch` prints them only when they differ from the last cycle's).
 enum RunFiles {
-    static func load(_ arguments: [String], now: Date, noColor: Bool) throws -> ProfileSet {
+    static func load(_ arguments: [String], now: Date, noColor: Bool,
+                     printFindings: (String) -> Void = { Output.stderr($0, terminator: "") }) throws -> ProfileSet {
         let set = ProfileSet.load(arguments, now: now)
         let findings = set.reports.flatMap(\.diagnostics)
         // A desired status already expired is a warning of the plan itself ("treated as no
         // status"): printed there, once, not here as well.
         let shown = findings.hasErrors ? findings
             : findings.filter { !($0.severity == .warning && $0.path == "status.expires_at") }
-        if !shown.isEmpty { Output.stderr(Output.diagnosticsText(shown, noColorFlag: noColor), terminator: "") }
+        printFindings(shown.isEmpty ? "" : Output.diagnosticsText(shown, noColorFlag: noColor))
         guard set.isValid else {
             let bad = set.reports.filter { $0.diagnostics.hasErrors }
             let message: String

@@ -29,12 +29,8 @@ enum BinaryRunnerError: Error, CustomStringConvertible {
 /// GITHUB_ACTIONS, so a developer's shell cannot change a test's outcome.
 func runProfileTool(_ args: [String], env: [String: String] = [:], stdin: String? = nil, cwd: URL? = nil,
                     timeout: TimeInterval = 60) async throws -> RunResult {
-    var environment: [String: String] = ["NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"]
-    let inherited = ProcessInfo.processInfo.environment
-    for key in ["PATH", "HOME", "TMPDIR", "LANG"] { if let v = inherited[key] { environment[key] = v } }
-    environment.merge(env) { _, new in new }
-    return try await runProgram(try ProfileToolBinary.url(), args, environment: environment, stdin: stdin, cwd: cwd,
-                                timeout: timeout)
+    try await runProgram(try ProfileToolBinary.url(), args, environment: profileToolEnvironment(env), stdin: stdin, cwd: cwd,
+                         timeout: timeout)
 }
 
 /// The one way the end-to-end tests run a program: with exactly `environment`, stdin from
@@ -55,6 +51,15 @@ func runProgramBlocking(_ executable: URL, _ args: [String], environment: [Strin
                         cwd: URL? = nil, timeout: TimeInterval = 60) throws -> RunResult {
     try RunConfig(binary: executable, args: args, environment: environment, stdin: stdin, cwd: cwd, timeout: timeout)
         .runBlocking()
+}
+
+/// The clean environment of every run of the binary (see `runProfileTool`), plus `env`.
+func profileToolEnvironment(_ env: [String: String]) -> [String: String] {
+    var environment: [String: String] = ["NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost"]
+    let inherited = ProcessInfo.processInfo.environment
+    for key in ["PATH", "HOME", "TMPDIR", "LANG"] { if let v = inherited[key] { environment[key] = v } }
+    environment.merge(env) { _, new in new }
+    return environment
 }
 
 enum ProfileToolBinary {
