@@ -49,6 +49,7 @@ public struct ApplyRun: Sendable {
     public static func savedPlan(_ path: String, client: PachcaClient, state: StateLocation, now: Date,
                                  locking: Locking) async throws -> (ApplyRun, RunPlan) {
         let loaded = try SavedPlan.load(path)
+        if state.override != nil, loaded.plans.count > 1 { throw StateOverrideError() }
         try SavedPlan.checkAPI(loaded, path: path, client: client)
         let stores = loaded.plans.map { state.store(file: $0.file, personID: $0.owner.id) }
         let locks = try await StateLocks.acquire(stores, timeout: locking.timeout, onWait: locking.onWait)
@@ -66,4 +67,9 @@ public struct ApplyRun: Sendable {
         withExtendedLifetime(locks) {}  // held until everything is written
         return report
     }
+}
+
+/// `--state PATH` names one record: a saved plan of several profiles cannot use it.
+public struct StateOverrideError: Error, CustomStringConvertible {
+    public var description: String { "--state applies to a run with one file" }
 }

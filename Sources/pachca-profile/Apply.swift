@@ -62,9 +62,6 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
             let applyRun: ApplyRun
             var run: RunPlan
             if let planFile {
-                if state != nil, SavedPlanProbe.profileCount(planFile) > 1 {
-                    throw ValidationError("--state applies to a run with one file")
-                }
                 let client = try global.makeClient(json: json)
                 (applyRun, run) = try await ApplyRun.savedPlan(planFile, client: client,
                                                                state: stateDir.location(client, override: state), now: now,
@@ -110,13 +107,5 @@ struct ApplyCommand: AsyncParsableCommand, JSONReporting {
     private func confirm() -> Bool {
         Output.stdout("\nDo you want to apply these changes? Only 'yes' will be accepted: ", terminator: "")
         return readLine(strippingNewline: true)?.trimmingWhitespace() == "yes"
-    }
-}
-
-/// How many profiles a saved plan holds, read before the run (1 when it cannot tell: the
-/// loader reports what is wrong with the file).
-enum SavedPlanProbe {
-    static func profileCount(_ path: String) -> Int {
-        (try? SavedPlan.load(path))?.plans.count ?? 1
     }
 }

@@ -162,6 +162,7 @@ struct CLIError: Error, CustomStringConvertible {
             case .unwritable, .exists: CLIError(kind: .file, description: error.description)
             case .notYAML, .nobody: .failure(error.description)
             }
+        case let error as StateOverrideError: .usage(error.description)
         case let error as StateLocks.Failure: CLIError(kind: .file, description: error.description)
         case let error as SafeFile.WriteError: CLIError(kind: .file, description: error.description)
         case let error as StateLock.LockError: CLIError(kind: .file, description: error.description)

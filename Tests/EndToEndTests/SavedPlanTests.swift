@@ -74,4 +74,15 @@ import Testing
             #expect(await h.writes().isEmpty)
         }
     }
+
+    @Test func stateNamesOneRecordSoASavedPlanOfSeveralRefusesIt() async throws {
+        try await TeamTests.start().use { h in
+            #expect(try await h.run(["plan", "--out", "plan.json", "team"]).exitCode == 0)
+            await h.emulator.resetJournal()
+            let r = try await h.run(["apply", "--plan", "plan.json", "--state", "one.json"])
+            #expect(r.exitCode == 64, "\(r.stdout)\(r.stderr)")
+            #expect(r.stderr.contains("--state applies to a run with one file"), "\(r.stderr)")
+            #expect(await h.apiCalls().isEmpty)
+        }
+    }
 }
