@@ -119,7 +119,7 @@ public struct Planner: Sendable {
             for try await item in group { out.append(item) }
             return out.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return RunPlan(profiles: profiles, warnings: profiles.compactMap(\.skipped), reads: resolved.reads, at: now)
+        return RunPlan(profiles: profiles, reads: resolved.reads, at: now)
     }
 
     /// Every file's person; a `user:` naming nobody or several people, or a person described

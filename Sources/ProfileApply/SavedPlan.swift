@@ -201,7 +201,7 @@ public enum SavedPlan {
         }
         if !otherPerson.isEmpty { throw Failure.otherAccount(path: path, mismatches: otherPerson) }
         if !stale.isEmpty { throw Failure.stale(path: path, changed: stale) }
-        return RunPlan(profiles: profiles, warnings: [], reads: 0, at: now, size: loaded.runProfiles,
+        return RunPlan(profiles: profiles, reads: 0, at: now, size: loaded.runProfiles,
                        maxChanges: loaded.maxChanges)
     }
 

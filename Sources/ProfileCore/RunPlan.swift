@@ -44,15 +44,15 @@ public struct ProfilePlan: Sendable {
 /// A run: N files planned against the live workspace, one file being a run of one. Every
 /// subject is resolved and read with the fewest requests, then planned independently.
 public struct RunPlan: Sendable {
-    public init(profiles: [ProfilePlan], warnings: [String], reads: Int, at: Date, size: Int? = nil,
+    public init(profiles: [ProfilePlan], reads: Int, at: Date, size: Int? = nil,
                 maxChanges: MaxChanges = .automatic) {
-        self.profiles = profiles; self.warnings = warnings; self.reads = reads; self.at = at
+        self.profiles = profiles; self.reads = reads; self.at = at
         self.size = size ?? profiles.count; self.maxChanges = maxChanges
     }
 
     public var profiles: [ProfilePlan]
-    /// Warnings of the run as a whole (not of one profile's plan).
-    public var warnings: [String]
+    /// Warnings of the run as a whole (not of one profile's plan): each skipped person.
+    public var warnings: [String] { profiles.compactMap(\.skipped) }
     /// API reads made before planning (owner reads included), for reports and tests.
     public var reads: Int
     /// The instant planned for (now, or `--at`).

@@ -143,9 +143,11 @@ public enum ApplyJSON {
             let single = run.single != nil
             let unverified = results.compactMap { p, r in r.verificationError.map { single ? $0 : "\(p.file): \($0)" } }
             verificationError = unverified.isEmpty ? nil : unverified.joined(separator: "; ")
-            success = results.allSatisfy { $0.report.succeeded } && run.failures.isEmpty
+            success = result?.succeeded ?? run.failures.isEmpty
+            // Each file is in a run once: one lookup table, not a search per profile.
+            let reportByFile = Dictionary(results.map { ($0.profile.file, $0.report) }, uniquingKeysWith: { first, _ in first })
             profiles = run.profiles.map { profile in
-                let report = results.first { $0.profile.file == profile.file }?.report
+                let report = reportByFile[profile.file]
                 let outcome: String
                 switch profile.outcome {
                 case .skipped: outcome = "skipped"

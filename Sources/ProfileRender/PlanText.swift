@@ -246,9 +246,6 @@ public enum PlanMarkdown {
         if left > 0 {
             md += "> \(left) more profile\(left == 1 ? "" : "s") not listed: the step summary stays under GitHub's 1 MiB limit (the job log has the whole plan)\n\n"
         }
-        for warning in run.warnings where !run.profiles.contains(where: { $0.skipped == warning }) {
-            md += "> ⚠️ \(text(warning))\n\n"
-        }
         return md
     }
 

@@ -52,6 +52,9 @@ struct PlanCommand: AsyncParsableCommand, JSONReporting {
             if let out, run.failures.isEmpty {
                 try await SavedPlan.save(run, client: client, tokenInfo: tokenInfo, maxChanges: try large.setting(), to: out)
                 Output.stderr("Saved the plan to \(InertText.line(out)); apply exactly it with: pachca-profile apply --plan \(InertText.line(out))")
+            } else if let out {
+                // Never a partial artifact that a later apply --plan would take for the whole run.
+                Output.stderr("Not saved to \(InertText.line(out)): \(run.failures.count) profile\(run.failures.count == 1 ? "" : "s") could not be planned")
             }
             Output.stdout(output.json ? try PlanJSON.render(run) : PlanText.render(run, color: global.colorEnabledOnStdout, expand: large.expand),
                           terminator: output.json ? "\n" : "")

@@ -54,6 +54,12 @@ import Testing
             #expect((zoe["error"] as? String)?.contains("time_zone") == true)
             #expect(profiles.filter { $0["outcome"] as? String == "changes" }.count == 4)
 
+            // No partial artifact: the plan file is not written, and the run says so.
+            let saved = try await h.run(["plan", "--out", "plan.json", "team"])
+            #expect(saved.exitCode == 1)
+            #expect(saved.stderr.contains("Not saved to plan.json: 1 profile could not be planned"), "\(saved.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: h.path("plan.json")))
+
             let apply = try await h.run(["apply", "--auto-approve", "team"])
             #expect(apply.exitCode == 1, "\(apply.stdout)\(apply.stderr)")
             #expect(apply.stdout.contains("Apply incomplete: 1 of 5 profiles failed"), "\(apply.stdout)")

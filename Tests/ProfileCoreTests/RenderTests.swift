@@ -31,7 +31,7 @@ import Testing
     /// A run of one file: the token owner's own profile.
     static func run(_ plan: Plan) -> RunPlan {
         RunPlan(profiles: [ProfilePlan(file: plan.file, person: person(plan, isSelf: true), outcome: .planned(plan))],
-                warnings: [], reads: 2, at: plan.computedAt)
+                reads: 2, at: plan.computedAt)
     }
 
     static func person(_ plan: Plan, isSelf: Bool) -> SubjectPerson {
@@ -59,7 +59,7 @@ import Testing
             ProfilePlan(file: "team/vera.yaml", person: suspended, outcome: .skipped("@vera is suspended; skipped")),
             ProfilePlan(file: "team/id14.yaml", person: failed,
                         outcome: .failed("team/id14.yaml: timezone: profile, but the profile has no personal time_zone")),
-        ], warnings: ["@vera is suspended; skipped"], reads: 4, at: changing.computedAt)
+        ], reads: 4, at: changing.computedAt)
     }
 
     @Test(arguments: plans().map(\.0))
@@ -150,7 +150,7 @@ import Testing
             plan.subject = .user(id: 100 + i)
             return ProfilePlan(file: plan.file, person: RenderTests.person(plan, isSelf: false), outcome: .planned(plan))
         }
-        return RunPlan(profiles: profiles, warnings: [], reads: 2, at: profiles[0].plan!.computedAt, maxChanges: .all)
+        return RunPlan(profiles: profiles, reads: 2, at: profiles[0].plan!.computedAt, maxChanges: .all)
     }
 
     @Test func identicalChangesAreOneGroupAboveTenProfiles() {
